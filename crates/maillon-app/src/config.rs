@@ -1,0 +1,142 @@
+//! Configuration from environment variables. Secrets are never printed: `Debug` hides them.
+
+use std::net::SocketAddr;
+
+#[derive(Clone)]
+pub struct Config {
+    /// Where the server listens (`MAILLON_ADDR`, default 127.0.0.1:8080).
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`: a SQLite path or URL (default `maillon.db`), or `postgres://…`.
+    pub database_url: String,
+    /// Public address used in e-mailed links (`MAILLON_PUBLIC_URL`).
+    pub public_url: String,
+    /// `MAILLON_SMTP_URL`, e.g. `smtp://user:pass@host:587?tls=required`; none: outbox only.
+    pub smtp_url: Option<String>,
+    /// Sender of e-mails (`MAILLON_MAIL_FROM`).
+    pub mail_from: String,
+    /// Time zone used to show instants when a structure has none (`MAILLON_TIMEZONE`).
+    pub timezone: String,
+    /// Minutes without activity before a session ends (`MAILLON_SESSION_IDLE_MINUTES`).
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in when a session ends whatever happens (`MAILLON_SESSION_MAX_HOURS`).
+    pub session_max_hours: i64,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address (`MAILLON_TRUST_PROXY`).
+    pub trust_proxy: bool,
+    /// Bearer token that protects `/metrics` (`MAILLON_METRICS_TOKEN`); none: open.
+    pub metrics_token: Option<String>,
+    /// Background job workers in this process (`MAILLON_WORKERS`, default 2; 0 disables them).
+    pub workers: usize,
+    /// Development mode: outbox messages are printed to the log (set by `maillon demo`).
+    pub dev: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database", &redact_url(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("smtp", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("timezone", &self.timezone)
+            .field("workers", &self.workers)
+            .field("dev", &self.dev)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of a URL such as `postgres://user:secret@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads the configuration through `get`, so tests can pass their own values.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let addr_text = get("MAILLON_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let addr: SocketAddr = addr_text.parse().map_err(|_| {
+            ConfigError(format!(
+                "MAILLON_ADDR invalide : « {addr_text} » (exemple : 127.0.0.1:8080)"
+            ))
+        })?;
+        let public_url = get("MAILLON_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{}", display_addr(addr)))
+            .trim_end_matches('/')
+            .to_string();
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            return Err(ConfigError(
+                "MAILLON_PUBLIC_URL doit commencer par http:// ou https://".into(),
+            ));
+        }
+        let number = |key: &str, default: i64| -> Result<i64, ConfigError> {
+            match get(key) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| {
+                        ConfigError(format!("{key} doit être un nombre entier positif"))
+                    }),
+            }
+        };
+        let timezone = get("MAILLON_TIMEZONE").unwrap_or_else(|| "Europe/Paris".into());
+        if jiff::tz::TimeZone::get(&timezone).is_err() {
+            return Err(ConfigError(format!(
+                "MAILLON_TIMEZONE inconnu : {timezone}"
+            )));
+        }
+        Ok(Config {
+            addr,
+            database_url: get("DATABASE_URL").unwrap_or_else(|| "maillon.db".into()),
+            public_url,
+            smtp_url: get("MAILLON_SMTP_URL"),
+            mail_from: get("MAILLON_MAIL_FROM")
+                .unwrap_or_else(|| "Maillon <ne-pas-repondre@maillon.localhost>".into()),
+            timezone,
+            session_idle_minutes: number("MAILLON_SESSION_IDLE_MINUTES", 120)?.max(1),
+            session_max_hours: number("MAILLON_SESSION_MAX_HOURS", 12)?.max(1),
+            trust_proxy: matches!(
+                get("MAILLON_TRUST_PROXY").as_deref(),
+                Some("1" | "true" | "oui")
+            ),
+            metrics_token: get("MAILLON_METRICS_TOKEN"),
+            workers: number("MAILLON_WORKERS", 2)? as usize,
+            dev: false,
+        })
+    }
+
+    /// Cookies get the `Secure` flag (and the `__Host-` prefix) when served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() || addr.ip().is_loopback() {
+        format!("localhost:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}

@@ -1,0 +1,51 @@
+//! Schema migrations, written once for both backends (portable types only).
+//! A migration is never edited once released: add a new one.
+
+use super::{now, Backend, Db, DbError};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../../migrations/0001_foundation.sql"),
+}];
+
+pub(super) async fn apply(db: &Db) -> Result<(), DbError> {
+    let mut tx = db.begin_write().await?;
+    if db.backend == Backend::Postgres {
+        // Several app servers may start at once: one migrates, the others wait.
+        sqlx::query("SELECT pg_advisory_xact_lock(7426001)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *tx)
+        .await?;
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        sqlx::raw_sql(m.sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| DbError(format!("migration {} ({}) : {e}", m.version, m.name)))?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+    }
+    tx.commit().await?;
+    Ok(())
+}

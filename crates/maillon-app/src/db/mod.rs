@@ -1,0 +1,215 @@
+//! Database access: one SQL text for SQLite and PostgreSQL through sqlx's `Any` driver.
+//!
+//! Invariants (see docs/ARCHITECTURE.md):
+//! - every write goes through [`Db::begin_write`]: on SQLite it is the single writer
+//!   connection with `BEGIN IMMEDIATE`, so writers queue instead of failing with
+//!   "database is locked"; reads use [`Db::read`], whose SQLite connections are read-only;
+//! - identifiers are UUIDv7 stored as TEXT, instants are UTC Unix seconds in BIGINT,
+//!   flags are BIGINT 0/1 (the `Any` driver has no portable boolean).
+
+mod migrations;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+
+pub use sqlx::any::AnyRow;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    read: AnyPool,
+    write: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Debug)]
+pub struct DbError(pub String);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for DbError {}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        DbError(e.to_string())
+    }
+}
+
+/// Turns what a person may type (a path, `sqlite:…`, `postgres://…`) into a URL for sqlx.
+pub fn normalise_url(url: &str) -> String {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        url.to_string()
+    } else if let Some(rest) = url.strip_prefix("sqlite://") {
+        format!("sqlite://{}", with_create_mode(rest))
+    } else if let Some(rest) = url.strip_prefix("sqlite:") {
+        format!("sqlite://{}", with_create_mode(rest))
+    } else {
+        format!("sqlite://{}", with_create_mode(url))
+    }
+}
+
+fn with_create_mode(path: &str) -> String {
+    if path.contains('?') {
+        path.to_string()
+    } else {
+        format!("{path}?mode=rwc")
+    }
+}
+
+impl Db {
+    /// Connects and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let url = normalise_url(url);
+        let options = AnyConnectOptions::from_str(&url)?;
+        let db = if url.starts_with("sqlite:") {
+            let write = AnyPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options.clone())
+                .await?;
+            // The writer has created the file and switched it to WAL before readers open it.
+            let read = AnyPoolOptions::new()
+                .max_connections(4)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        conn.execute("PRAGMA query_only = ON").await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options)
+                .await?;
+            Db {
+                read,
+                write,
+                backend: Backend::Sqlite,
+            }
+        } else {
+            let pool = AnyPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await?;
+            Db {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            }
+        };
+        migrations::apply(&db).await?;
+        Ok(db)
+    }
+
+    /// The pool for reads. On SQLite its connections refuse to write.
+    pub fn read(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin_write(&self) -> Result<Tx, DbError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    /// Checks that the database answers (for /healthz).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// Folds the WAL back into the database file; run periodically on SQLite.
+    pub async fn checkpoint(&self) -> Result<(), DbError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.write)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`).
+    pub async fn backup_to(&self, path: &str) -> Result<(), DbError> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError(
+                "la sauvegarde intégrée ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir README)".into(),
+            ));
+        }
+        if std::path::Path::new(path).exists() {
+            return Err(DbError(format!(
+                "le fichier {path} existe déjà : choisissez un autre nom"
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+
+/// Current instant as UTC Unix seconds.
+pub fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// A new sortable identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Reads a text column that may be NULL as an empty string.
+pub fn text(row: &AnyRow, col: &str) -> String {
+    row.try_get::<Option<String>, _>(col)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Reads a BIGINT 0/1 flag.
+pub fn flag(row: &AnyRow, col: &str) -> bool {
+    row.try_get::<i64, _>(col).map(|v| v != 0).unwrap_or(false)
+}
+
+pub fn int(row: &AnyRow, col: &str) -> i64 {
+    row.try_get::<Option<i64>, _>(col)
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+}
+
+pub fn opt_int(row: &AnyRow, col: &str) -> Option<i64> {
+    row.try_get::<Option<i64>, _>(col).ok().flatten()
+}
+
+pub fn opt_float(row: &AnyRow, col: &str) -> Option<f64> {
+    row.try_get::<Option<f64>, _>(col).ok().flatten()
+}

@@ -1,0 +1,125 @@
+//! The durable job queue: jobs are rows written in the same transaction as the data
+//! they act on, run by workers that poll the table, retried with backoff. A job must be
+//! idempotent: it may run twice if a worker dies after doing it and before saying so.
+
+pub mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::db::{now, Db};
+use crate::mail::Mailer;
+use crate::web::metrics::Metrics;
+
+/// Wakes the workers of this process when a job is added, instead of waiting for the poll.
+#[derive(Clone, Default)]
+pub struct Jobs {
+    wake: Arc<Notify>,
+}
+
+impl Jobs {
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+}
+
+const POLL: Duration = Duration::from_secs(2);
+
+pub fn start_workers(
+    db: Db,
+    config: Arc<Config>,
+    metrics: Arc<Metrics>,
+    jobs: Jobs,
+    mailer: Mailer,
+) {
+    for _ in 0..config.workers {
+        let (db, config, metrics, jobs, mailer) = (
+            db.clone(),
+            config.clone(),
+            metrics.clone(),
+            jobs.clone(),
+            mailer.clone(),
+        );
+        tokio::spawn(async move {
+            loop {
+                match run_one(&db, &config, &metrics, &mailer).await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(e) => tracing::error!(error = %e, "job queue unavailable"),
+                }
+                tokio::select! {
+                    _ = jobs.wake.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        });
+    }
+    if config.workers > 0 {
+        tokio::spawn(housekeeping(db, config, jobs));
+    }
+}
+
+/// Runs one due job; false when there was none.
+pub async fn run_one(
+    db: &Db,
+    config: &Config,
+    metrics: &Metrics,
+    mailer: &Mailer,
+) -> Result<bool, crate::db::DbError> {
+    let Some(job) = store::claim(db).await? else {
+        return Ok(false);
+    };
+    let result = match job.kind.as_str() {
+        "send_email" => crate::mail::deliver(db, config, mailer, &job.payload).await,
+        "purge" => crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
+            .await
+            .map_err(|e| e.to_string()),
+        other => Err(format!("unknown job kind {other}")),
+    };
+    match result {
+        Ok(()) => {
+            store::finish(db, &job.id).await?;
+            metrics.record_job(&job.kind, "done");
+        }
+        Err(error) => {
+            let gave_up = store::fail(db, &job, &error).await?;
+            tracing::warn!(kind = %job.kind, attempt = job.attempts, gave_up, error = %error, "job failed");
+            metrics.record_job(&job.kind, if gave_up { "failed" } else { "retried" });
+        }
+    }
+    Ok(true)
+}
+
+/// Hourly clean-up job (one per hour across all servers, thanks to its key) and, on
+/// SQLite, a periodic WAL checkpoint.
+async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let hour = now() / 3600;
+        let queued = async {
+            let mut tx = db.begin_write().await?;
+            store::enqueue(
+                &mut tx,
+                "purge",
+                "{}",
+                Some(&format!("purge-{hour}")),
+                now(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, crate::db::DbError>(())
+        };
+        if let Err(e) = queued.await {
+            tracing::warn!(error = %e, "could not schedule clean-up");
+        }
+        jobs.wake();
+        if let Err(e) = db.checkpoint().await {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+}

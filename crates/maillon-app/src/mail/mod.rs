@@ -1,0 +1,177 @@
+//! E-mail: every message is stored first, then sent by a job. With SMTP configured the
+//! job sends it; without, it stays in the outbox that network admins read in the app.
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::SinglePart;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::Config;
+use crate::db::{self, now, text, Db, DbError, Tx};
+
+pub mod routes;
+
+#[derive(Clone)]
+pub struct Mailer {
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> Result<Mailer, String> {
+        let smtp = match &config.smtp_url {
+            None => None,
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("MAILLON_SMTP_URL invalide : {e}"))?
+                    .build(),
+            ),
+        };
+        Ok(Mailer { smtp })
+    }
+}
+
+/// Stores a message and its sending job in the caller's transaction: once committed, the
+/// message is sent even if the server stops right after.
+pub async fn queue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<String, DbError> {
+    let id = db::new_id();
+    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, status, created_at) VALUES ($1, $2, $3, $4, 'queued', $5)")
+        .bind(id.clone())
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    let payload = serde_json::json!({ "email_id": id }).to_string();
+    crate::jobs::store::enqueue(
+        tx,
+        "send_email",
+        &payload,
+        Some(&format!("email-{id}")),
+        now(),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub struct Email {
+    pub id: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub body_text: String,
+    pub status: String,
+    pub created_at: i64,
+    pub last_error: String,
+}
+
+impl Email {
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "sent" => "Envoyé",
+            "outbox" => "Dans la boîte d'envoi (pas de serveur SMTP)",
+            "queued" => "En attente d'envoi",
+            _ => "Échec",
+        }
+    }
+}
+
+fn from_row(r: &db::AnyRow) -> Email {
+    Email {
+        id: text(r, "id"),
+        to_addr: text(r, "to_addr"),
+        subject: text(r, "subject"),
+        body_text: text(r, "body_text"),
+        status: text(r, "status"),
+        created_at: db::int(r, "created_at"),
+        last_error: text(r, "last_error"),
+    }
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<Email>, DbError> {
+    let row = sqlx::query("SELECT * FROM emails WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.read())
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn latest(db: &Db, limit: i64) -> Result<Vec<Email>, DbError> {
+    let rows = sqlx::query("SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT $1")
+        .bind(limit)
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+async fn set_status(db: &Db, id: &str, status: &str, error: Option<&str>) -> Result<(), DbError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE emails SET status = $1, sent_at = $2, last_error = $3 WHERE id = $4")
+        .bind(status)
+        .bind(now())
+        .bind(error.map(str::to_string))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The `send_email` job. Idempotent: a message already sent or filed is left alone.
+pub async fn deliver(
+    db: &Db,
+    config: &Config,
+    mailer: &Mailer,
+    payload: &str,
+) -> Result<(), String> {
+    let id = serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v["email_id"].as_str().map(str::to_string))
+        .ok_or("payload without email_id")?;
+    let email = get(db, &id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("email not found")?;
+    if email.status == "sent" || email.status == "outbox" {
+        return Ok(());
+    }
+    let Some(smtp) = &mailer.smtp else {
+        if config.dev {
+            // Development only: the whole message, links included, to read it in the terminal.
+            tracing::info!(to = %email.to_addr, subject = %email.subject, "e-mail kept in the outbox:\n{}", email.body_text);
+        } else {
+            tracing::info!(email = %email.id, "e-mail kept in the outbox (no SMTP server configured)");
+        }
+        return set_status(db, &id, "outbox", None)
+            .await
+            .map_err(|e| e.to_string());
+    };
+    let message = Message::builder()
+        .from(
+            config
+                .mail_from
+                .parse()
+                .map_err(|e| format!("MAILLON_MAIL_FROM: {e}"))?,
+        )
+        .to(email
+            .to_addr
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?)
+        .subject(email.subject.clone())
+        .message_id(Some(format!("<{}@maillon>", email.id)))
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .header(ContentTransferEncoding::QuotedPrintable)
+                .body(email.body_text.clone()),
+        )
+        .map_err(|e| e.to_string())?;
+    match smtp.send(message).await {
+        Ok(_) => set_status(db, &id, "sent", None)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => {
+            let error = e.to_string();
+            let _ = set_status(db, &id, "queued", Some(&error)).await;
+            Err(error)
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Places of digital mediation (lieux): edited by structures, shown to the public,
+//! exchanged as CSV in the national standard.
+
+pub mod csv;
+pub mod hours;
+pub mod model;
+pub mod routes;
+pub mod store;
+pub mod vocab;

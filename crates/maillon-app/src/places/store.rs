@@ -1,0 +1,217 @@
+//! Queries on places. Every query that a signed-in person reaches is scoped by the
+//! structure; public queries only ever see public places.
+
+use super::model::Place;
+use crate::db::{self, now, opt_float, text, AnyRow, Db, DbError, Tx};
+
+const COLUMNS: &str = "id, structure_id, is_public, source_id, pivot, nom, commune, code_postal, code_insee, \
+    adresse, complement_adresse, latitude, longitude, typologie, telephone, courriels, site_web, horaires, \
+    presentation_resume, presentation_detail, source, itinerance, structure_parente, date_maj, services, \
+    publics_specifiquement_adresses, prise_en_charge_specifique, frais_a_charge, dispositif_programmes_nationaux, \
+    formations_labels, autres_formations_labels, modalites_acces, modalites_accompagnement, fiche_acces_libre, prise_rdv";
+
+fn from_row(r: &AnyRow) -> Place {
+    Place {
+        id: text(r, "id"),
+        structure_id: text(r, "structure_id"),
+        is_public: db::flag(r, "is_public"),
+        source_id: text(r, "source_id"),
+        pivot: text(r, "pivot"),
+        nom: text(r, "nom"),
+        commune: text(r, "commune"),
+        code_postal: text(r, "code_postal"),
+        code_insee: text(r, "code_insee"),
+        adresse: text(r, "adresse"),
+        complement_adresse: text(r, "complement_adresse"),
+        latitude: opt_float(r, "latitude"),
+        longitude: opt_float(r, "longitude"),
+        typologie: text(r, "typologie"),
+        telephone: text(r, "telephone"),
+        courriels: text(r, "courriels"),
+        site_web: text(r, "site_web"),
+        horaires: text(r, "horaires"),
+        presentation_resume: text(r, "presentation_resume"),
+        presentation_detail: text(r, "presentation_detail"),
+        source: text(r, "source"),
+        itinerance: text(r, "itinerance"),
+        structure_parente: text(r, "structure_parente"),
+        date_maj: text(r, "date_maj"),
+        services: text(r, "services"),
+        publics_specifiquement_adresses: text(r, "publics_specifiquement_adresses"),
+        prise_en_charge_specifique: text(r, "prise_en_charge_specifique"),
+        frais_a_charge: text(r, "frais_a_charge"),
+        dispositif_programmes_nationaux: text(r, "dispositif_programmes_nationaux"),
+        formations_labels: text(r, "formations_labels"),
+        autres_formations_labels: text(r, "autres_formations_labels"),
+        modalites_acces: text(r, "modalites_acces"),
+        modalites_accompagnement: text(r, "modalites_accompagnement"),
+        fiche_acces_libre: text(r, "fiche_acces_libre"),
+        prise_rdv: text(r, "prise_rdv"),
+    }
+}
+
+pub async fn list_for_structure(db: &Db, structure_id: &str) -> Result<Vec<Place>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM places WHERE structure_id = $1 ORDER BY nom"
+    ))
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// A place of the given structure; `None` for another structure's place.
+pub async fn get_in_structure(
+    db: &Db,
+    structure_id: &str,
+    id: &str,
+) -> Result<Option<Place>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM places WHERE id = $1 AND structure_id = $2"
+    ))
+    .bind(id)
+    .bind(structure_id)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn get_public(db: &Db, id: &str) -> Result<Option<Place>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM places WHERE id = $1 AND is_public = 1"
+    ))
+    .bind(id)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Every public place of the network, by commune then name.
+pub async fn list_public(db: &Db) -> Result<Vec<Place>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM places WHERE is_public = 1 ORDER BY commune, nom"
+    ))
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+const WRITE_COLUMNS: [&str; 33] = [
+    "is_public",
+    "source_id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "itinerance",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
+];
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    p: &Place,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for col in WRITE_COLUMNS {
+        q = match col {
+            "is_public" => q.bind(p.is_public as i64),
+            "latitude" => q.bind(p.latitude),
+            "longitude" => q.bind(p.longitude),
+            other => q.bind(p.column(other)),
+        };
+    }
+    q
+}
+
+/// Inserts a new place (its id is made here) and returns the id.
+pub async fn insert(tx: &mut Tx, structure_id: &str, p: &Place) -> Result<String, DbError> {
+    let id = if p.id.is_empty() {
+        db::new_id()
+    } else {
+        p.id.clone()
+    };
+    let placeholders: Vec<String> = (4..4 + WRITE_COLUMNS.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO places (id, structure_id, created_at, {}, updated_at) VALUES ($1, $2, $3, {}, $3)",
+        WRITE_COLUMNS.join(", "),
+        placeholders.join(", ")
+    );
+    let q = sqlx::query(&sql)
+        .bind(id.clone())
+        .bind(structure_id.to_string())
+        .bind(now());
+    bind_all(q, p).execute(&mut **tx).await?;
+    Ok(id)
+}
+
+/// Updates a place of the given structure; false when it is not one of its places.
+pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, p: &Place) -> Result<bool, DbError> {
+    let sets: Vec<String> = WRITE_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 4))
+        .collect();
+    let sql = format!(
+        "UPDATE places SET updated_at = $3, {} WHERE id = $1 AND structure_id = $2",
+        sets.join(", ")
+    );
+    let q = sqlx::query(&sql)
+        .bind(id.to_string())
+        .bind(structure_id.to_string())
+        .bind(now());
+    Ok(bind_all(q, p).execute(&mut **tx).await?.rows_affected() == 1)
+}
+
+pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM places WHERE id = $1 AND structure_id = $2")
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// For the import: the place that a row's `id` names, by our id or by the id it had
+/// in the file it first came from.
+pub async fn find_for_import(
+    tx: &mut Tx,
+    id: &str,
+) -> Result<Option<(String, String, String)>, DbError> {
+    let row = sqlx::query("SELECT id, structure_id, source_id FROM places WHERE id = $1 OR source_id = $1 ORDER BY created_at LIMIT 1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| {
+        (
+            text(&r, "id"),
+            text(&r, "structure_id"),
+            text(&r, "source_id"),
+        )
+    }))
+}

@@ -1,0 +1,153 @@
+//! Structures (centre social, espace de vie sociale, médiathèque…), their teams, and the
+//! network that gathers them. Every structure-scoped page goes through [`access`].
+
+pub mod routes;
+pub mod store;
+pub mod team;
+
+use crate::accounts::model::{CurrentUser, Role};
+use crate::web::error::AppError;
+use crate::web::AppState;
+
+pub const KINDS: &[&str] = &[
+    "Centre social",
+    "Espace de vie sociale",
+    "Médiathèque",
+    "France Services",
+    "Association",
+    "Collectivité",
+    "Autre",
+];
+
+/// Time zones of France and its overseas territories.
+pub const TIMEZONES: &[(&str, &str)] = &[
+    ("Europe/Paris", "France métropolitaine et Corse"),
+    (
+        "America/Guadeloupe",
+        "Guadeloupe, Saint-Martin, Saint-Barthélemy",
+    ),
+    ("America/Martinique", "Martinique"),
+    ("America/Cayenne", "Guyane"),
+    ("Indian/Reunion", "La Réunion"),
+    ("Indian/Mayotte", "Mayotte"),
+    ("America/Miquelon", "Saint-Pierre-et-Miquelon"),
+    ("Pacific/Noumea", "Nouvelle-Calédonie"),
+    ("Pacific/Tahiti", "Polynésie française"),
+    ("Pacific/Wallis", "Wallis-et-Futuna"),
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct Structure {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub pivot: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+    pub timezone: String,
+}
+
+impl Structure {
+    pub fn phone_display(&self) -> String {
+        crate::validate::phone_display(&self.phone)
+    }
+}
+
+/// What the signed-in person may do in one structure.
+pub struct Access {
+    pub structure: Structure,
+    /// None for a network admin who is not a member of the structure.
+    pub role: Option<Role>,
+    pub network_admin: bool,
+}
+
+impl Access {
+    /// Edit the structure, its places and its team.
+    pub fn can_manage(&self) -> bool {
+        self.network_admin || self.role == Some(Role::StructureAdmin)
+    }
+
+    pub fn require_manage(&self) -> Result<(), AppError> {
+        if self.can_manage() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The structure `id` if the person belongs to it (or runs the network); otherwise 404,
+/// whether it exists or not, so that nothing is learnt about other structures.
+pub async fn access(state: &AppState, user: &CurrentUser, id: &str) -> Result<Access, AppError> {
+    let role = user.role_in(id);
+    if role.is_none() && !user.is_network_admin {
+        return Err(AppError::NotFound);
+    }
+    let structure = store::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Access {
+        structure,
+        role,
+        network_admin: user.is_network_admin,
+    })
+}
+
+/// Reads and checks the structure form; shared by creation and edition.
+pub fn validate_form(
+    form: &crate::web::forms::FormData,
+) -> Result<Structure, (Structure, crate::web::forms::FieldErrors)> {
+    use crate::validate;
+    let mut errors = crate::web::forms::FieldErrors::default();
+    let mut s = Structure {
+        id: String::new(),
+        name: form.get("name"),
+        kind: form.get("kind"),
+        pivot: form.get("pivot"),
+        email: form.get("email"),
+        phone: form.get("phone"),
+        website: form.get("website"),
+        timezone: form.get("timezone"),
+    };
+    if s.name.is_empty() {
+        errors.add("name", "Indiquez le nom de la structure.");
+    } else if s.name.chars().count() > 150 {
+        errors.add("name", "Le nom est trop long (150 caractères au plus).");
+    }
+    if !KINDS.contains(&s.kind.as_str()) {
+        errors.add("kind", "Choisissez le type de structure dans la liste.");
+    }
+    if s.timezone.is_empty() {
+        s.timezone = "Europe/Paris".into();
+    }
+    if !TIMEZONES.iter().any(|(tz, _)| *tz == s.timezone) {
+        errors.add("timezone", "Choisissez un fuseau horaire dans la liste.");
+    }
+    if !s.pivot.is_empty() {
+        match validate::pivot(&s.pivot) {
+            Ok(v) => s.pivot = v,
+            Err(e) => errors.add("pivot", e),
+        }
+    }
+    if !s.email.is_empty() {
+        match validate::email(&s.email) {
+            Ok(v) => s.email = v,
+            Err(e) => errors.add("email", e),
+        }
+    }
+    if !s.phone.is_empty() {
+        match validate::phone(&s.phone) {
+            Ok(v) => s.phone = v,
+            Err(e) => errors.add("phone", e),
+        }
+    }
+    if !s.website.is_empty() {
+        if let Err(e) = validate::url(&s.website) {
+            errors.add("website", e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err((s, errors))
+    }
+}

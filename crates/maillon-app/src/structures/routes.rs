@@ -1,0 +1,313 @@
+//! Dashboard, structure pages and the network admin's pages.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::{access, store, validate_form, Structure, KINDS, TIMEZONES};
+use crate::accounts::model::CurrentUser;
+use crate::places::model::Place;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::{Flash, Page};
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tableau-de-bord", get(dashboard))
+        .route("/structures/{sid}", get(show))
+        .route("/structures/{sid}/modifier", get(edit_form).post(edit))
+        .route("/reseau", get(network))
+        .route("/reseau/nom", post(rename_network))
+        .route("/reseau/structures/nouvelle", get(new_form).post(create))
+        .merge(super::team::routes())
+}
+
+#[derive(Template)]
+#[template(path = "structures/dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    memberships: Vec<(String, String, &'static str)>,
+    is_network_admin: bool,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    flash: Flash,
+) -> AppResult<Response> {
+    // Someone in one structure only goes straight to it.
+    if let ([only], false) = (user.memberships.as_slice(), user.is_network_admin) {
+        let info = flash.0.map(|_| "?info=enregistre").unwrap_or("");
+        return Ok(
+            Redirect::to(&format!("/structures/{}{info}", only.structure_id)).into_response(),
+        );
+    }
+    let page = Page::new(&state, "Tableau de bord")
+        .await
+        .user(&user)
+        .section("dashboard")
+        .flash(flash);
+    let memberships = user
+        .memberships
+        .iter()
+        .map(|m| {
+            (
+                m.structure_id.clone(),
+                m.structure_name.clone(),
+                m.role.label(),
+            )
+        })
+        .collect();
+    Ok(render(&DashboardPage {
+        page,
+        memberships,
+        is_network_admin: user.is_network_admin,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "structures/show.html")]
+struct ShowPage {
+    page: Page,
+    structure: Structure,
+    places: Vec<Place>,
+    can_manage: bool,
+    role_label: &'static str,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    flash: Flash,
+) -> AppResult<Response> {
+    let access = access(&state, &user, &sid).await?;
+    let places = crate::places::store::list_for_structure(&state.db, &sid).await?;
+    let page = Page::new(&state, access.structure.name.clone())
+        .await
+        .user(&user)
+        .structure(&access)
+        .section("structure")
+        .flash(flash);
+    let role_label = access
+        .role
+        .map(|r| r.label())
+        .unwrap_or("Coordination du réseau");
+    Ok(render(&ShowPage {
+        page,
+        can_manage: access.can_manage(),
+        structure: access.structure,
+        places,
+        role_label,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "structures/form.html")]
+struct FormPage {
+    page: Page,
+    action: String,
+    structure: Structure,
+    errors: FieldErrors,
+    kinds: &'static [&'static str],
+    timezones: &'static [(&'static str, &'static str)],
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, &sid).await?;
+    access.require_manage()?;
+    let page = Page::new(&state, "Modifier la structure")
+        .await
+        .user(&user)
+        .structure(&access)
+        .section("structure");
+    let action = format!("/structures/{sid}/modifier");
+    let mut structure = access.structure;
+    structure.phone = structure.phone_display();
+    Ok(render(&FormPage {
+        page,
+        action,
+        structure,
+        errors: FieldErrors::default(),
+        kinds: KINDS,
+        timezones: TIMEZONES,
+    })?
+    .into_response())
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let access = access(&state, &user, &sid).await?;
+    access.require_manage()?;
+    match validate_form(&form) {
+        Ok(s) => {
+            let mut tx = state.db.begin_write().await?;
+            store::update(&mut tx, &sid, &s).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/structures/{sid}?info=enregistre")).into_response())
+        }
+        Err((structure, errors)) => {
+            let page = Page::new(&state, "Modifier la structure")
+                .await
+                .user(&user)
+                .structure(&access)
+                .section("structure");
+            let action = format!("/structures/{sid}/modifier");
+            Ok(render(&FormPage {
+                page,
+                action,
+                structure,
+                errors,
+                kinds: KINDS,
+                timezones: TIMEZONES,
+            })?
+            .into_response())
+        }
+    }
+}
+
+// ---- Network admin ----
+
+fn require_network_admin(user: &CurrentUser) -> Result<(), AppError> {
+    if user.is_network_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "structures/network.html")]
+struct NetworkPage {
+    page: Page,
+    structures: Vec<(Structure, usize)>,
+    network_name: String,
+    errors: FieldErrors,
+}
+
+async fn network_page(
+    state: &AppState,
+    user: &CurrentUser,
+    flash: Flash,
+    errors: FieldErrors,
+    typed_name: Option<String>,
+) -> AppResult<Response> {
+    let page = Page::new(state, "Réseau")
+        .await
+        .user(user)
+        .section("network")
+        .flash(flash);
+    let mut structures = Vec::new();
+    for s in store::list(&state.db).await? {
+        let places = crate::places::store::list_for_structure(&state.db, &s.id)
+            .await?
+            .len();
+        structures.push((s, places));
+    }
+    let network_name = typed_name.unwrap_or_else(|| page.network_name.clone());
+    Ok(render(&NetworkPage {
+        page,
+        structures,
+        network_name,
+        errors,
+    })?
+    .into_response())
+}
+
+async fn network(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    flash: Flash,
+) -> AppResult<Response> {
+    require_network_admin(&user)?;
+    network_page(&state, &user, flash, FieldErrors::default(), None).await
+}
+
+async fn rename_network(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: FormData,
+) -> AppResult<Response> {
+    require_network_admin(&user)?;
+    let name = form.get("network_name");
+    if name.is_empty() || name.chars().count() > 150 {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "network_name",
+            "Indiquez le nom du réseau (150 caractères au plus).",
+        );
+        return network_page(&state, &user, Flash::default(), errors, Some(name)).await;
+    }
+    let mut tx = state.db.begin_write().await?;
+    store::set_network_name(&mut tx, &name).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/reseau?info=enregistre").into_response())
+}
+
+async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    require_network_admin(&user)?;
+    let page = Page::new(&state, "Nouvelle structure")
+        .await
+        .user(&user)
+        .section("network");
+    let structure = Structure {
+        kind: "Centre social".into(),
+        timezone: "Europe/Paris".into(),
+        ..Structure::default()
+    };
+    let action = "/reseau/structures/nouvelle".to_string();
+    Ok(render(&FormPage {
+        page,
+        action,
+        structure,
+        errors: FieldErrors::default(),
+        kinds: KINDS,
+        timezones: TIMEZONES,
+    })?
+    .into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: FormData,
+) -> AppResult<Response> {
+    require_network_admin(&user)?;
+    match validate_form(&form) {
+        Ok(s) => {
+            let mut tx = state.db.begin_write().await?;
+            let id = store::insert(&mut tx, &s).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/structures/{id}?info=structure-creee")).into_response())
+        }
+        Err((structure, errors)) => {
+            let page = Page::new(&state, "Nouvelle structure")
+                .await
+                .user(&user)
+                .section("network");
+            let action = "/reseau/structures/nouvelle".to_string();
+            Ok(render(&FormPage {
+                page,
+                action,
+                structure,
+                errors,
+                kinds: KINDS,
+                timezones: TIMEZONES,
+            })?
+            .into_response())
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Queries on structures and on the network's settings.
+
+use super::Structure;
+use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+
+pub const DEFAULT_NETWORK_NAME: &str = "Réseau Maillon";
+
+fn from_row(r: &AnyRow) -> Structure {
+    Structure {
+        id: text(r, "id"),
+        name: text(r, "name"),
+        kind: text(r, "kind"),
+        pivot: text(r, "pivot"),
+        email: text(r, "email"),
+        phone: text(r, "phone"),
+        website: text(r, "website"),
+        timezone: text(r, "timezone"),
+    }
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
+    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone FROM structures WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.read())
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
+    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone FROM structures ORDER BY name")
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(id.clone())
+    .bind(s.name.clone())
+    .bind(s.kind.clone())
+    .bind(s.pivot.clone())
+    .bind(s.email.clone())
+    .bind(s.phone.clone())
+    .bind(s.website.clone())
+    .bind(s.timezone.clone())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
+         timezone = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(s.name.clone())
+    .bind(s.kind.clone())
+    .bind(s.pivot.clone())
+    .bind(s.email.clone())
+    .bind(s.phone.clone())
+    .bind(s.website.clone())
+    .bind(s.timezone.clone())
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn network_name(db: &Db) -> String {
+    sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = 'network_name'")
+        .fetch_optional(db.read())
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| DEFAULT_NETWORK_NAME.to_string())
+}
+
+pub async fn set_network_name(tx: &mut Tx, name: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('network_name', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(name)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct Member {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+pub async fn members(db: &Db, structure_id: &str) -> Result<Vec<Member>, DbError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.structure_id = $1 ORDER BY u.name",
+    )
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Member {
+            user_id: text(r, "id"),
+            name: text(r, "name"),
+            email: text(r, "email"),
+            role: text(r, "role"),
+        })
+        .collect())
+}
+
+pub struct PendingInvitation {
+    pub token_hash: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: i64,
+}
+
+pub async fn pending_invitations(
+    db: &Db,
+    structure_id: &str,
+) -> Result<Vec<PendingInvitation>, DbError> {
+    let rows = sqlx::query(
+        "SELECT token_hash, email, role, expires_at FROM account_tokens \
+         WHERE structure_id = $1 AND purpose = 'invitation' AND used_at IS NULL AND expires_at >= $2 ORDER BY created_at",
+    )
+    .bind(structure_id)
+    .bind(now())
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| PendingInvitation {
+            token_hash: text(r, "token_hash"),
+            email: text(r, "email"),
+            role: text(r, "role"),
+            expires_at: db::int(r, "expires_at"),
+        })
+        .collect())
+}
+
+/// Cancels an invitation of this structure (scoped: another structure's does nothing).
+pub async fn cancel_invitation(
+    tx: &mut Tx,
+    structure_id: &str,
+    token_hash: &str,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE account_tokens SET expires_at = 0 WHERE token_hash = $1 AND structure_id = $2 AND purpose = 'invitation' AND used_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_role(
+    tx: &mut Tx,
+    structure_id: &str,
+    user_id: &str,
+    role: &str,
+) -> Result<bool, DbError> {
+    let done =
+        sqlx::query("UPDATE memberships SET role = $1 WHERE structure_id = $2 AND user_id = $3")
+            .bind(role)
+            .bind(structure_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn remove_member(
+    tx: &mut Tx,
+    structure_id: &str,
+    user_id: &str,
+) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM memberships WHERE structure_id = $1 AND user_id = $2")
+        .bind(structure_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_admins(tx: &mut Tx, structure_id: &str) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE structure_id = $1 AND role = 'structure_admin'",
+    )
+    .bind(structure_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}

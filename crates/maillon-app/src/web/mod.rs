@@ -1,0 +1,93 @@
+//! The shared web shell: state, layout, errors, forms, middleware and static files.
+
+pub mod error;
+pub mod forms;
+pub mod metrics;
+pub mod middleware;
+pub mod page;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::jobs::Jobs;
+use error::AppError;
+use metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+    pub jobs: Jobs,
+}
+
+/// Renders a template, or the 500 page if the template itself fails.
+pub fn render(t: &impl askama::Template) -> Result<Html<String>, AppError> {
+    Ok(Html(t.render()?))
+}
+
+const CSS: &str = include_str!("../../static/maillon.css");
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "base de données injoignable\n",
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics_page(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if given != format!("Bearer {token}") {
+            return (StatusCode::UNAUTHORIZED, "jeton requis\n").into_response();
+        }
+    }
+    let queue = crate::jobs::store::counts_by_status(&state.db)
+        .await
+        .unwrap_or_default();
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(&queue),
+    )
+        .into_response()
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/maillon.css", get(stylesheet))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_page))
+}

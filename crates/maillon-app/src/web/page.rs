@@ -1,0 +1,137 @@
+//! What every page's layout needs: title, the network's or structure's name, navigation.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::accounts::model::CurrentUser;
+use crate::structures::Access;
+
+pub struct NavStructure {
+    pub id: String,
+    pub name: String,
+    pub can_manage: bool,
+}
+
+pub struct NavUser {
+    pub name: String,
+    pub is_network_admin: bool,
+    pub structures: Vec<(String, String)>,
+}
+
+pub struct Page {
+    pub title: String,
+    pub network_name: String,
+    pub user: Option<NavUser>,
+    pub structure: Option<NavStructure>,
+    /// Which navigation entry is current (`aria-current`).
+    pub section: &'static str,
+    pub flash: Option<&'static str>,
+}
+
+impl Page {
+    pub async fn new(state: &AppState, title: impl Into<String>) -> Page {
+        Page {
+            title: title.into(),
+            network_name: crate::structures::store::network_name(&state.db).await,
+            user: None,
+            structure: None,
+            section: "",
+            flash: None,
+        }
+    }
+
+    pub fn user(mut self, user: &CurrentUser) -> Page {
+        self.user = Some(NavUser {
+            name: user.name.clone(),
+            is_network_admin: user.is_network_admin,
+            structures: user
+                .memberships
+                .iter()
+                .map(|m| (m.structure_id.clone(), m.structure_name.clone()))
+                .collect(),
+        });
+        self
+    }
+
+    pub fn structure(mut self, access: &Access) -> Page {
+        self.structure = Some(NavStructure {
+            id: access.structure.id.clone(),
+            name: access.structure.name.clone(),
+            can_manage: access.can_manage(),
+        });
+        self
+    }
+
+    pub fn section(mut self, section: &'static str) -> Page {
+        self.section = section;
+        self
+    }
+
+    pub fn flash(mut self, flash: Flash) -> Page {
+        self.flash = flash.0;
+        self
+    }
+
+    /// The name in the header: the structure's when inside one, else the network's.
+    pub fn header_name(&self) -> &str {
+        self.structure
+            .as_ref()
+            .map(|s| s.name.as_str())
+            .unwrap_or(&self.network_name)
+    }
+
+    pub fn current(&self, section: &str) -> &'static str {
+        if self.section == section {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// A confirmation shown once after a redirect (`?info=code`); only known codes are shown.
+#[derive(Default)]
+pub struct Flash(pub Option<&'static str>);
+
+#[derive(Deserialize)]
+struct FlashQuery {
+    info: Option<String>,
+}
+
+const MESSAGES: &[(&str, &str)] = &[
+    ("enregistre", "Modifications enregistrées."),
+    ("lieu-cree", "Le lieu a été créé."),
+    ("lieu-supprime", "Le lieu a été supprimé."),
+    ("structure-creee", "La structure a été créée."),
+    (
+        "invitation-envoyee",
+        "L'invitation a été envoyée par e-mail.",
+    ),
+    ("invitation-annulee", "L'invitation a été annulée."),
+    ("role-change", "Le rôle a été modifié."),
+    ("membre-retire", "La personne a été retirée de l'équipe."),
+    (
+        "mot-de-passe-change",
+        "Votre mot de passe a été changé. Vos autres sessions ont été fermées.",
+    ),
+    ("sessions-fermees", "Vos autres sessions ont été fermées."),
+    ("deconnecte", "Vous êtes déconnecté·e. À bientôt !"),
+    ("bienvenue", "Bienvenue dans l'équipe !"),
+    ("import-fait", "L'import est terminé."),
+];
+
+impl<S: Send + Sync> FromRequestParts<S> for Flash {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let code = Query::<FlashQuery>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|q| q.0.info);
+        Ok(Flash(code.and_then(|c| {
+            MESSAGES.iter().find(|(k, _)| *k == c).map(|(_, m)| *m)
+        })))
+    }
+}

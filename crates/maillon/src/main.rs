@@ -1,0 +1,186 @@
+//! The `maillon` command: parses the command line and wires the application.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use maillon_app::accounts::model::Role;
+use maillon_app::config::Config;
+use maillon_app::db::Db;
+
+const HELP: &str = "\
+Maillon — logiciel libre pour les centres sociaux et leurs médiateurs numériques
+
+Utilisation :
+  maillon serve                 démarre le serveur (MAILLON_ADDR, 127.0.0.1:8080 par défaut)
+  maillon migrate               met à jour la base de données puis s'arrête
+  maillon demo                  remplit une base de démonstration et démarre le serveur
+  maillon user create --email E --name \"Prénom Nom\" [--network-admin]
+                      [--structure ID --role structure_admin|mediator|volunteer]
+                                crée un compte ; mot de passe demandé (ou MAILLON_PASSWORD)
+  maillon backup --to FICHIER   copie cohérente de la base SQLite, même serveur en marche
+  maillon help                  cette aide
+
+Configuration par variables d'environnement : voir le README (DATABASE_URL, MAILLON_*).
+";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    maillon_app::init_logging();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match words.as_slice() {
+        [] | ["serve"] => serve(false).await,
+        ["demo"] => serve(true).await,
+        ["migrate"] => migrate().await,
+        ["user", "create", rest @ ..] => user_create(rest).await,
+        ["backup", "--to", path] => backup(path).await,
+        ["help" | "--help" | "-h"] => {
+            print!("{HELP}");
+            Ok(())
+        }
+        ["--version" | "-V"] => {
+            println!("maillon {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        _ => Err(format!(
+            "commande inconnue : « {} »\n\n{HELP}",
+            args.join(" ")
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("maillon : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config() -> Result<Config, String> {
+    Config::from_env().map_err(|e| e.0)
+}
+
+async fn serve(demo: bool) -> Result<(), String> {
+    let mut config = config()?;
+    if demo {
+        config.dev = true;
+        if std::env::var("DATABASE_URL").is_err() {
+            // The demo starts from a fresh file each time, beside the normal one.
+            config.database_url = "maillon-demo.db".into();
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("maillon-demo.db{suffix}"));
+            }
+        }
+    }
+    tracing::info!(?config, "starting");
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("base de données : {e}"))?;
+    if demo && maillon_app::demo::seed(&db, &config.public_url).await? {
+        print_demo_accounts(&config.public_url);
+    }
+    let running = maillon_app::start_with_db(config, db).await?;
+    println!(
+        "Maillon écoute sur http://{} — Ctrl+C pour arrêter.",
+        running.addr
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    println!("Arrêt…");
+    running.stop().await;
+    Ok(())
+}
+
+fn print_demo_accounts(public_url: &str) {
+    println!("\n  Démonstration : {}", maillon_app::demo::NETWORK_NAME);
+    println!("  Ouvrez {public_url} et connectez-vous avec l'un de ces comptes");
+    println!(
+        "  (mot de passe pour tous : {}) :\n",
+        maillon_app::demo::PASSWORD
+    );
+    for a in maillon_app::demo::ACCOUNTS {
+        println!("    {:<36} {:<16} {}", a.email, a.name, a.role);
+    }
+    println!("\n  Les e-mails (invitations, mots de passe oubliés) s'affichent ici et dans « Boîte d'envoi ».\n");
+}
+
+async fn migrate() -> Result<(), String> {
+    let config = config()?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("base de données : {e}"))?;
+    db.close().await;
+    println!("Base de données à jour.");
+    Ok(())
+}
+
+fn flag_value<'a>(args: &[&'a str], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| *a == name)
+        .and_then(|i| args.get(i + 1).copied())
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("MAILLON_PASSWORD") {
+        return Ok(p);
+    }
+    print!("Mot de passe (12 caractères au moins) : ");
+    let _ = std::io::stdout().flush();
+    // Hide what is typed when a terminal is attached; harmless otherwise.
+    let hidden = std::process::Command::new("stty")
+        .arg("-echo")
+        .stdin(std::process::Stdio::inherit())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    if hidden {
+        let _ = std::process::Command::new("stty")
+            .arg("echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+        println!();
+    }
+    read.map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+async fn user_create(args: &[&str]) -> Result<(), String> {
+    let email = flag_value(args, "--email").ok_or("indiquez --email")?;
+    let name = flag_value(args, "--name").ok_or("indiquez --name \"Prénom Nom\"")?;
+    let network_admin = args.contains(&"--network-admin");
+    let membership = match (flag_value(args, "--structure"), flag_value(args, "--role")) {
+        (Some(s), Some(r)) => Some((
+            s,
+            Role::parse(r).ok_or("rôle inconnu : structure_admin, mediator ou volunteer")?,
+        )),
+        (None, None) => None,
+        _ => return Err("--structure et --role vont ensemble".into()),
+    };
+    if !network_admin && membership.is_none() {
+        return Err("un compte doit être --network-admin ou membre d'une structure (--structure ID --role RÔLE)".into());
+    }
+    let password = read_password()?;
+    let config = config()?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("base de données : {e}"))?;
+    let result =
+        maillon_app::accounts::create_user(&db, email, name, &password, network_admin, membership)
+            .await;
+    db.close().await;
+    let id = result?;
+    println!("Compte créé pour {email} (identifiant {id}).");
+    Ok(())
+}
+
+async fn backup(path: &str) -> Result<(), String> {
+    let config = config()?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("base de données : {e}"))?;
+    let result = db.backup_to(path).await.map_err(|e| e.to_string());
+    db.close().await;
+    result?;
+    println!("Sauvegarde écrite dans {path}.");
+    Ok(())
+}
