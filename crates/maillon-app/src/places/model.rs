@@ -114,6 +114,14 @@ impl Place {
             .collect()
     }
 
+    /// The update date as French readers write it (22/11/2026).
+    pub fn date_maj_fr(&self) -> String {
+        match jiff::civil::Date::strptime("%Y-%m-%d", &self.date_maj) {
+            Ok(d) => d.strftime("%d/%m/%Y").to_string(),
+            Err(_) => self.date_maj.clone(),
+        }
+    }
+
     pub fn full_address(&self) -> String {
         format!("{}, {} {}", self.adresse, self.code_postal, self.commune)
     }

@@ -58,10 +58,12 @@ impl FormPage {
     fn new(
         page: Page,
         sid: &str,
-        place: Place,
+        mut place: Place,
         errors: FieldErrors,
         typed: Option<FormData>,
     ) -> FormPage {
+        // Phones are shown the French way, whether from the database or from a form.
+        place.telephone = place.phone_display();
         let is_new = place.id.is_empty();
         let action = if is_new {
             format!("/structures/{sid}/lieux/nouveau")
@@ -192,7 +194,7 @@ async fn edit_form(
     flash: Flash,
 ) -> AppResult<Response> {
     let access = access(&state, &user, &sid).await?;
-    let mut place = store::get_in_structure(&state.db, &sid, &pid)
+    let place = store::get_in_structure(&state.db, &sid, &pid)
         .await?
         .ok_or(AppError::NotFound)?;
     if !access.can_manage() {
@@ -210,7 +212,6 @@ async fn edit_form(
         })?
         .into_response());
     }
-    place.telephone = place.phone_display();
     let page = Page::new(&state, format!("Modifier « {} »", place.nom))
         .await
         .user(&user)

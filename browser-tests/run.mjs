@@ -1,0 +1,223 @@
+// Main user journeys of Maillon in a real browser (Debian's Chromium, headless), with
+// axe-core checking every page for accessibility violations (WCAG 2.1 A/AA + best
+// practices). Starts `maillon demo` itself; MAILLON_BIN names the binary.
+//
+// Usage: MAILLON_BIN=../target/debug/maillon node run.mjs
+// Writes screenshots and the places export into out/.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BIN = resolve(process.env.MAILLON_BIN || '../target/debug/maillon');
+const PORT = process.env.MAILLON_BROWSER_PORT || '8391';
+const BASE = `http://127.0.0.1:${PORT}`;
+const PASSWORD = 'maillon-demo-2026';
+const OUT = new URL('./out/', import.meta.url).pathname;
+mkdirSync(OUT, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function axeCheck(page, label) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+  );
+  const violations = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  check(violations.length === 0, `axe on ${label}:\n    ${violations.join('\n    ')}`);
+}
+
+async function step(name, fn) {
+  try {
+    await fn();
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed += 1;
+    problems.push(`${name}: ${e.message}`);
+    console.log(`FAIL ${name}\n     ${e.message}`);
+  }
+}
+
+async function waitForServer() {
+  for (let i = 0; i < 300; i += 1) {
+    try {
+      const r = await fetch(`${BASE}/healthz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('maillon demo did not start');
+}
+
+async function signIn(page, email) {
+  await page.goto(`${BASE}/connexion`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.click('main button[type=submit]')]);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'maillon-browser-'));
+const server = spawn(BIN, ['demo'], {
+  cwd: dir,
+  env: { ...process.env, MAILLON_ADDR: `127.0.0.1:${PORT}`, MAILLON_LOG: 'warn' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+try {
+  await waitForServer();
+  // axe is injected into the page; the app's CSP forbids inline scripts, rightly.
+  const context = await browser.newContext({ bypassCSP: true, locale: 'fr-FR' });
+  const page = await context.newPage();
+
+  await step('public home page', async () => {
+    await page.goto(`${BASE}/`);
+    check((await page.textContent('h1')).includes('Fédération des centres sociaux'), 'network name in the heading');
+    await axeCheck(page, 'home');
+    await page.screenshot({ path: `${OUT}home.png`, fullPage: true });
+  });
+
+  await step('public list of places, usable at 320 px', async () => {
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.goto(`${BASE}/lieux`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 320, `page is ${width}px wide at 320px`);
+    await axeCheck(page, 'public list');
+    await page.screenshot({ path: `${OUT}lieux-320.png`, fullPage: true });
+    await page.selectOption('#commune', 'Roanne');
+    await page.click('form.filters button');
+    check((await page.locator('.place-list > li').count()) === 1, 'filter by commune keeps one place');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step('public place page', async () => {
+    await page.goto(`${BASE}/lieux`);
+    await page.click('text=Espace numérique du centre social Jean Ferrat');
+    check((await page.textContent('.hours')).includes('Du lundi au vendredi'), 'hours in French');
+    await axeCheck(page, 'public place');
+    await page.setViewportSize({ width: 320, height: 800 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 320, `place page is ${width}px wide at 320px`);
+    await page.screenshot({ path: `${OUT}lieu-320.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step('sign-in page, wrong password, then signed in with the keyboard', async () => {
+    await page.goto(`${BASE}/connexion`);
+    await axeCheck(page, 'sign-in');
+    await page.fill('#email', 'direction@jeanferrat.test');
+    await page.fill('#password', 'pas le bon');
+    await page.click('button[type=submit]');
+    check((await page.textContent('.error-summary')).includes('Adresse e-mail ou mot de passe incorrect'), 'error shown');
+    check((await page.inputValue('#email')) === 'direction@jeanferrat.test', 'e-mail kept');
+    await axeCheck(page, 'sign-in with error');
+    await page.focus('#password');
+    await page.keyboard.type(PASSWORD);
+    await Promise.all([page.waitForURL(/\/structures\//), page.keyboard.press('Enter')]);
+    check((await page.textContent('h1')).includes('Centre social Jean Ferrat'), 'lands on the structure');
+    await axeCheck(page, 'structure page');
+    await page.screenshot({ path: `${OUT}structure.png`, fullPage: true });
+  });
+
+  await step('skip link reaches the content', async () => {
+    await page.keyboard.press('Tab');
+    check((await page.evaluate(() => document.activeElement.textContent)).includes('Aller au contenu'), 'first tab stop is the skip link');
+  });
+
+  await step('place editing: an error keeps what was typed, then saves', async () => {
+    await page.click('text=Espace numérique du centre social Jean Ferrat');
+    await axeCheck(page, 'place form');
+    await page.fill('#code_postal', '42');
+    await page.fill('#horaires', 'lundi 9h-12h');
+    await page.click('form.place-form button[type=submit]');
+    const summary = await page.textContent('.error-summary');
+    check(summary.includes('2 informations sont à corriger'), `summary: ${summary}`);
+    check((await page.inputValue('#code_postal')) === '42', 'typed postal code kept');
+    check((await page.getAttribute('#code_postal', 'aria-invalid')) === 'true', 'field marked invalid');
+    await axeCheck(page, 'place form with errors');
+    await page.screenshot({ path: `${OUT}lieu-erreurs.png`, fullPage: true });
+    await page.fill('#code_postal', '42000');
+    await page.fill('#horaires', 'Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00; PH off');
+    await page.check('input[name=formations_labels][value="Étapes numériques(La Poste)"]');
+    await page.click('form.place-form button[type=submit]');
+    check((await page.textContent('.flash')).includes('Modifications enregistrées'), 'saved');
+    check(await page.isChecked('input[name=formations_labels][value="Étapes numériques(La Poste)"]'), 'label kept');
+  });
+
+  await step('team and account pages', async () => {
+    await page.click('nav >> text=Équipe');
+    check((await page.textContent('main')).includes('lea.morel@jeanferrat.test'), 'pending invitation listed');
+    await axeCheck(page, 'team');
+    await page.click('nav >> text=Mon compte');
+    await axeCheck(page, 'account');
+    await page.click('nav >> text=Se déconnecter');
+    check((await page.textContent('.flash')).includes('déconnecté'), 'signed out');
+  });
+
+  await step('forgotten password page', async () => {
+    await page.goto(`${BASE}/mot-de-passe-oublie`);
+    await axeCheck(page, 'forgotten password');
+    await page.fill('#email', 'pas une adresse');
+    await page.click('main button[type=submit]');
+    await axeCheck(page, 'forgotten password with error');
+  });
+
+  await step('network admin: network, import, outbox', async () => {
+    await signIn(page, 'coordination@federation.test');
+    await page.goto(`${BASE}/reseau`);
+    await axeCheck(page, 'network');
+    await page.goto(`${BASE}/reseau/import`);
+    await axeCheck(page, 'import');
+    await page.goto(`${BASE}/reseau/boite-d-envoi`);
+    check((await page.textContent('main')).includes('lea.morel@jeanferrat.test'), 'invitation in the outbox');
+    await axeCheck(page, 'outbox');
+    await page.click('text=Invitation à rejoindre');
+    await axeCheck(page, 'outbox message');
+    await page.goto(`${BASE}/reseau/structures/nouvelle`);
+    await page.click('main button[type=submit]');
+    await axeCheck(page, 'new structure with errors');
+  });
+
+  await step('error page', async () => {
+    const r = await page.goto(`${BASE}/nulle-part`);
+    check(r.status() === 404, 'status 404');
+    await axeCheck(page, '404');
+  });
+
+  await step('print stylesheet hides navigation', async () => {
+    await page.emulateMedia({ media: 'print' });
+    await page.goto(`${BASE}/lieux`);
+    check(!(await page.isVisible('nav')), 'no navigation on paper');
+    await page.pdf({ path: `${OUT}lieux.pdf` });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  const csv = await (await fetch(`${BASE}/lieux.csv`)).text();
+  writeFileSync(`${OUT}export.csv`, csv);
+  await context.close();
+} finally {
+  await browser.close();
+  server.kill('SIGINT');
+}
+
+for (const p of problems) console.log(`problem: ${p}`);
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
