@@ -138,10 +138,8 @@ async fn new_form(
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
     let access = managed(&state, &user, &sid).await?;
-    let page = Page::new(&state, "Nouveau lieu")
+    let page = Page::in_structure(&state, "Nouveau lieu", &user, &access)
         .await
-        .user(&user)
-        .structure(&access)
         .section("structure");
     let place = Place {
         is_public: true,
@@ -177,10 +175,8 @@ async fn create(
             )
         }
         Err((place, errors)) => {
-            let page = Page::new(&state, "Nouveau lieu")
+            let page = Page::in_structure(&state, "Nouveau lieu", &user, &access)
                 .await
-                .user(&user)
-                .structure(&access)
                 .section("structure");
             Ok(render(&FormPage::new(page, &sid, place, errors, Some(form)))?.into_response())
         }
@@ -199,10 +195,8 @@ async fn edit_form(
         .ok_or(AppError::NotFound)?;
     if !access.can_manage() {
         // Team members who do not manage the structure read the place as the public does.
-        let page = Page::new(&state, place.nom.clone())
+        let page = Page::in_structure(&state, place.nom.clone(), &user, &access)
             .await
-            .user(&user)
-            .structure(&access)
             .section("structure")
             .flash(flash);
         return Ok(render(&PublicPlacePage {
@@ -212,12 +206,15 @@ async fn edit_form(
         })?
         .into_response());
     }
-    let page = Page::new(&state, format!("Modifier « {} »", place.nom))
-        .await
-        .user(&user)
-        .structure(&access)
-        .section("structure")
-        .flash(flash);
+    let page = Page::in_structure(
+        &state,
+        format!("Modifier « {} »", place.nom),
+        &user,
+        &access,
+    )
+    .await
+    .section("structure")
+    .flash(flash);
     Ok(render(&FormPage::new(
         page,
         &sid,
@@ -253,11 +250,14 @@ async fn update(
         }
         Err((mut place, errors)) => {
             place.id = pid;
-            let page = Page::new(&state, format!("Modifier « {} »", existing.nom))
-                .await
-                .user(&user)
-                .structure(&access)
-                .section("structure");
+            let page = Page::in_structure(
+                &state,
+                format!("Modifier « {} »", existing.nom),
+                &user,
+                &access,
+            )
+            .await
+            .section("structure");
             Ok(render(&FormPage::new(page, &sid, place, errors, Some(form)))?.into_response())
         }
     }

@@ -1,14 +1,48 @@
 //! Queries on places. Every query that a signed-in person reaches is scoped by the
 //! structure; public queries only ever see public places.
 
+use std::sync::LazyLock;
+
 use super::model::Place;
+use super::vocab;
 use crate::db::{self, now, opt_float, text, AnyRow, Db, DbError, Tx};
 
-const COLUMNS: &str = "id, structure_id, is_public, source_id, pivot, nom, commune, code_postal, code_insee, \
-    adresse, complement_adresse, latitude, longitude, typologie, telephone, courriels, site_web, horaires, \
-    presentation_resume, presentation_detail, source, itinerance, structure_parente, date_maj, services, \
-    publics_specifiquement_adresses, prise_en_charge_specifique, frais_a_charge, dispositif_programmes_nationaux, \
-    formations_labels, autres_formations_labels, modalites_acces, modalites_accompagnement, fiche_acces_libre, prise_rdv";
+/// The columns written from a [`Place`]: ours, then every column of the standard but
+/// its `id` (the place's id is ours). The standard's list is the one source of truth.
+static WRITTEN: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    ["is_public", "source_id"]
+        .into_iter()
+        .chain(vocab::COLUMNS.iter().copied().filter(|c| *c != "id"))
+        .collect()
+});
+
+static SELECT_LIST: LazyLock<String> =
+    LazyLock::new(|| format!("id, structure_id, {}", WRITTEN.join(", ")));
+
+fn select(filter: &str) -> String {
+    format!("SELECT {} FROM places {filter}", *SELECT_LIST)
+}
+
+static INSERT_SQL: LazyLock<String> = LazyLock::new(|| {
+    let placeholders: Vec<String> = (4..4 + WRITTEN.len()).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO places (id, structure_id, created_at, {}, updated_at) VALUES ($1, $2, $3, {}, $3)",
+        WRITTEN.join(", "),
+        placeholders.join(", ")
+    )
+});
+
+static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = WRITTEN
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 4))
+        .collect();
+    format!(
+        "UPDATE places SET updated_at = $3, {} WHERE id = $1 AND structure_id = $2",
+        sets.join(", ")
+    )
+});
 
 fn from_row(r: &AnyRow) -> Place {
     Place {
@@ -51,12 +85,10 @@ fn from_row(r: &AnyRow) -> Place {
 }
 
 pub async fn list_for_structure(db: &Db, structure_id: &str) -> Result<Vec<Place>, DbError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM places WHERE structure_id = $1 ORDER BY nom"
-    ))
-    .bind(structure_id)
-    .fetch_all(db.read())
-    .await?;
+    let rows = sqlx::query(&select("WHERE structure_id = $1 ORDER BY nom"))
+        .bind(structure_id)
+        .fetch_all(db.read())
+        .await?;
     Ok(rows.iter().map(from_row).collect())
 }
 
@@ -66,77 +98,35 @@ pub async fn get_in_structure(
     structure_id: &str,
     id: &str,
 ) -> Result<Option<Place>, DbError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM places WHERE id = $1 AND structure_id = $2"
-    ))
-    .bind(id)
-    .bind(structure_id)
-    .fetch_optional(db.read())
-    .await?;
+    let row = sqlx::query(&select("WHERE id = $1 AND structure_id = $2"))
+        .bind(id)
+        .bind(structure_id)
+        .fetch_optional(db.read())
+        .await?;
     Ok(row.as_ref().map(from_row))
 }
 
 pub async fn get_public(db: &Db, id: &str) -> Result<Option<Place>, DbError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM places WHERE id = $1 AND is_public = 1"
-    ))
-    .bind(id)
-    .fetch_optional(db.read())
-    .await?;
+    let row = sqlx::query(&select("WHERE id = $1 AND is_public = 1"))
+        .bind(id)
+        .fetch_optional(db.read())
+        .await?;
     Ok(row.as_ref().map(from_row))
 }
 
 /// Every public place of the network, by commune then name.
 pub async fn list_public(db: &Db) -> Result<Vec<Place>, DbError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM places WHERE is_public = 1 ORDER BY commune, nom"
-    ))
-    .fetch_all(db.read())
-    .await?;
+    let rows = sqlx::query(&select("WHERE is_public = 1 ORDER BY commune, nom"))
+        .fetch_all(db.read())
+        .await?;
     Ok(rows.iter().map(from_row).collect())
 }
-
-const WRITE_COLUMNS: [&str; 33] = [
-    "is_public",
-    "source_id",
-    "pivot",
-    "nom",
-    "commune",
-    "code_postal",
-    "code_insee",
-    "adresse",
-    "complement_adresse",
-    "latitude",
-    "longitude",
-    "typologie",
-    "telephone",
-    "courriels",
-    "site_web",
-    "horaires",
-    "presentation_resume",
-    "presentation_detail",
-    "source",
-    "itinerance",
-    "structure_parente",
-    "date_maj",
-    "services",
-    "publics_specifiquement_adresses",
-    "prise_en_charge_specifique",
-    "frais_a_charge",
-    "dispositif_programmes_nationaux",
-    "formations_labels",
-    "autres_formations_labels",
-    "modalites_acces",
-    "modalites_accompagnement",
-    "fiche_acces_libre",
-    "prise_rdv",
-];
 
 fn bind_all<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     p: &Place,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for col in WRITE_COLUMNS {
+    for col in WRITTEN.iter().copied() {
         q = match col {
             "is_public" => q.bind(p.is_public as i64),
             "latitude" => q.bind(p.latitude),
@@ -154,15 +144,7 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, p: &Place) -> Result<String
     } else {
         p.id.clone()
     };
-    let placeholders: Vec<String> = (4..4 + WRITE_COLUMNS.len())
-        .map(|i| format!("${i}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO places (id, structure_id, created_at, {}, updated_at) VALUES ($1, $2, $3, {}, $3)",
-        WRITE_COLUMNS.join(", "),
-        placeholders.join(", ")
-    );
-    let q = sqlx::query(&sql)
+    let q = sqlx::query(&INSERT_SQL)
         .bind(id.clone())
         .bind(structure_id.to_string())
         .bind(now());
@@ -172,16 +154,7 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, p: &Place) -> Result<String
 
 /// Updates a place of the given structure; false when it is not one of its places.
 pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, p: &Place) -> Result<bool, DbError> {
-    let sets: Vec<String> = WRITE_COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ${}", i + 4))
-        .collect();
-    let sql = format!(
-        "UPDATE places SET updated_at = $3, {} WHERE id = $1 AND structure_id = $2",
-        sets.join(", ")
-    );
-    let q = sqlx::query(&sql)
+    let q = sqlx::query(&UPDATE_SQL)
         .bind(id.to_string())
         .bind(structure_id.to_string())
         .bind(now());

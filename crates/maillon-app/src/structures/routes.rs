@@ -1,7 +1,7 @@
 //! Dashboard, structure pages and the network admin's pages.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -37,12 +37,13 @@ async fn dashboard(
     State(state): State<AppState>,
     user: CurrentUser,
     flash: Flash,
+    RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    // Someone in one structure only goes straight to it.
+    // Someone in one structure only goes straight to it, with the same confirmation.
     if let ([only], false) = (user.memberships.as_slice(), user.is_network_admin) {
-        let info = flash.0.map(|_| "?info=enregistre").unwrap_or("");
+        let query = query.map(|q| format!("?{q}")).unwrap_or_default();
         return Ok(
-            Redirect::to(&format!("/structures/{}{info}", only.structure_id)).into_response(),
+            Redirect::to(&format!("/structures/{}{query}", only.structure_id)).into_response(),
         );
     }
     let page = Page::new(&state, "Tableau de bord")
@@ -87,10 +88,8 @@ async fn show(
 ) -> AppResult<Response> {
     let access = access(&state, &user, &sid).await?;
     let places = crate::places::store::list_for_structure(&state.db, &sid).await?;
-    let page = Page::new(&state, access.structure.name.clone())
+    let page = Page::in_structure(&state, access.structure.name.clone(), &user, &access)
         .await
-        .user(&user)
-        .structure(&access)
         .section("structure")
         .flash(flash);
     let role_label = access
@@ -118,6 +117,23 @@ struct FormPage {
     timezones: &'static [(&'static str, &'static str)],
 }
 
+fn show_form(
+    page: Page,
+    action: String,
+    structure: Structure,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let form = FormPage {
+        page,
+        action,
+        structure,
+        errors,
+        kinds: KINDS,
+        timezones: TIMEZONES,
+    };
+    Ok(render(&form)?.into_response())
+}
+
 async fn edit_form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -125,23 +141,13 @@ async fn edit_form(
 ) -> AppResult<Response> {
     let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
-    let page = Page::new(&state, "Modifier la structure")
+    let page = Page::in_structure(&state, "Modifier la structure", &user, &access)
         .await
-        .user(&user)
-        .structure(&access)
         .section("structure");
     let action = format!("/structures/{sid}/modifier");
     let mut structure = access.structure;
     structure.phone = structure.phone_display();
-    Ok(render(&FormPage {
-        page,
-        action,
-        structure,
-        errors: FieldErrors::default(),
-        kinds: KINDS,
-        timezones: TIMEZONES,
-    })?
-    .into_response())
+    show_form(page, action, structure, FieldErrors::default())
 }
 
 async fn edit(
@@ -160,21 +166,11 @@ async fn edit(
             Ok(Redirect::to(&format!("/structures/{sid}?info=enregistre")).into_response())
         }
         Err((structure, errors)) => {
-            let page = Page::new(&state, "Modifier la structure")
+            let page = Page::in_structure(&state, "Modifier la structure", &user, &access)
                 .await
-                .user(&user)
-                .structure(&access)
                 .section("structure");
             let action = format!("/structures/{sid}/modifier");
-            Ok(render(&FormPage {
-                page,
-                action,
-                structure,
-                errors,
-                kinds: KINDS,
-                timezones: TIMEZONES,
-            })?
-            .into_response())
+            show_form(page, action, structure, errors)
         }
     }
 }
@@ -269,15 +265,7 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppResult
         ..Structure::default()
     };
     let action = "/reseau/structures/nouvelle".to_string();
-    Ok(render(&FormPage {
-        page,
-        action,
-        structure,
-        errors: FieldErrors::default(),
-        kinds: KINDS,
-        timezones: TIMEZONES,
-    })?
-    .into_response())
+    show_form(page, action, structure, FieldErrors::default())
 }
 
 async fn create(
@@ -299,15 +287,7 @@ async fn create(
                 .user(&user)
                 .section("network");
             let action = "/reseau/structures/nouvelle".to_string();
-            Ok(render(&FormPage {
-                page,
-                action,
-                structure,
-                errors,
-                kinds: KINDS,
-                timezones: TIMEZONES,
-            })?
-            .into_response())
+            show_form(page, action, structure, errors)
         }
     }
 }

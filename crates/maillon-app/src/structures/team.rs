@@ -54,12 +54,15 @@ async fn team_page(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let sid = access.structure.id.clone();
-    let page = Page::new(state, format!("Équipe — {}", access.structure.name))
-        .await
-        .user(user)
-        .structure(access)
-        .section("team")
-        .flash(flash);
+    let page = Page::in_structure(
+        state,
+        format!("Équipe — {}", access.structure.name),
+        user,
+        access,
+    )
+    .await
+    .section("team")
+    .flash(flash);
     let members = store::members(&state.db, &sid).await?;
     let invitations = if access.can_manage() {
         store::pending_invitations(&state.db, &sid).await?

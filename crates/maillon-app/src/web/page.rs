@@ -42,6 +42,16 @@ impl Page {
         }
     }
 
+    /// A page inside a structure, for a signed-in member (or network admin).
+    pub async fn in_structure(
+        state: &AppState,
+        title: impl Into<String>,
+        user: &CurrentUser,
+        access: &Access,
+    ) -> Page {
+        Page::new(state, title).await.user(user).structure(access)
+    }
+
     pub fn user(mut self, user: &CurrentUser) -> Page {
         self.user = Some(NavUser {
             name: user.name.clone(),

@@ -122,6 +122,11 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link() {
         .await;
     assert_eq!(r.status, 303);
     assert_eq!(r.location(), "/tableau-de-bord?info=mot-de-passe-change");
+    let r = client.get(&r.location()).await;
+    client
+        .get(&r.location())
+        .await
+        .assert_contains("Votre mot de passe a été changé.");
 
     assert_eq!(
         other_device.get("/tableau-de-bord").await.status,

@@ -167,3 +167,15 @@ async fn migrations_apply_once_and_again_safely() {
     again.close().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_fault_on_our_side_gives_a_plain_page_without_details() {
+    let app = TestApp::demo().await;
+    app.exec("DROP TABLE places").await;
+    let r = app.client().get("/lieux").await;
+    assert_eq!(r.status, 500);
+    r.assert_contains("Une erreur est survenue");
+    r.assert_contains("Rien n'a été perdu");
+    assert!(!r.body.to_lowercase().contains("places"), "no internal detail on the page");
+    app.stop().await;
+}
