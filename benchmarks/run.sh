@@ -46,9 +46,13 @@ structure=$(curl -s -b "$cookie" -o /dev/null -w '%{redirect_url}' "$BASE/tablea
 own_place=$(curl -s -b "$cookie" "$BASE$structure" | grep -o "href=\"$structure/lieux/[0-9a-f-]*\"" | head -1 | cut -d'"' -f2)
 echo "| page | HTML bytes | HTML + CSS ($css bytes) |"
 echo "|---|---|---|"
-for p in / /lieux "$place" /connexion /mot-de-passe-oublie "$structure" "$own_place" "$structure/equipe" /compte; do
+for p in / /lieux "$place" /connexion /mot-de-passe-oublie; do
+  n=$(curl -s "$BASE$p" | wc -c)
+  echo "| $p (public) | $n | $((n + css)) |"
+done
+for p in "$structure" "$own_place" "$structure/equipe" /compte; do
   n=$(curl -s -b "$cookie" "$BASE$p" | wc -c)
-  echo "| $p | $n | $((n + css)) |"
+  echo "| $p (signed in) | $n | $((n + css)) |"
 done
 
 echo

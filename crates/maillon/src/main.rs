@@ -23,8 +23,28 @@ Utilisation :
 Configuration par variables d'environnement : voir le README (DATABASE_URL, MAILLON_*).
 ";
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Each password hash (argon2id) allocates 19 MiB. glibc raises its mmap threshold after
+/// the first such block is freed and then keeps the next ones in its arenas: after a few
+/// sign-ins an idle server held ~100 MB instead of ~10 MB (docs/benchmarks.md). A fixed
+/// threshold gives large blocks back to the system when they are freed.
+fn keep_memory_low() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes an allocator setting; called once before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+fn main() -> ExitCode {
+    keep_memory_low();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(run())
+}
+
+async fn run() -> ExitCode {
     maillon_app::init_logging();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -176,6 +176,9 @@ async fn a_fault_on_our_side_gives_a_plain_page_without_details() {
     assert_eq!(r.status, 500);
     r.assert_contains("Une erreur est survenue");
     r.assert_contains("Rien n'a été perdu");
-    assert!(!r.body.to_lowercase().contains("places"), "no internal detail on the page");
+    assert!(
+        !r.body.to_lowercase().contains("places"),
+        "no internal detail on the page"
+    );
     app.stop().await;
 }
