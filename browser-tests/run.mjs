@@ -169,7 +169,7 @@ try {
     await page.click('nav >> text=Mon compte');
     await axeCheck(page, 'account');
     await page.click('nav >> text=Se déconnecter');
-    check((await page.textContent('.flash')).includes('déconnecté'), 'signed out');
+    check((await page.textContent('.flash')).includes('Déconnexion effectuée'), 'signed out');
   });
 
   await step('forgotten password page', async () => {

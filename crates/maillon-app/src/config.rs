@@ -140,3 +140,67 @@ fn display_addr(addr: SocketAddr) -> String {
         addr.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn secrets_never_reach_the_logs() {
+        let config = with(&[
+            (
+                "DATABASE_URL",
+                "postgres://maillon:motdepasse-secret@db/maillon",
+            ),
+            (
+                "MAILLON_SMTP_URL",
+                "smtp://envoi:smtp-secret@mail.test:587?tls=required",
+            ),
+            ("MAILLON_METRICS_TOKEN", "jeton-secret"),
+        ])
+        .unwrap();
+        let logged = format!("{config:?}");
+        assert!(!logged.contains("secret"), "{logged}");
+        assert!(
+            logged.contains("postgres://maillon:***@db/maillon"),
+            "{logged}"
+        );
+    }
+
+    #[test]
+    fn defaults_and_clear_errors() {
+        let config = with(&[]).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "maillon.db");
+        assert_eq!(config.public_url, "http://localhost:8080");
+        assert!(!config.secure_cookies());
+        assert!(with(&[("MAILLON_ADDR", "partout")])
+            .unwrap_err()
+            .0
+            .contains("MAILLON_ADDR invalide"));
+        assert!(with(&[("MAILLON_TIMEZONE", "Mars/Olympus")])
+            .unwrap_err()
+            .0
+            .contains("MAILLON_TIMEZONE inconnu"));
+        assert!(with(&[("MAILLON_WORKERS", "-1")])
+            .unwrap_err()
+            .0
+            .contains("nombre entier positif"));
+        assert!(with(&[("MAILLON_PUBLIC_URL", "maillon.fr")])
+            .unwrap_err()
+            .0
+            .contains("https://"));
+        assert!(with(&[("MAILLON_PUBLIC_URL", "https://maillon.fr/")])
+            .unwrap()
+            .secure_cookies());
+    }
+}

@@ -68,7 +68,9 @@ pub struct Running {
 }
 
 impl Running {
+    /// Stops taking requests and jobs, lets those under way finish, closes the database.
     pub async fn stop(self) {
+        self.state.jobs.stop();
         let _ = self.shutdown.send(());
         let _ = self.task.await;
         self.state.db.close().await;

@@ -104,10 +104,31 @@ async fn serve(demo: bool) -> Result<(), String> {
         "Maillon écoute sur http://{} — Ctrl+C pour arrêter.",
         running.addr
     );
-    let _ = tokio::signal::ctrl_c().await;
+    stop_requested().await;
     println!("Arrêt…");
     running.stop().await;
     Ok(())
+}
+
+/// Ctrl+C in a terminal, or SIGTERM from systemd or a container runtime.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn print_demo_accounts(public_url: &str) {

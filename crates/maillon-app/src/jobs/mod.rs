@@ -4,6 +4,7 @@
 
 pub mod store;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,16 +15,28 @@ use crate::db::{now, Db};
 use crate::mail::Mailer;
 use crate::web::metrics::Metrics;
 
-/// Wakes the workers of this process when a job is added, instead of waiting for the poll.
+/// Wakes the workers of this process when a job is added, instead of waiting for the
+/// poll, and stops them when the server stops.
 #[derive(Clone, Default)]
 pub struct Jobs {
     wake: Arc<Notify>,
+    stopping: Arc<AtomicBool>,
 }
 
 impl Jobs {
     pub fn wake(&self) {
         self.wake.notify_waiters();
         self.wake.notify_one();
+    }
+
+    /// Workers finish the job in hand, then stop.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.wake();
+    }
+
+    fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
     }
 }
 
@@ -45,7 +58,7 @@ pub fn start_workers(
             mailer.clone(),
         );
         tokio::spawn(async move {
-            loop {
+            while !jobs.stopping() {
                 match run_one(&db, &config, &metrics, &mailer).await {
                     Ok(true) => continue,
                     Ok(false) => {}
@@ -98,7 +111,7 @@ pub async fn run_one(
 /// SQLite, a periodic WAL checkpoint.
 async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
-    loop {
+    while !jobs.stopping() {
         tick.tick().await;
         let hour = now() / 3600;
         let queued = async {

@@ -127,7 +127,7 @@ const MESSAGES: &[(&str, &str)] = &[
         "Votre mot de passe a été changé. Vos autres sessions ont été fermées.",
     ),
     ("sessions-fermees", "Vos autres sessions ont été fermées."),
-    ("deconnecte", "Vous êtes déconnecté·e. À bientôt !"),
+    ("deconnecte", "Déconnexion effectuée. À bientôt !"),
     ("bienvenue", "Bienvenue dans l'équipe !"),
     ("import-fait", "L'import est terminé."),
 ];
