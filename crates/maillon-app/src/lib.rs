@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod activities;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -38,6 +39,8 @@ pub fn router(state: AppState) -> Router {
         .merge(places::routes::routes())
         .merge(places::csv::routes())
         .merge(mail::routes::routes())
+        .merge(activities::routes::routes())
+        .merge(activities::beneficiary_routes::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

@@ -201,6 +201,29 @@ pub fn with_luhn_digit(first13: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Text reduced for searching: lower case, accents removed, spaces folded
+/// ("Élodie  DUPRÉ" and "elodie dupre" match).
+pub fn search_key(text: &str) -> String {
+    let folded: String = text
+        .to_lowercase()
+        .replace('œ', "oe")
+        .replace('æ', "ae")
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' => 'y',
+            '-' | '\'' | '’' => ' ',
+            other => other,
+        })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A decimal number written with a dot or a comma, within bounds.
 pub fn decimal(value: &str, min: f64, max: f64, what: &str) -> Result<Option<f64>, String> {
     let v = value.trim().replace(',', ".");
@@ -239,6 +262,11 @@ mod tests {
         assert!(pivot("W423001234").is_ok());
         assert!(pivot("12345").is_err());
         assert_eq!(with_luhn_digit("4349331230002"), "43493312300029");
+    }
+
+    #[test]
+    fn search_keys_ignore_case_accents_and_hyphens() {
+        assert_eq!(search_key("  Élodie  DUPRÉ-Cœur "), "elodie dupre coeur");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `maillon demo`: a realistic network of three structures, their places and teams,
 //! so that a newcomer sees the product in one command.
 
+mod activities;
+
 use crate::accounts::model::Role;
 use crate::accounts::{create_user, store as accounts, tokens};
 use crate::db::Db;
@@ -177,6 +179,22 @@ pub async fn seed(db: &Db, public_url: &str) -> Result<bool, String> {
         }
         tx.commit().await.map_err(err)?;
     }
+
+    let karim = crate::accounts::store::find_by_email(db, ACCOUNTS[2].email)
+        .await
+        .map_err(err)?
+        .map(|u| u.id)
+        .unwrap_or_default();
+    let ferrat_places: Vec<String> = crate::places::store::list_for_structure(db, &ferrat_id)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let today_date: jiff::civil::Date = today.parse().map_err(err)?;
+    activities::seed(db, &ferrat_id, &karim, &ferrat_places, today_date)
+        .await
+        .map_err(err)?;
 
     // A pending invitation, so that the team page and the outbox have something to show.
     let token = tokens::new_token();

@@ -91,6 +91,13 @@ impl FieldErrors {
         }
     }
 
+    /// Adds another form's errors (a sub-form embedded in this one).
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, message) in other.list {
+            self.add(&field, message);
+        }
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.list
             .iter()

@@ -5,13 +5,15 @@ use axum::http::request::Parts;
 use serde::Deserialize;
 
 use super::AppState;
-use crate::accounts::model::CurrentUser;
+use crate::accounts::model::{CurrentUser, Role};
 use crate::structures::Access;
 
 pub struct NavStructure {
     pub id: String,
     pub name: String,
     pub can_manage: bool,
+    /// May read and record the activity log (mediators and structure admins).
+    pub can_record: bool,
 }
 
 pub struct NavUser {
@@ -70,6 +72,7 @@ impl Page {
             id: access.structure.id.clone(),
             name: access.structure.name.clone(),
             can_manage: access.can_manage(),
+            can_record: matches!(access.role, Some(Role::StructureAdmin | Role::Mediator)),
         });
         self
     }
@@ -130,6 +133,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("deconnecte", "Déconnexion effectuée. À bientôt !"),
     ("bienvenue", "Bienvenue dans l'équipe !"),
     ("import-fait", "L'import est terminé."),
+    ("activite-enregistree", "L'activité a été enregistrée."),
+    ("activite-supprimee", "L'activité a été supprimée."),
 ];
 
 impl<S: Send + Sync> FromRequestParts<S> for Flash {

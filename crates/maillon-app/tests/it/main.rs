@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod activities;
 mod jobs;
 mod places;
 mod places_csv;

@@ -1,0 +1,290 @@
+//! Beneficiaries (bénéficiaires): the people a structure accompanies, named or not.
+//! Personal data: only the structure's recording members see them (see `mod.rs`).
+
+use super::vocab::{self, GENRES, NOT_GIVEN, STATUTS};
+use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::validate;
+use crate::web::forms::{FieldErrors, FormData};
+
+#[derive(Debug, Clone, Default)]
+pub struct Beneficiary {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub no_phone: bool,
+    pub email: String,
+    pub birth_year: Option<i64>,
+    /// What was typed in the year field, to show it back when it is wrong.
+    pub birth_year_text: String,
+    pub commune: String,
+    pub genre: String,
+    pub statut: String,
+    pub notes: String,
+}
+
+impl Beneficiary {
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string();
+        if name.is_empty() {
+            "(sans nom)".into()
+        } else {
+            name
+        }
+    }
+
+    pub fn age_label(&self, this_year: &i64) -> &'static str {
+        vocab::label(
+            vocab::AGE_BRACKETS,
+            vocab::age_bracket(self.birth_year, *this_year),
+        )
+    }
+
+    pub fn genre_label(&self) -> &'static str {
+        vocab::label(GENRES, &self.genre)
+    }
+
+    pub fn statut_label(&self) -> &'static str {
+        vocab::label(STATUTS, &self.statut)
+    }
+
+    pub fn phone_display(&self) -> String {
+        validate::phone_display(&self.phone)
+    }
+}
+
+/// Reads a beneficiary from form fields named `{prefix}first_name`, `{prefix}last_name`…
+/// (the activity form embeds the same fields with a prefix).
+pub fn from_form(
+    form: &FormData,
+    prefix: &str,
+    this_year: i64,
+) -> Result<Beneficiary, (Beneficiary, FieldErrors)> {
+    let field = |name: &str| form.get(&format!("{prefix}{name}"));
+    let mut errors = FieldErrors::default();
+    let mut b = Beneficiary {
+        id: String::new(),
+        first_name: field("first_name"),
+        last_name: field("last_name"),
+        phone: field("phone"),
+        no_phone: form.has(&format!("{prefix}no_phone")),
+        email: field("email"),
+        birth_year: None,
+        birth_year_text: field("birth_year"),
+        commune: field("commune"),
+        genre: field("genre"),
+        statut: field("statut"),
+        notes: field("notes"),
+    };
+    let key = |name: &str| format!("{prefix}{name}");
+    if b.first_name.is_empty() && b.last_name.is_empty() {
+        errors.add(
+            &key("last_name"),
+            "Indiquez au moins le prénom ou le nom de la personne.",
+        );
+    }
+    if b.first_name.chars().count() > 100 || b.last_name.chars().count() > 100 {
+        errors.add(
+            &key("last_name"),
+            "Le prénom et le nom font 100 caractères au plus.",
+        );
+    }
+    if !b.phone.is_empty() {
+        match validate::phone(&b.phone) {
+            Ok(p) => b.phone = p,
+            Err(e) => errors.add(&key("phone"), e),
+        }
+    }
+    if !b.email.is_empty() {
+        match validate::email(&b.email) {
+            Ok(e) => b.email = e,
+            Err(e) => errors.add(&key("email"), e),
+        }
+    }
+    if !b.birth_year_text.is_empty() {
+        match b.birth_year_text.parse::<i64>() {
+            Ok(y) if y > this_year => errors.add(
+                &key("birth_year"),
+                format!("L'année de naissance {y} est dans le futur."),
+            ),
+            Ok(y) if y < 1900 => errors.add(
+                &key("birth_year"),
+                "Indiquez une année de naissance après 1900.",
+            ),
+            Ok(y) => b.birth_year = Some(y),
+            Err(_) => errors.add(
+                &key("birth_year"),
+                "L'année de naissance s'écrit avec 4 chiffres, par exemple 1958.",
+            ),
+        }
+    }
+    if b.genre.is_empty() {
+        b.genre = NOT_GIVEN.into();
+    }
+    if b.statut.is_empty() {
+        b.statut = NOT_GIVEN.into();
+    }
+    if !vocab::is_code(GENRES, &b.genre) {
+        errors.add(&key("genre"), "Choisissez le genre dans la liste.");
+    }
+    if !vocab::is_code(STATUTS, &b.statut) {
+        errors.add(&key("statut"), "Choisissez le statut dans la liste.");
+    }
+    if errors.is_empty() {
+        Ok(b)
+    } else {
+        Err((b, errors))
+    }
+}
+
+// ---- Store ----
+
+const COLUMNS: &str =
+    "id, first_name, last_name, phone, no_phone, email, birth_year, commune, genre, statut, notes";
+
+fn from_row(r: &AnyRow) -> Beneficiary {
+    let birth_year = db::opt_int(r, "birth_year");
+    Beneficiary {
+        id: text(r, "id"),
+        first_name: text(r, "first_name"),
+        last_name: text(r, "last_name"),
+        phone: text(r, "phone"),
+        no_phone: db::flag(r, "no_phone"),
+        email: text(r, "email"),
+        birth_year,
+        birth_year_text: birth_year.map(|y| y.to_string()).unwrap_or_default(),
+        commune: text(r, "commune"),
+        genre: text(r, "genre"),
+        statut: text(r, "statut"),
+        notes: text(r, "notes"),
+    }
+}
+
+fn search_name(b: &Beneficiary) -> String {
+    validate::search_key(&format!("{} {}", b.last_name, b.first_name))
+}
+
+pub async fn insert(tx: &mut Tx, structure_id: &str, b: &Beneficiary) -> Result<String, DbError> {
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO beneficiaries (id, structure_id, first_name, last_name, phone, no_phone, email, birth_year, \
+         commune, genre, statut, notes, search_name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+    )
+    .bind(id.clone())
+    .bind(structure_id.to_string())
+    .bind(b.first_name.clone())
+    .bind(b.last_name.clone())
+    .bind(b.phone.clone())
+    .bind(b.no_phone as i64)
+    .bind(b.email.clone())
+    .bind(b.birth_year)
+    .bind(b.commune.clone())
+    .bind(b.genre.clone())
+    .bind(b.statut.clone())
+    .bind(b.notes.clone())
+    .bind(search_name(b))
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    b: &Beneficiary,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE beneficiaries SET first_name = $1, last_name = $2, phone = $3, no_phone = $4, email = $5, \
+         birth_year = $6, commune = $7, genre = $8, statut = $9, notes = $10, search_name = $11, updated_at = $12 \
+         WHERE id = $13 AND structure_id = $14",
+    )
+    .bind(b.first_name.clone())
+    .bind(b.last_name.clone())
+    .bind(b.phone.clone())
+    .bind(b.no_phone as i64)
+    .bind(b.email.clone())
+    .bind(b.birth_year)
+    .bind(b.commune.clone())
+    .bind(b.genre.clone())
+    .bind(b.statut.clone())
+    .bind(b.notes.clone())
+    .bind(search_name(b))
+    .bind(now())
+    .bind(id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Beneficiary>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM beneficiaries WHERE id = $1 AND structure_id = $2"
+    ))
+    .bind(id)
+    .bind(structure_id)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// The structure's beneficiaries whose name contains every word of `query` (all when empty).
+pub async fn search(
+    db: &Db,
+    structure_id: &str,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<Beneficiary>, DbError> {
+    let words: Vec<String> = validate::search_key(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut sql = format!("SELECT {COLUMNS} FROM beneficiaries WHERE structure_id = $1");
+    for i in 0..words.len() {
+        sql.push_str(&format!(" AND search_name LIKE ${}", i + 2));
+    }
+    sql.push_str(&format!(" ORDER BY search_name LIMIT ${}", words.len() + 2));
+    let mut q = sqlx::query(&sql).bind(structure_id.to_string());
+    for w in &words {
+        // The key holds only letters, digits and spaces: no LIKE wildcard can slip in.
+        let w: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+        q = q.bind(format!("%{w}%"));
+    }
+    let rows = q.bind(limit).fetch_all(db.read()).await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+pub async fn count(db: &Db, structure_id: &str) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM beneficiaries WHERE structure_id = $1")
+            .bind(structure_id)
+            .fetch_one(db.read())
+            .await?,
+    )
+}
+
+/// How many of `ids` are beneficiaries of the structure (to refuse another structure's).
+pub async fn count_in_structure(
+    tx: &mut Tx,
+    structure_id: &str,
+    ids: &[String],
+) -> Result<usize, DbError> {
+    let mut n = 0;
+    for id in ids {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM beneficiaries WHERE id = $1 AND structure_id = $2",
+        )
+        .bind(id)
+        .bind(structure_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        n += found as usize;
+    }
+    Ok(n)
+}

@@ -1,0 +1,35 @@
+//! Activity log: beneficiaries and accompaniments, recorded with the vocabulary of the
+//! national activity report.
+//!
+//! Personal data rule: beneficiaries and activities are seen only by members of their
+//! structure who record activity (mediators and structure admins). Volunteers, and
+//! network admins who are not members, get 404 — they will see anonymous statistics.
+
+pub mod beneficiaries;
+pub mod beneficiary_routes;
+pub mod model;
+pub mod routes;
+pub mod store;
+pub mod vocab;
+
+use crate::accounts::model::{CurrentUser, Role};
+use crate::structures::{self, Access};
+use crate::web::error::AppError;
+use crate::web::AppState;
+
+/// Access to a structure's activity log: 404 for anyone who may not read its people.
+pub async fn recorder_access(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+) -> Result<Access, AppError> {
+    match user.role_in(sid) {
+        Some(Role::StructureAdmin | Role::Mediator) => structures::access(state, user, sid).await,
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The current year in the structure's time zone.
+pub fn this_year(today: &str) -> i64 {
+    today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)
+}
