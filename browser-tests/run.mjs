@@ -64,6 +64,7 @@ async function waitForServer() {
 }
 
 async function signIn(page, email) {
+  await page.context().clearCookies();
   await page.goto(`${BASE}/connexion`);
   await page.fill('#email', email);
   await page.fill('#password', PASSWORD);
@@ -162,7 +163,54 @@ try {
     check(await page.isChecked('input[name=formations_labels][value="Étapes numériques(La Poste)"]'), 'label kept');
   });
 
+  await step('record an accompaniment with the keyboard, errors first', async () => {
+    await signIn(page, 'karim@jeanferrat.test');
+    await page.goto(`${BASE}/tableau-de-bord`);
+    await page.click('text=Centre social Jean Ferrat');
+    await page.click('nav >> text=Activités');
+    await axeCheck(page, 'activity list');
+    await page.click('main >> text=Accompagnement individuel');
+    await axeCheck(page, 'activity form');
+    // Forgetting the theme and giving a future date: both said, nothing lost.
+    await page.fill('#date', '2999-01-01');
+    await page.fill('#procedure_name', 'Renouvellement de carte vitale');
+    await page.click('main form button[type=submit]');
+    const summary = await page.textContent('.error-summary');
+    check(summary.includes('La date est dans le futur') && summary.includes('au moins une thématique'), summary);
+    check((await page.inputValue('#procedure_name')) === 'Renouvellement de carte vitale', 'typed text kept');
+    await axeCheck(page, 'activity form with errors');
+    await page.screenshot({ path: `${OUT}activite-erreurs.png`, fullPage: true });
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+    await page.fill('#date', today);
+    await page.check('input[name=themes][value=demarches_administratives]');
+    await page.check('input[name=admin_themes][value=social_sante]');
+    await page.focus('main form button[type=submit]');
+    await Promise.all([page.waitForURL(/activites\?info=/), page.keyboard.press('Enter')]);
+    check((await page.textContent('.flash')).includes("L'activité a été enregistrée"), 'saved');
+    await page.screenshot({ path: `${OUT}activites.png`, fullPage: true });
+  });
+
+  await step('record a workshop and read a beneficiary', async () => {
+    await page.click('main >> text=Atelier collectif');
+    await page.fill('#title', 'Découvrir les visioconférences');
+    await page.check('input[name=themes][value=prise_en_main]');
+    await page.check('input[name=participants] >> nth=0');
+    await page.fill('#anon_count', '3');
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('.flash')).includes("L'activité a été enregistrée"), 'workshop saved');
+    await page.click('nav >> text=Bénéficiaires');
+    await axeCheck(page, 'beneficiaries');
+    await page.fill('#q', 'josette');
+    await page.click('form.filters button');
+    await page.click('main table >> text=Martin Josette');
+    check((await page.textContent('main')).includes('Historique'), 'history shown');
+    await axeCheck(page, 'beneficiary');
+    await page.click('nav >> text=Se déconnecter');
+  });
+
   await step('team and account pages', async () => {
+    await signIn(page, 'direction@jeanferrat.test');
+    await page.goto(`${BASE}/tableau-de-bord`);
     await page.click('nav >> text=Équipe');
     check((await page.textContent('main')).includes('lea.morel@jeanferrat.test'), 'pending invitation listed');
     await axeCheck(page, 'team');
