@@ -205,6 +205,25 @@ try {
     await page.click('main table >> text=Martin Josette');
     check((await page.textContent('main')).includes('Historique'), 'history shown');
     await axeCheck(page, 'beneficiary');
+  });
+
+  await step('statistics: filters, charts with tables, print version, phone width', async () => {
+    await page.click('nav >> text=Statistiques');
+    check((await page.textContent('.key-figures')).includes('accompagnements'), 'key figures');
+    check((await page.locator('table.numbers').count()) > 5, 'every chart has its table');
+    await axeCheck(page, 'statistics');
+    await page.selectOption('#type', 'collectif');
+    await page.click('form.filters button');
+    check((await page.textContent('.lead')).includes('avec des filtres'), 'filter applied');
+    await page.setViewportSize({ width: 320, height: 800 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 320, `statistics page is ${width}px wide at 320px`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.click('text=Version à imprimer');
+    await axeCheck(page, 'statistics print version');
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: `${OUT}statistiques.pdf`, format: 'A4' });
+    await page.emulateMedia({ media: 'screen' });
     await page.click('nav >> text=Se déconnecter');
   });
 
@@ -232,6 +251,9 @@ try {
     await signIn(page, 'coordination@federation.test');
     await page.goto(`${BASE}/reseau`);
     await axeCheck(page, 'network');
+    await page.goto(`${BASE}/reseau/statistiques`);
+    check((await page.textContent('main')).includes('Par structure'), 'structures side by side');
+    await axeCheck(page, 'network statistics');
     await page.goto(`${BASE}/reseau/import`);
     await axeCheck(page, 'import');
     await page.goto(`${BASE}/reseau/boite-d-envoi`);

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mail::routes::routes())
         .merge(activities::routes::routes())
         .merge(activities::beneficiary_routes::routes())
+        .merge(activities::stats_routes::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

@@ -9,6 +9,8 @@ pub mod beneficiaries;
 pub mod beneficiary_routes;
 pub mod model;
 pub mod routes;
+pub mod stats;
+pub mod stats_routes;
 pub mod store;
 pub mod vocab;
 

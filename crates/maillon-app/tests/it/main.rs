@@ -8,6 +8,7 @@ mod activities;
 mod jobs;
 mod places;
 mod places_csv;
+mod stats;
 mod tenancy;
 mod web_shell;
 

@@ -1,0 +1,229 @@
+//! Statistics pages: a structure's, its print version, and the network's with every
+//! structure side by side. Only aggregates are shown: no person can be read here.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::stats::{self, Filter, Stats};
+use super::vocab::{Choice, THEMES};
+use super::{model, this_year};
+use crate::accounts::model::CurrentUser;
+use crate::places::routes::today;
+use crate::structures::{self, Access};
+use crate::web::error::{AppError, AppResult};
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/structures/{sid}/statistiques", get(structure_stats))
+        .route(
+            "/structures/{sid}/statistiques/impression",
+            get(structure_print),
+        )
+        .route("/reseau/statistiques", get(network_stats))
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct StatsQuery {
+    pub du: Option<String>,
+    pub au: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub mediateur: Option<String>,
+    pub lieu: Option<String>,
+    pub theme: Option<String>,
+    pub commune: Option<String>,
+}
+
+fn valid_date(d: &Option<String>) -> Option<String> {
+    d.clone()
+        .filter(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok())
+}
+
+/// The filter from the query; the period defaults to the current year so far.
+pub fn filter_from(q: &StatsQuery, structures: Vec<String>, today: &str) -> Filter {
+    let year_start = format!("{}-01-01", &today[..4]);
+    Filter {
+        structures,
+        from: valid_date(&q.du).unwrap_or(year_start),
+        to: valid_date(&q.au).unwrap_or_else(|| today.to_string()),
+        kind: q
+            .kind
+            .clone()
+            .filter(|k| model::Kind::parse(k).is_some())
+            .unwrap_or_default(),
+        mediator_id: q.mediateur.clone().unwrap_or_default(),
+        place_id: q.lieu.clone().unwrap_or_default(),
+        theme: q
+            .theme
+            .clone()
+            .filter(|t| THEMES.iter().any(|(c, _)| c == t))
+            .unwrap_or_default(),
+        commune: q.commune.clone().unwrap_or_default(),
+    }
+}
+
+pub fn query_string(f: &Filter) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("du", &f.from)
+        .append_pair("au", &f.to)
+        .append_pair("type", &f.kind)
+        .append_pair("mediateur", &f.mediator_id)
+        .append_pair("lieu", &f.place_id)
+        .append_pair("theme", &f.theme)
+        .append_pair("commune", &f.commune)
+        .finish()
+}
+
+#[derive(Template)]
+#[template(path = "activities/stats.html")]
+struct StatsPage {
+    page: Page,
+    heading: String,
+    action: String,
+    print_link: String,
+    filter: Filter,
+    stats: Stats,
+    mediators: Vec<(String, String)>,
+    places: Vec<(String, String)>,
+    communes: Vec<String>,
+    themes: &'static [Choice],
+    /// Network view: one row per structure.
+    comparison: Vec<(String, Stats)>,
+    printable: bool,
+    period: String,
+}
+
+impl StatsPage {
+    fn period_fr(f: &Filter) -> String {
+        format!(
+            "du {} au {}",
+            super::routes::date_fr(&f.from),
+            super::routes::date_fr(&f.to)
+        )
+    }
+}
+
+async fn structure_page(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    q: &StatsQuery,
+    printable: bool,
+) -> AppResult<Response> {
+    let sid = access.structure.id.clone();
+    let today = today(&access.structure.timezone);
+    let filter = filter_from(q, vec![sid.clone()], &today);
+    let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
+    let mediators = structures::store::members(&state.db, &sid)
+        .await?
+        .into_iter()
+        .filter(|m| m.role != "volunteer")
+        .map(|m| (m.user_id, m.name))
+        .collect();
+    let places = crate::places::store::list_for_structure(&state.db, &sid)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.nom))
+        .collect();
+    let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
+    let page = Page::in_structure(state, "Statistiques", user, access)
+        .await
+        .section("stats");
+    let period = StatsPage::period_fr(&filter);
+    Ok(render(&StatsPage {
+        page,
+        heading: format!("Statistiques — {}", access.structure.name),
+        action: format!("/structures/{sid}/statistiques"),
+        print_link: format!(
+            "/structures/{sid}/statistiques/impression?{}",
+            query_string(&filter)
+        ),
+        filter,
+        stats,
+        mediators,
+        places,
+        communes,
+        themes: THEMES,
+        comparison: Vec::new(),
+        printable,
+        period,
+    })?
+    .into_response())
+}
+
+/// Any member of the structure (or the network admin) reads its statistics: they hold no
+/// personal data.
+async fn structure_stats(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    Query(q): Query<StatsQuery>,
+) -> AppResult<Response> {
+    let access = structures::access(&state, &user, &sid).await?;
+    structure_page(&state, &user, &access, &q, false).await
+}
+
+async fn structure_print(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    Query(q): Query<StatsQuery>,
+) -> AppResult<Response> {
+    let access = structures::access(&state, &user, &sid).await?;
+    structure_page(&state, &user, &access, &q, true).await
+}
+
+async fn network_stats(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<StatsQuery>,
+) -> AppResult<Response> {
+    if !user.is_network_admin {
+        return Err(AppError::Forbidden);
+    }
+    let today = today(&state.config.timezone);
+    let all = structures::store::list(&state.db).await?;
+    let ids: Vec<String> = all.iter().map(|s| s.id.clone()).collect();
+    let mut q = q;
+    q.mediateur = None;
+    q.lieu = None;
+    let filter = filter_from(&q, ids.clone(), &today);
+    let year = this_year(&today);
+    let stats = stats::compute(&state.db, &filter, year).await?;
+    let mut comparison = Vec::new();
+    for s in &all {
+        let one = Filter {
+            structures: vec![s.id.clone()],
+            ..filter.clone()
+        };
+        comparison.push((s.name.clone(), stats::compute(&state.db, &one, year).await?));
+    }
+    let communes = stats::communes(&state.db, &ids).await?;
+    let page = Page::new(&state, "Statistiques du réseau")
+        .await
+        .user(&user)
+        .section("network-stats");
+    let period = StatsPage::period_fr(&filter);
+    Ok(render(&StatsPage {
+        heading: format!("Statistiques — {}", page.network_name),
+        page,
+        action: "/reseau/statistiques".into(),
+        print_link: String::new(),
+        filter,
+        stats,
+        mediators: Vec::new(),
+        places: Vec::new(),
+        communes,
+        themes: THEMES,
+        comparison,
+        printable: false,
+        period,
+    })?
+    .into_response())
+}

@@ -1,0 +1,225 @@
+//! Statistics: exact figures on known activities, filters, the network view, access.
+
+use crate::harness::{Client, TestApp};
+use crate::*;
+
+/// Records, in 2025 (before the demo's data): an anonymous accompaniment, one for a new
+/// named person, and a workshop with that person and five anonymous participants.
+async fn record_2025(app: &TestApp, karim: &Client, sid: &str) {
+    let place = app
+        .place_id("Espace numérique du centre social Jean Ferrat")
+        .await;
+    let path = format!("/structures/{sid}/activites/nouvelle?type=individuel");
+    let common = |date: &'static str, duration: &'static str| {
+        vec![
+            ("date", date),
+            ("duration", duration),
+            ("canal", "lieu"),
+            ("place_id", place.as_str()),
+            ("oriented", "non"),
+        ]
+    };
+    let mut anonymous = common("2025-03-10", "45");
+    anonymous.extend([
+        ("themes", "demarches_administratives"),
+        ("themes", "email"),
+        ("admin_themes", "social_sante"),
+        ("materials", "telephone"),
+        ("person", "anonyme"),
+        ("g_value", "feminin"),
+        ("a_value", "70_plus"),
+        ("s_value", "retraite"),
+    ]);
+    assert_eq!(karim.post(&path, &anonymous).await.status, 303);
+    let mut named = common("2025-03-12", "30");
+    named.extend([
+        ("themes", "email"),
+        ("person", "nouveau"),
+        ("b_first_name", "Odette"),
+        ("b_last_name", "Vernay"),
+        ("b_birth_year", "1950"),
+        ("b_genre", "feminin"),
+        ("b_statut", "retraite"),
+    ]);
+    assert_eq!(karim.post(&path, &named).await.status, 303);
+    let odette = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE last_name = 'Vernay'")
+        .await;
+    let mut workshop = common("2025-04-02", "120");
+    workshop.extend([
+        ("themes", "ia"),
+        ("title", "L'IA sans peur"),
+        ("participants", odette.as_str()),
+        ("anon_count", "5"),
+        ("g_feminin", "3"),
+        ("g_masculin", "2"),
+    ]);
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/activites/nouvelle?type=collectif"),
+            &workshop,
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_figures_count_accompaniments_as_the_field_does() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    record_2025(&app, &karim, &sid).await;
+
+    let r = karim
+        .get(&format!(
+            "/structures/{sid}/statistiques?du=2025-01-01&au=2025-12-31"
+        ))
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("Période du 01/01/2025 au 31/12/2025");
+    r.assert_contains("<strong>8</strong> accompagnements");
+    r.assert_contains("<strong>2</strong> en individuel");
+    r.assert_contains("<strong>6</strong> en atelier collectif (1 ateliers)");
+    r.assert_contains("<strong>7</strong> bénéficiaires : 1 nouveaux, 0 suivis, 6 anonymes");
+    // Themes count accompaniments; genres count people (named once, anonymous as counted).
+    r.assert_contains("<tr><th scope=\"row\">E-mail</th><td>2</td>");
+    r.assert_contains("<tr><th scope=\"row\">Intelligence artificielle (IA)</th><td>6</td>");
+    r.assert_contains("<tr><th scope=\"row\">Social - Santé</th><td>1</td>");
+    r.assert_contains("<tr><th scope=\"row\">Féminin</th><td>5</td>");
+    r.assert_contains("<tr><th scope=\"row\">Masculin</th><td>2</td>");
+    r.assert_contains("<tr><th scope=\"row\">30 min à 1 h</th><td>2</td>");
+    r.assert_contains("<tr><th scope=\"row\">2 h ou plus</th><td>6</td>");
+    r.assert_contains("<tr><th scope=\"row\">mars 2025</th><td>2</td>");
+    r.assert_contains("<tr><th scope=\"row\">avr. 2025</th><td>6</td>");
+    r.assert_contains("<tr><th scope=\"row\">70 ans et plus</th><td>2</td>");
+
+    // Filters: a short period is shown per day; type and theme narrow the figures.
+    let march = karim
+        .get(&format!(
+            "/structures/{sid}/statistiques?du=2025-03-01&au=2025-03-31"
+        ))
+        .await;
+    march.assert_contains("Accompagnements par jour");
+    march.assert_contains("<tr><th scope=\"row\">12/03/2025</th><td>1</td>");
+    karim
+        .get(&format!(
+            "/structures/{sid}/statistiques?du=2025-01-01&au=2025-12-31&type=collectif"
+        ))
+        .await
+        .assert_contains("<strong>6</strong> accompagnements");
+    karim
+        .get(&format!(
+            "/structures/{sid}/statistiques?du=2025-01-01&au=2025-12-31&theme=email"
+        ))
+        .await
+        .assert_contains("<strong>2</strong> accompagnements");
+    // A person first seen in 2025 is "followed" in 2026.
+    let odette = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE last_name = 'Vernay'")
+        .await;
+    let place = app
+        .place_id("Espace numérique du centre social Jean Ferrat")
+        .await;
+    let this_year = format!(
+        "{}-01-02",
+        &maillon_app::places::routes::today("Europe/Paris")[..4]
+    );
+    let fields = [
+        ("date", this_year.as_str()),
+        ("duration", "30"),
+        ("canal", "lieu"),
+        ("place_id", place.as_str()),
+        ("themes", "email"),
+        ("person", "existant"),
+        ("beneficiary_id", odette.as_str()),
+        ("oriented", "non"),
+    ];
+    assert_eq!(
+        karim
+            .post(
+                &format!("/structures/{sid}/activites/nouvelle?type=individuel"),
+                &fields
+            )
+            .await
+            .status,
+        303
+    );
+    karim
+        .get(&format!("/structures/{sid}/statistiques"))
+        .await
+        .assert_contains("nouveaux, 1 suivis");
+    // The print version has the same figures.
+    let print = karim
+        .get(&format!(
+            "/structures/{sid}/statistiques/impression?du=2025-01-01&au=2025-12-31"
+        ))
+        .await;
+    print.assert_contains("Version à imprimer");
+    print.assert_contains("<strong>8</strong> accompagnements");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_network_sees_every_structure_side_by_side() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    record_2025(&app, &karim, &sid).await;
+    let claire = app.signed_in(NETWORK_ADMIN, PASSWORD).await;
+    let r = claire
+        .get("/reseau/statistiques?du=2025-01-01&au=2025-12-31")
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("<strong>8</strong> accompagnements");
+    r.assert_contains("<tr><th scope=\"row\">Centre social Jean Ferrat</th><td>8</td><td>2</td><td>6</td><td>1</td><td>6</td></tr>");
+    r.assert_contains("<tr><th scope=\"row\">Médiathèque Louise Michel</th><td>0</td>");
+    assert!(!r.body.contains("Vernay"), "no name in statistics");
+    // The network admin reads each structure's statistics too.
+    assert_eq!(
+        claire
+            .get(&format!("/structures/{sid}/statistiques"))
+            .await
+            .status,
+        200
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn statistics_are_for_the_structures_members() {
+    let app = TestApp::demo().await;
+    let ferrat = app.structure_id(FERRAT).await;
+    let volunteer = app.signed_in(FERRAT_VOLUNTEER, PASSWORD).await;
+    assert_eq!(
+        volunteer
+            .get(&format!("/structures/{ferrat}/statistiques"))
+            .await
+            .status,
+        200,
+        "anonymous figures"
+    );
+    assert_eq!(volunteer.get("/reseau/statistiques").await.status, 403);
+    let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    assert_eq!(
+        sophie
+            .get(&format!("/structures/{ferrat}/statistiques"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        sophie
+            .get(&format!("/structures/{ferrat}/statistiques/impression"))
+            .await
+            .status,
+        404
+    );
+    // Nonsense filters are ignored, not an error.
+    let r = volunteer
+        .get(&format!(
+            "/structures/{ferrat}/statistiques?du=hier&type=x&theme=y"
+        ))
+        .await;
+    assert_eq!(r.status, 200);
+    app.stop().await;
+}
