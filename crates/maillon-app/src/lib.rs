@@ -10,6 +10,7 @@ pub mod activities;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod exports;
 pub mod jobs;
 pub mod mail;
 pub mod places;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(activities::routes::routes())
         .merge(activities::beneficiary_routes::routes())
         .merge(activities::stats_routes::routes())
+        .merge(activities::export::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

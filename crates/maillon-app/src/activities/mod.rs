@@ -7,6 +7,7 @@
 
 pub mod beneficiaries;
 pub mod beneficiary_routes;
+pub mod export;
 pub mod model;
 pub mod routes;
 pub mod stats;

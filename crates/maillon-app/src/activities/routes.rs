@@ -451,6 +451,8 @@ struct ListPage {
     page_number: i64,
     pages: i64,
     query_without_page: String,
+    /// The same activities for the export (the whole history when no period is chosen).
+    export_query: String,
 }
 
 impl ListPage {
@@ -510,6 +512,26 @@ async fn list(
         .append_pair("type", filter.kind.map(Kind::code).unwrap_or(""))
         .append_pair("mediateur", &filter.mediator_id)
         .finish();
+    let export_query = form_urlencoded::Serializer::new(String::new())
+        .append_pair(
+            "du",
+            if filter.from.is_empty() {
+                "2000-01-01"
+            } else {
+                &filter.from
+            },
+        )
+        .append_pair(
+            "au",
+            if filter.to.is_empty() {
+                "2999-12-31"
+            } else {
+                &filter.to
+            },
+        )
+        .append_pair("type", filter.kind.map(Kind::code).unwrap_or(""))
+        .append_pair("mediateur", &filter.mediator_id)
+        .finish();
     let page = Page::in_structure(&state, "Activités", &user, &access)
         .await
         .section("activities")
@@ -527,6 +549,7 @@ async fn list(
         page_number,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         query_without_page,
+        export_query,
     })?
     .into_response())
 }

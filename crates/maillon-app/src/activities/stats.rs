@@ -102,7 +102,7 @@ const ACTIVITY_COMMUNE: &str =
     "CASE WHEN a.canal = 'lieu' THEN COALESCE(pl.commune, '') ELSE a.commune END";
 
 /// `FROM … WHERE …` for the filter, with its bound values ($1, $2… in order).
-fn base(f: &Filter) -> (String, Vec<String>) {
+pub(crate) fn base(f: &Filter) -> (String, Vec<String>) {
     let mut binds: Vec<String> = Vec::new();
     let next = |value: &str, binds: &mut Vec<String>| {
         binds.push(value.to_string());

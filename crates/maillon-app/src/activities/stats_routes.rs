@@ -87,6 +87,7 @@ struct StatsPage {
     heading: String,
     action: String,
     print_link: String,
+    export_link: String,
     filter: Filter,
     stats: Stats,
     mediators: Vec<(String, String)>,
@@ -142,6 +143,10 @@ async fn structure_page(
         action: format!("/structures/{sid}/statistiques"),
         print_link: format!(
             "/structures/{sid}/statistiques/impression?{}",
+            query_string(&filter)
+        ),
+        export_link: format!(
+            "/structures/{sid}/statistiques/export.xlsx?{}",
             query_string(&filter)
         ),
         filter,
@@ -215,6 +220,7 @@ async fn network_stats(
         page,
         action: "/reseau/statistiques".into(),
         print_link: String::new(),
+        export_link: String::new(),
         filter,
         stats,
         mediators: Vec::new(),

@@ -294,6 +294,18 @@ impl Client {
         self.finish(r).await
     }
 
+    /// A binary download: status and bytes.
+    pub async fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         self.post_with(path, fields, &[("sec-fetch-site", "same-origin")])
             .await

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod activities;
+mod exports;
 mod jobs;
 mod places;
 mod places_csv;

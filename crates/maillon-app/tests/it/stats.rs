@@ -5,7 +5,7 @@ use crate::*;
 
 /// Records, in 2025 (before the demo's data): an anonymous accompaniment, one for a new
 /// named person, and a workshop with that person and five anonymous participants.
-async fn record_2025(app: &TestApp, karim: &Client, sid: &str) {
+pub async fn record_2025(app: &TestApp, karim: &Client, sid: &str) {
     let place = app
         .place_id("Espace numérique du centre social Jean Ferrat")
         .await;

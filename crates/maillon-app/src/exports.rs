@@ -1,0 +1,135 @@
+//! Tables sent as files: CSV streamed as rows are produced, XLSX written row by row into
+//! a temporary file (constant memory) and then streamed. Neither holds a whole export.
+
+use axum::body::{Body, Bytes};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use rust_xlsxwriter::{Format, Workbook};
+use tokio::io::AsyncReadExt;
+use tokio::sync::mpsc;
+
+use crate::web::error::AppError;
+
+pub type Row = Vec<String>;
+pub type Rows = mpsc::Sender<Row>;
+
+/// Rows travel from the database to the file through a small buffer.
+pub fn channel() -> (Rows, mpsc::Receiver<Row>) {
+    mpsc::channel(512)
+}
+
+fn attachment(filename: &str, content_type: &'static str) -> [(header::HeaderName, String); 2] {
+    [
+        (header::CONTENT_TYPE, content_type.to_string()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ),
+    ]
+}
+
+fn csv_bytes(rows: &[Row]) -> Bytes {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    Bytes::from(w.into_inner().unwrap_or_default())
+}
+
+/// A CSV (UTF-8, comma-separated) streamed while `rows` fill.
+pub fn csv_response(filename: &str, header: &[&str], rows: mpsc::Receiver<Row>) -> Response {
+    let first = csv_bytes(&[header.iter().map(|h| h.to_string()).collect()]);
+    let body = stream::unfold((Some(first), rows), |(first, mut rows)| async move {
+        if let Some(first) = first {
+            return Some((Ok::<_, std::io::Error>(first), (None, rows)));
+        }
+        let row = rows.recv().await?;
+        let mut batch = vec![row];
+        while batch.len() < 500 {
+            match rows.try_recv() {
+                Ok(r) => batch.push(r),
+                Err(_) => break,
+            }
+        }
+        Some((Ok(csv_bytes(&batch)), (None, rows)))
+    });
+    (
+        attachment(filename, "text/csv; charset=utf-8"),
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// An XLSX workbook of one sheet, written as rows arrive, then sent.
+pub async fn xlsx_response(
+    filename: &str,
+    sheet: &str,
+    header: &[&str],
+    rows: mpsc::Receiver<Row>,
+) -> Result<Response, AppError> {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let sheet = sheet.to_string();
+    let file = tokio::task::spawn_blocking(move || write_xlsx(&sheet, &header, rows))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let reader = tokio::fs::File::open(file.path())
+        .await
+        .map_err(AppError::internal)?;
+    // The temporary file lives as long as the stream that reads it.
+    let body = stream::unfold((reader, file), |(mut reader, file)| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        match reader.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(Bytes::from(buf)), (reader, file)))
+            }
+            Err(e) => Some((Err(e), (reader, file))),
+        }
+    });
+    Ok((
+        attachment(
+            filename,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+fn write_xlsx(
+    sheet: &str,
+    header: &[String],
+    mut rows: mpsc::Receiver<Row>,
+) -> Result<tempfile::NamedTempFile, String> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let worksheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(|e| e.to_string())?;
+    worksheet.set_name(sheet).map_err(|e| e.to_string())?;
+    for (c, h) in header.iter().enumerate() {
+        worksheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(|e| e.to_string())?;
+    }
+    let mut r: u32 = 1;
+    while let Some(row) = rows.blocking_recv() {
+        for (c, value) in row.iter().enumerate() {
+            // Whole numbers are written as numbers, so that the sheet can sum them.
+            let written = match value.parse::<i64>() {
+                Ok(n) if !value.starts_with('0') || value == "0" => {
+                    worksheet.write_number(r, c as u16, n as f64)
+                }
+                _ => worksheet.write_string(r, c as u16, value),
+            };
+            written.map_err(|e| e.to_string())?;
+        }
+        r += 1;
+    }
+    let file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    workbook.save(file.path()).map_err(|e| e.to_string())?;
+    Ok(file)
+}
