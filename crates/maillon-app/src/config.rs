@@ -26,6 +26,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Background job workers in this process (`MAILLON_WORKERS`, default 2; 0 disables them).
     pub workers: usize,
+    /// Named beneficiaries with no activity for this many months are anonymised
+    /// (`MAILLON_ANONYMISE_AFTER_MONTHS`, default 24; 0 never).
+    pub anonymise_after_months: i64,
     /// Development mode: outbox messages are printed to the log (set by `maillon demo`).
     pub dev: bool,
 }
@@ -123,6 +126,7 @@ impl Config {
             ),
             metrics_token: get("MAILLON_METRICS_TOKEN"),
             workers: number("MAILLON_WORKERS", 2)? as usize,
+            anonymise_after_months: number("MAILLON_ANONYMISE_AFTER_MONTHS", 24)?,
             dev: false,
         })
     }

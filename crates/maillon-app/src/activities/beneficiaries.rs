@@ -288,3 +288,134 @@ pub async fn count_in_structure(
     }
     Ok(n)
 }
+
+/// Erases a named beneficiary and keeps the statistics: in each of their activities they
+/// become an anonymous participant with the same genre, age bracket, statut and commune
+/// ("already accompanied" from their second activity on). Returns false if not found.
+pub async fn erase(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    this_year: i64,
+) -> Result<bool, DbError> {
+    let Some(row) = sqlx::query("SELECT genre, statut, birth_year, commune FROM beneficiaries WHERE id = $1 AND structure_id = $2")
+        .bind(id)
+        .bind(structure_id)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let profile = [
+        ("genre", text(&row, "genre")),
+        (
+            "age",
+            vocab::age_bracket(db::opt_int(&row, "birth_year"), this_year).to_string(),
+        ),
+        ("statut", text(&row, "statut")),
+    ];
+    let commune = text(&row, "commune");
+    let activities = sqlx::query(
+        "SELECT a.id, a.kind FROM activities a JOIN activity_participants p ON p.activity_id = a.id \
+         WHERE p.beneficiary_id = $1 AND a.structure_id = $2 ORDER BY a.date, a.id",
+    )
+    .bind(id)
+    .bind(structure_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (i, a) in activities.iter().enumerate() {
+        let activity = text(a, "id");
+        let already = i64::from(i > 0);
+        if text(a, "kind") == "individuel" {
+            sqlx::query("UPDATE activities SET anon_count = 1, anon_already = $1, anon_commune = $2 WHERE id = $3")
+                .bind(already)
+                .bind(commune.clone())
+                .bind(activity.clone())
+                .execute(&mut **tx)
+                .await?;
+        } else {
+            sqlx::query("UPDATE activities SET anon_count = anon_count + 1, anon_already = anon_already + $1 WHERE id = $2")
+                .bind(already)
+                .bind(activity.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (dimension, value) in &profile {
+            sqlx::query(
+                "INSERT INTO activity_anonymous (activity_id, dimension, value, count) VALUES ($1, $2, $3, 1) \
+                 ON CONFLICT (activity_id, dimension, value) DO UPDATE SET count = activity_anonymous.count + 1",
+            )
+            .bind(activity.clone())
+            .bind(*dimension)
+            .bind(value.clone())
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    sqlx::query("DELETE FROM activity_participants WHERE beneficiary_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM beneficiaries WHERE id = $1 AND structure_id = $2")
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// Named beneficiaries with no activity since `cutoff_date` (and, without any activity,
+/// recorded before `cutoff_seconds`): (structure, id).
+pub async fn inactive_since(
+    db: &Db,
+    cutoff_date: &str,
+    cutoff_seconds: i64,
+    limit: i64,
+) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT x.structure_id, x.id FROM (SELECT b.structure_id, b.id, b.created_at, \
+           (SELECT MAX(a.date) FROM activities a JOIN activity_participants p ON p.activity_id = a.id WHERE p.beneficiary_id = b.id) AS last_date \
+           FROM beneficiaries b) x \
+         WHERE (x.last_date IS NOT NULL AND x.last_date < $1) OR (x.last_date IS NULL AND x.created_at < $2) LIMIT $3",
+    )
+    .bind(cutoff_date)
+    .bind(cutoff_seconds)
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (text(r, "structure_id"), text(r, "id")))
+        .collect())
+}
+
+/// The retention job: anonymises every named beneficiary inactive for `months`.
+pub async fn anonymise_inactive(db: &Db, months: i64) -> Result<usize, DbError> {
+    let today = jiff::Zoned::now().date();
+    let cutoff = today
+        .checked_sub(jiff::Span::new().months(months))
+        .unwrap_or(today);
+    let cutoff_seconds = now() - months * 30 * 86_400;
+    let mut done = 0;
+    loop {
+        let batch = inactive_since(db, &cutoff.to_string(), cutoff_seconds, 200).await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        for (structure_id, id) in batch {
+            let mut tx = db.begin_write().await?;
+            if erase(&mut tx, &structure_id, &id, i64::from(today.year())).await? {
+                super::audit::write(
+                    &mut tx,
+                    &structure_id,
+                    &super::audit::MAILLON,
+                    "anonymisation",
+                    Some(&id),
+                )
+                .await?;
+                done += 1;
+            }
+            tx.commit().await?;
+        }
+    }
+}

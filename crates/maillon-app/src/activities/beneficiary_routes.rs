@@ -7,11 +7,12 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
+use super::audit::{self, Actor};
 use super::beneficiaries::{self, Beneficiary};
 use super::model::Kind;
 use super::routes::date_fr;
 use super::vocab::{self, Choice, GENRES, STATUTS, THEMES};
-use super::{recorder_access, store, this_year};
+use super::{people_access, recorder_access, store, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
 use crate::structures::Access;
@@ -31,6 +32,15 @@ pub fn routes() -> Router<AppState> {
             "/structures/{sid}/beneficiaires/{bid}",
             get(show).post(update),
         )
+        .route(
+            "/structures/{sid}/beneficiaires/{bid}/donnees.json",
+            get(subject_access),
+        )
+        .route(
+            "/structures/{sid}/beneficiaires/{bid}/effacer",
+            axum::routing::post(erase),
+        )
+        .route("/structures/{sid}/journal", get(journal))
 }
 
 #[derive(Deserialize)]
@@ -56,7 +66,7 @@ async fn list(
     Query(q): Query<SearchQuery>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
+    let access = people_access(&state, &user, &sid).await?;
     let query = q.q.unwrap_or_default();
     let people = beneficiaries::search(&state.db, &sid, &query, 200).await?;
     let total = beneficiaries::count(&state.db, &sid).await?;
@@ -89,6 +99,8 @@ struct DetailPage {
     genres: &'static [Choice],
     statuts: &'static [Choice],
     year: i64,
+    /// Structure admins answer access and erasure requests.
+    can_erase: bool,
 }
 
 async fn detail_page(
@@ -153,6 +165,7 @@ async fn detail_page(
         genres: GENRES,
         statuts: STATUTS,
         year,
+        can_erase: access.role == Some(crate::accounts::model::Role::StructureAdmin),
     })?
     .into_response())
 }
@@ -162,7 +175,7 @@ async fn new_form(
     user: CurrentUser,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
+    let access = people_access(&state, &user, &sid).await?;
     detail_page(
         &state,
         &user,
@@ -180,12 +193,13 @@ async fn create(
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
+    let access = people_access(&state, &user, &sid).await?;
     let year = this_year(&today(&access.structure.timezone));
     match beneficiaries::from_form(&form, "", year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
             let id = beneficiaries::insert(&mut tx, &sid, &person).await?;
+            audit::write(&mut tx, &sid, &Actor::from(&user), "creation", Some(&id)).await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!(
                 "/structures/{sid}/beneficiaires/{id}?info=enregistre"
@@ -204,10 +218,18 @@ async fn show(
     Path((sid, bid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
+    let access = people_access(&state, &user, &sid).await?;
     let person = beneficiaries::get(&state.db, &sid, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
+    audit::record(
+        &state.db,
+        &sid,
+        &Actor::from(&user),
+        "consultation",
+        Some(&bid),
+    )
+    .await?;
     detail_page(
         &state,
         &user,
@@ -225,7 +247,7 @@ async fn update(
     Path((sid, bid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
+    let access = people_access(&state, &user, &sid).await?;
     beneficiaries::get(&state.db, &sid, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -236,6 +258,14 @@ async fn update(
             if !beneficiaries::update(&mut tx, &sid, &bid, &person).await? {
                 return Err(AppError::NotFound);
             }
+            audit::write(
+                &mut tx,
+                &sid,
+                &Actor::from(&user),
+                "modification",
+                Some(&bid),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!(
                 "/structures/{sid}/beneficiaires/{bid}?info=enregistre"
@@ -247,4 +277,140 @@ async fn update(
             detail_page(&state, &user, &access, person, errors, Flash::default()).await
         }
     }
+}
+
+async fn admin_access(state: &AppState, user: &CurrentUser, sid: &str) -> Result<Access, AppError> {
+    let access = recorder_access(state, user, sid).await?;
+    if access.role == Some(crate::accounts::model::Role::StructureAdmin) {
+        Ok(access)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Everything the structure holds about a person, for a subject access request (RGPD
+/// article 15), as a JSON file.
+async fn subject_access(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, bid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let access = admin_access(&state, &user, &sid).await?;
+    let person = beneficiaries::get(&state.db, &sid, &bid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut activities = Vec::new();
+    for (id, date, kind, title, _) in store::history(&state.db, &sid, &bid).await? {
+        if let Some(a) = store::get(&state.db, &sid, &id).await? {
+            activities.push(serde_json::json!({
+                "date": date,
+                "type": kind.label(),
+                "atelier": title,
+                "duree_minutes": a.duration_min,
+                "lieu": vocab::label(vocab::CANALS, &a.canal),
+                "thematiques": a.themes.iter().map(|t| vocab::label(THEMES, t)).collect::<Vec<_>>(),
+                "thematiques_administratives": a.admin_themes.iter().map(|t| vocab::label(vocab::ADMIN_THEMES, t)).collect::<Vec<_>>(),
+                "nom_de_la_demarche": a.procedure_name,
+                "oriente_vers": vocab::label(vocab::ORIENTATIONS, &a.orientation),
+                "notes": a.notes,
+            }));
+        }
+    }
+    let document = serde_json::json!({
+        "structure": access.structure.name,
+        "exporte_le": crate::places::routes::today(&access.structure.timezone),
+        "personne": {
+            "prenom": person.first_name,
+            "nom": person.last_name,
+            "telephone": person.phone,
+            "pas_de_telephone": person.no_phone,
+            "email": person.email,
+            "annee_de_naissance": person.birth_year,
+            "commune": person.commune,
+            "genre": person.genre_label(),
+            "statut": person.statut_label(),
+            "notes": person.notes,
+        },
+        "activites": activities,
+    });
+    audit::record(
+        &state.db,
+        &sid,
+        &Actor::from(&user),
+        "export_personne",
+        Some(&bid),
+    )
+    .await?;
+    let body = serde_json::to_string_pretty(&document).map_err(AppError::internal)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"donnees-personnelles.json\"".to_string(),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Erases a person (RGPD article 17): the record goes, the anonymous statistics stay.
+async fn erase(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, bid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let access = admin_access(&state, &user, &sid).await?;
+    let year = this_year(&today(&access.structure.timezone));
+    let mut tx = state.db.begin_write().await?;
+    if !beneficiaries::erase(&mut tx, &sid, &bid, year).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::write(&mut tx, &sid, &Actor::from(&user), "effacement", Some(&bid)).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/beneficiaires?info=personne-effacee"
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "activities/journal.html")]
+struct JournalPage {
+    page: Page,
+    sid: String,
+    entries: Vec<(String, audit::Entry)>,
+}
+
+/// The audit log of the structure's beneficiaries, for its admins.
+async fn journal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    let access = admin_access(&state, &user, &sid).await?;
+    let zone =
+        jiff::tz::TimeZone::get(&access.structure.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let entries = audit::latest(&state.db, &sid, 500)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let at = jiff::Timestamp::from_second(e.at)
+                .map(|t| {
+                    t.to_zoned(zone.clone())
+                        .strftime("%d/%m/%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            (at, e)
+        })
+        .collect();
+    let page = Page::in_structure(&state, "Journal des données personnelles", &user, &access)
+        .await
+        .section("journal");
+    Ok(render(&JournalPage { page, sid, entries })?.into_response())
 }

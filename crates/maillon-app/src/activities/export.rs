@@ -400,6 +400,8 @@ async fn accompaniments(
     let today = today(&access.structure.timezone);
     let filter = filter_from(&q, vec![sid.clone()], &today);
     let filename = format!("accompagnements-{}-{}", filter.from, filter.to);
+    let actor = super::audit::Actor::from(&user);
+    super::audit::record(&state.db, &sid, &actor, "export_activites", None).await?;
     let (tx, rx) = exports::channel();
     let (db, tz, year) = (
         state.db.clone(),
@@ -425,6 +427,14 @@ async fn beneficiaries(
     check_format(&format)?;
     let access = recorder_access(&state, &user, &sid).await?;
     let year = this_year(&today(&access.structure.timezone));
+    super::audit::record(
+        &state.db,
+        &sid,
+        &super::audit::Actor::from(&user),
+        "export_liste",
+        None,
+    )
+    .await?;
     let (tx, rx) = exports::channel();
     let db = state.db.clone();
     let structure = sid.clone();

@@ -5,6 +5,7 @@
 //! structure who record activity (mediators and structure admins). Volunteers, and
 //! network admins who are not members, get 404 — they will see anonymous statistics.
 
+pub mod audit;
 pub mod beneficiaries;
 pub mod beneficiary_routes;
 pub mod export;
@@ -29,6 +30,27 @@ pub async fn recorder_access(
     match user.role_in(sid) {
         Some(Role::StructureAdmin | Role::Mediator) => structures::access(state, user, sid).await,
         _ => Err(AppError::NotFound),
+    }
+}
+
+/// Access to a structure's beneficiaries: its recording members, and its volunteers when
+/// the structure allows them to see beneficiaries. Others get 404.
+pub async fn people_access(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+) -> Result<Access, AppError> {
+    match user.role_in(sid) {
+        Some(Role::StructureAdmin | Role::Mediator) => structures::access(state, user, sid).await,
+        Some(Role::Volunteer) => {
+            let access = structures::access(state, user, sid).await?;
+            if access.structure.volunteers_see_beneficiaries {
+                Ok(access)
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+        None => Err(AppError::NotFound),
     }
 }
 

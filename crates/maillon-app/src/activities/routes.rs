@@ -334,11 +334,24 @@ async fn save(
             typed: Some(form.clone()),
         }));
     }
+    let actor = super::audit::Actor::from(user);
     let beneficiary = match &activity.person {
-        Person::New => Some(beneficiaries::insert(&mut tx, sid, &new_person).await?),
+        Person::New => {
+            let id = beneficiaries::insert(&mut tx, sid, &new_person).await?;
+            super::audit::write(&mut tx, sid, &actor, "creation", Some(&id)).await?;
+            Some(id)
+        }
         Person::Existing(id) => Some(id.clone()),
         Person::Anonymous => None,
     };
+    let named: Vec<String> = beneficiary
+        .iter()
+        .cloned()
+        .chain(activity.participants.iter().cloned())
+        .collect();
+    for person in &named {
+        super::audit::write(&mut tx, sid, &actor, "activite", Some(person)).await?;
+    }
     let id = match existing {
         None => store::insert(&mut tx, sid, &user.id, &activity, beneficiary.as_deref()).await?,
         Some(id) => {

@@ -20,6 +20,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "activities",
         sql: include_str!("../../migrations/0002_activities.sql"),
     },
+    Migration {
+        version: 3,
+        name: "personal data",
+        sql: include_str!("../../migrations/0003_personal_data.sql"),
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

@@ -70,6 +70,7 @@ fn structure(
         phone: phone.into(),
         website: website.into(),
         timezone: "Europe/Paris".into(),
+        volunteers_see_beneficiaries: false,
     }
 }
 

@@ -91,6 +91,13 @@ pub async fn run_one(
         "purge" => crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
             .await
             .map_err(|e| e.to_string()),
+        "anonymise" if config.anonymise_after_months > 0 => {
+            crate::activities::beneficiaries::anonymise_inactive(db, config.anonymise_after_months)
+                .await
+                .map(|n| tracing::info!(anonymised = n, "retention of beneficiaries applied"))
+                .map_err(|e| e.to_string())
+        }
+        "anonymise" => Ok(()),
         other => Err(format!("unknown job kind {other}")),
     };
     match result {
@@ -121,6 +128,16 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
                 "purge",
                 "{}",
                 Some(&format!("purge-{hour}")),
+                now(),
+            )
+            .await?;
+            // Once a day across all servers: retention of named beneficiaries.
+            let day = hour / 24;
+            store::enqueue(
+                &mut tx,
+                "anonymise",
+                "{}",
+                Some(&format!("anonymise-{day}")),
                 now(),
             )
             .await?;

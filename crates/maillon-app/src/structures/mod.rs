@@ -46,6 +46,8 @@ pub struct Structure {
     pub phone: String,
     pub website: String,
     pub timezone: String,
+    /// Volunteers may see and record the structure's beneficiaries (off by default).
+    pub volunteers_see_beneficiaries: bool,
 }
 
 impl Structure {
@@ -107,6 +109,7 @@ pub fn validate_form(
         phone: form.get("phone"),
         website: form.get("website"),
         timezone: form.get("timezone"),
+        volunteers_see_beneficiaries: form.has("volunteers_see_beneficiaries"),
     };
     if s.name.is_empty() {
         errors.add("name", "Indiquez le nom de la structure.");

@@ -15,11 +15,12 @@ fn from_row(r: &AnyRow) -> Structure {
         phone: text(r, "phone"),
         website: text(r, "website"),
         timezone: text(r, "timezone"),
+        volunteers_see_beneficiaries: crate::db::flag(r, "volunteers_see_beneficiaries"),
     }
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
-    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone FROM structures WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries FROM structures WHERE id = $1")
         .bind(id)
         .fetch_optional(db.read())
         .await?;
@@ -27,7 +28,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
-    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone FROM structures ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries FROM structures ORDER BY name")
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(from_row).collect())
@@ -36,8 +37,8 @@ pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
 pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     let id = db::new_id();
     sqlx::query(
-        "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
+         volunteers_see_beneficiaries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
     )
     .bind(id.clone())
     .bind(s.name.clone())
@@ -48,6 +49,7 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.website.clone())
     .bind(s.timezone.clone())
     .bind(now())
+    .bind(s.volunteers_see_beneficiaries as i64)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -56,7 +58,7 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
 pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
-         timezone = $7, updated_at = $8 WHERE id = $9",
+         timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9 WHERE id = $10",
     )
     .bind(s.name.clone())
     .bind(s.kind.clone())
@@ -66,6 +68,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     .bind(s.website.clone())
     .bind(s.timezone.clone())
     .bind(now())
+    .bind(s.volunteers_see_beneficiaries as i64)
     .bind(id)
     .execute(&mut **tx)
     .await?;

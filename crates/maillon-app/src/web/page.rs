@@ -14,6 +14,10 @@ pub struct NavStructure {
     pub can_manage: bool,
     /// May read and record the activity log (mediators and structure admins).
     pub can_record: bool,
+    /// May see the structure's beneficiaries (recorders, and volunteers if allowed).
+    pub can_see_people: bool,
+    /// May read the audit log (structure admins).
+    pub can_audit: bool,
 }
 
 pub struct NavUser {
@@ -73,6 +77,10 @@ impl Page {
             name: access.structure.name.clone(),
             can_manage: access.can_manage(),
             can_record: matches!(access.role, Some(Role::StructureAdmin | Role::Mediator)),
+            can_see_people: matches!(access.role, Some(Role::StructureAdmin | Role::Mediator))
+                || (access.role == Some(Role::Volunteer)
+                    && access.structure.volunteers_see_beneficiaries),
+            can_audit: access.role == Some(Role::StructureAdmin),
         });
         self
     }
@@ -135,6 +143,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("import-fait", "L'import est terminé."),
     ("activite-enregistree", "L'activité a été enregistrée."),
     ("activite-supprimee", "L'activité a été supprimée."),
+    (
+        "personne-effacee",
+        "La personne a été effacée. Ses activités restent dans les statistiques, de façon anonyme.",
+    ),
 ];
 
 impl<S: Send + Sync> FromRequestParts<S> for Flash {

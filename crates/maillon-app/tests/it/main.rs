@@ -7,6 +7,7 @@ mod accounts;
 mod activities;
 mod exports;
 mod jobs;
+mod personal_data;
 mod places;
 mod places_csv;
 mod stats;

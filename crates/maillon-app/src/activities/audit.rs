@@ -1,0 +1,125 @@
+//! The audit log of named beneficiaries: every view and change, readable by the
+//! structure admin. It names the account that acted, never the person's name.
+
+use crate::accounts::model::CurrentUser;
+use crate::db::{self, now, text, Db, DbError, Tx};
+
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("consultation", "a consulté la fiche"),
+    ("creation", "a créé la fiche"),
+    ("modification", "a modifié la fiche"),
+    ("activite", "a enregistré une activité avec la personne"),
+    ("export_liste", "a exporté la liste des bénéficiaires"),
+    (
+        "export_activites",
+        "a exporté les accompagnements (avec les noms)",
+    ),
+    (
+        "export_personne",
+        "a exporté les données de la personne (droit d'accès)",
+    ),
+    (
+        "effacement",
+        "a effacé la personne (statistiques conservées, anonymes)",
+    ),
+    (
+        "anonymisation",
+        "a anonymisé la personne après sa période d'inactivité",
+    ),
+];
+
+/// Who acted: an account, or Maillon itself (retention job).
+pub struct Actor<'a> {
+    pub user_id: Option<&'a str>,
+    pub name: &'a str,
+}
+
+impl<'a> From<&'a CurrentUser> for Actor<'a> {
+    fn from(u: &'a CurrentUser) -> Self {
+        Actor {
+            user_id: Some(&u.id),
+            name: &u.name,
+        }
+    }
+}
+
+pub const MAILLON: Actor<'static> = Actor {
+    user_id: None,
+    name: "Maillon (automatique)",
+};
+
+pub async fn write(
+    tx: &mut Tx,
+    structure_id: &str,
+    actor: &Actor<'_>,
+    action: &str,
+    beneficiary_id: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO audit_log (id, structure_id, user_id, user_name, action, beneficiary_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(db::new_id())
+        .bind(structure_id)
+        .bind(actor.user_id.map(str::to_string))
+        .bind(actor.name.to_string())
+        .bind(action)
+        .bind(beneficiary_id.map(str::to_string))
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Records an event in its own transaction (views and exports, which change nothing else).
+pub async fn record(
+    db: &Db,
+    structure_id: &str,
+    actor: &Actor<'_>,
+    action: &str,
+    beneficiary_id: Option<&str>,
+) -> Result<(), DbError> {
+    let mut tx = db.begin_write().await?;
+    write(&mut tx, structure_id, actor, action, beneficiary_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct Entry {
+    pub at: i64,
+    pub user_name: String,
+    pub action: String,
+    pub beneficiary_id: String,
+    /// The person's current name, or empty once erased.
+    pub beneficiary_name: String,
+}
+
+impl Entry {
+    pub fn action_label(&self) -> &'static str {
+        ACTIONS
+            .iter()
+            .find(|(c, _)| *c == self.action)
+            .map(|(_, l)| *l)
+            .unwrap_or("")
+    }
+}
+
+pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Entry>, DbError> {
+    let rows = sqlx::query(
+        "SELECT l.at, l.user_name, l.action, l.beneficiary_id, b.first_name, b.last_name FROM audit_log l \
+         LEFT JOIN beneficiaries b ON b.id = l.beneficiary_id WHERE l.structure_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT $2",
+    )
+    .bind(structure_id)
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Entry {
+            at: db::int(r, "at"),
+            user_name: text(r, "user_name"),
+            action: text(r, "action"),
+            beneficiary_id: text(r, "beneficiary_id"),
+            beneficiary_name: format!("{} {}", text(r, "first_name"), text(r, "last_name"))
+                .trim()
+                .to_string(),
+        })
+        .collect())
+}
