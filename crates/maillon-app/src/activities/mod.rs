@@ -11,6 +11,7 @@ pub mod beneficiary_routes;
 pub mod export;
 pub mod model;
 pub mod routes;
+pub mod shares;
 pub mod stats;
 pub mod stats_routes;
 pub mod store;

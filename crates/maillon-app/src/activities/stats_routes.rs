@@ -15,7 +15,7 @@ use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
 use crate::structures::{self, Access};
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::Page;
+use crate::web::page::{Flash, Page};
 use crate::web::{render, AppState};
 
 pub fn routes() -> Router<AppState> {
@@ -26,6 +26,15 @@ pub fn routes() -> Router<AppState> {
             get(structure_print),
         )
         .route("/reseau/statistiques", get(network_stats))
+        .route(
+            "/structures/{sid}/statistiques/partage",
+            axum::routing::post(create_share),
+        )
+        .route(
+            "/structures/{sid}/statistiques/partage/{token}/revoquer",
+            axum::routing::post(revoke_share),
+        )
+        .route("/statistiques/{token}", get(public_stats))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -98,6 +107,9 @@ struct StatsPage {
     comparison: Vec<(String, Stats)>,
     printable: bool,
     period: String,
+    /// Public links of the structure (for its admins), as (full link, token).
+    shares: Vec<(String, String)>,
+    share_action: String,
 }
 
 impl StatsPage {
@@ -116,6 +128,7 @@ async fn structure_page(
     access: &Access,
     q: &StatsQuery,
     printable: bool,
+    flash: Flash,
 ) -> AppResult<Response> {
     let sid = access.structure.id.clone();
     let today = today(&access.structure.timezone);
@@ -133,9 +146,25 @@ async fn structure_page(
         .map(|p| (p.id, p.nom))
         .collect();
     let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
+    let (shares, share_action) = if access.can_manage() && !printable {
+        let shares = super::shares::active(&state.db, &sid)
+            .await?
+            .into_iter()
+            .map(|s| {
+                (
+                    format!("{}/statistiques/{}", state.config.public_url, s.token),
+                    s.token,
+                )
+            })
+            .collect();
+        (shares, format!("/structures/{sid}/statistiques/partage"))
+    } else {
+        (Vec::new(), String::new())
+    };
     let page = Page::in_structure(state, "Statistiques", user, access)
         .await
-        .section("stats");
+        .section("stats")
+        .flash(flash);
     let period = StatsPage::period_fr(&filter);
     Ok(render(&StatsPage {
         page,
@@ -158,6 +187,8 @@ async fn structure_page(
         comparison: Vec::new(),
         printable,
         period,
+        shares,
+        share_action,
     })?
     .into_response())
 }
@@ -169,9 +200,10 @@ async fn structure_stats(
     user: CurrentUser,
     Path(sid): Path<String>,
     Query(q): Query<StatsQuery>,
+    flash: Flash,
 ) -> AppResult<Response> {
     let access = structures::access(&state, &user, &sid).await?;
-    structure_page(&state, &user, &access, &q, false).await
+    structure_page(&state, &user, &access, &q, false, flash).await
 }
 
 async fn structure_print(
@@ -181,7 +213,7 @@ async fn structure_print(
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     let access = structures::access(&state, &user, &sid).await?;
-    structure_page(&state, &user, &access, &q, true).await
+    structure_page(&state, &user, &access, &q, true, Flash::default()).await
 }
 
 async fn network_stats(
@@ -230,6 +262,89 @@ async fn network_stats(
         comparison,
         printable: false,
         period,
+        shares: Vec::new(),
+        share_action: String::new(),
+    })?
+    .into_response())
+}
+
+async fn create_share(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    let access = structures::access(&state, &user, &sid).await?;
+    access.require_manage()?;
+    let mut tx = state.db.begin_write().await?;
+    super::shares::create(&mut tx, &sid, &user.name).await?;
+    tx.commit().await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/structures/{sid}/statistiques?info=lien-cree#partage"
+    ))
+    .into_response())
+}
+
+async fn revoke_share(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, token)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let access = structures::access(&state, &user, &sid).await?;
+    access.require_manage()?;
+    let mut tx = state.db.begin_write().await?;
+    if !super::shares::revoke(&mut tx, &sid, &token).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/structures/{sid}/statistiques?info=lien-revoque#partage"
+    ))
+    .into_response())
+}
+
+/// A structure's statistics at its public link, for a funder: figures only.
+async fn public_stats(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<StatsQuery>,
+) -> AppResult<Response> {
+    let sid = super::shares::structure_of(&state.db, &token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let structure = structures::store::get(&state.db, &sid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = today(&structure.timezone);
+    let mut q = q;
+    q.mediateur = None;
+    let filter = filter_from(&q, vec![sid.clone()], &today);
+    let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
+    let places = crate::places::store::list_for_structure(&state.db, &sid)
+        .await?
+        .into_iter()
+        .filter(|p| p.is_public)
+        .map(|p| (p.id, p.nom))
+        .collect();
+    let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
+    let page = Page::new(&state, format!("Statistiques — {}", structure.name)).await;
+    let period = StatsPage::period_fr(&filter);
+    Ok(render(&StatsPage {
+        page,
+        heading: format!("Statistiques — {}", structure.name),
+        action: format!("/statistiques/{token}"),
+        print_link: String::new(),
+        export_link: String::new(),
+        filter,
+        stats,
+        mediators: Vec::new(),
+        places,
+        communes,
+        themes: THEMES,
+        comparison: Vec::new(),
+        printable: false,
+        period,
+        shares: Vec::new(),
+        share_action: String::new(),
     })?
     .into_response())
 }

@@ -25,6 +25,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "personal data",
         sql: include_str!("../../migrations/0003_personal_data.sql"),
     },
+    Migration {
+        version: 4,
+        name: "statistics shares",
+        sql: include_str!("../../migrations/0004_stat_shares.sql"),
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

@@ -144,6 +144,14 @@ const MESSAGES: &[(&str, &str)] = &[
     ("activite-enregistree", "L'activité a été enregistrée."),
     ("activite-supprimee", "L'activité a été supprimée."),
     (
+        "lien-cree",
+        "Le lien public a été créé : copiez-le ci-dessous.",
+    ),
+    (
+        "lien-revoque",
+        "Le lien public a été supprimé : il ne montre plus rien.",
+    ),
+    (
         "personne-effacee",
         "La personne a été effacée. Ses activités restent dans les statistiques, de façon anonyme.",
     ),

@@ -223,3 +223,84 @@ async fn statistics_are_for_the_structures_members() {
     assert_eq!(r.status, 200);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_structure_shares_its_statistics_at_a_public_link_and_revokes_it() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let tilleuls = app.structure_id(TILLEULS).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    record_2025(&app, &karim, &sid).await;
+    assert!(
+        !karim
+            .get(&format!("/structures/{sid}/statistiques"))
+            .await
+            .body
+            .contains("Créer un lien public"),
+        "admins only"
+    );
+    assert_eq!(
+        karim
+            .post(&format!("/structures/{sid}/statistiques/partage"), &[])
+            .await
+            .status,
+        403
+    );
+
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let r = nadia
+        .post(&format!("/structures/{sid}/statistiques/partage"), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let page = nadia.get(&r.location()).await;
+    page.assert_contains("Le lien public a été créé");
+    let token = app.scalar_text("SELECT token FROM stat_shares").await;
+    assert_eq!(token.len(), 64, "unguessable");
+    page.assert_contains(&format!("/statistiques/{token}"));
+
+    let public = app
+        .client()
+        .get(&format!(
+            "/statistiques/{token}?du=2025-01-01&au=2025-12-31"
+        ))
+        .await;
+    assert_eq!(public.status, 200);
+    public.assert_contains("Statistiques — Centre social Jean Ferrat");
+    public.assert_contains("<strong>8</strong> accompagnements");
+    assert!(
+        !public.body.contains("Vernay") && !public.body.contains("Karim"),
+        "no names on a public page"
+    );
+
+    // Another structure cannot revoke it; its own admin can.
+    let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    assert_eq!(
+        sophie
+            .post(
+                &format!("/structures/{tilleuls}/statistiques/partage/{token}/revoquer"),
+                &[]
+            )
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        nadia
+            .post(
+                &format!("/structures/{sid}/statistiques/partage/{token}/revoquer"),
+                &[]
+            )
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        app.client()
+            .get(&format!("/statistiques/{token}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.client().get("/statistiques/inconnu").await.status, 404);
+    app.stop().await;
+}
