@@ -205,6 +205,8 @@ try {
     await page.click('main table >> text=Martin Josette');
     check((await page.textContent('main')).includes('Historique'), 'history shown');
     await axeCheck(page, 'beneficiary');
+    await page.goto(page.url().replace(/beneficiaires\/.*$/, 'beneficiaires/doublons'));
+    await axeCheck(page, 'duplicates');
   });
 
   await step('statistics: filters, charts with tables, print version, phone width', async () => {
@@ -227,9 +229,18 @@ try {
     await page.click('nav >> text=Se déconnecter');
   });
 
-  await step('team and account pages', async () => {
+  await step('team and account pages, journal and erasure confirmation', async () => {
     await signIn(page, 'direction@jeanferrat.test');
     await page.goto(`${BASE}/tableau-de-bord`);
+    await page.click('nav >> text=Journal');
+    check((await page.textContent('main')).includes('a consulté la fiche'), 'views are in the journal');
+    await axeCheck(page, 'journal');
+    await page.click('nav >> text=Bénéficiaires');
+    await axeCheck(page, 'beneficiaries with selection');
+    await page.check('input[name=ids] >> nth=0');
+    await page.click('text=Effacer les personnes cochées');
+    await axeCheck(page, 'erasure confirmation');
+    await page.click('text=Annuler');
     await page.click('nav >> text=Équipe');
     check((await page.textContent('main')).includes('lea.morel@jeanferrat.test'), 'pending invitation listed');
     await axeCheck(page, 'team');

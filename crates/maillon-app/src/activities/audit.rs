@@ -18,6 +18,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "export_personne",
         "a exporté les données de la personne (droit d'accès)",
     ),
+    ("fusion", "a fusionné deux fiches de la même personne"),
     (
         "effacement",
         "a effacé la personne (statistiques conservées, anonymes)",

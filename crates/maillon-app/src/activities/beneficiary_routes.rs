@@ -57,6 +57,7 @@ struct ListPage {
     people: Vec<Beneficiary>,
     total: i64,
     year: i64,
+    can_erase: bool,
 }
 
 async fn list(
@@ -82,6 +83,7 @@ async fn list(
         people,
         total,
         year,
+        can_erase: access.role == Some(crate::accounts::model::Role::StructureAdmin),
     })?
     .into_response())
 }

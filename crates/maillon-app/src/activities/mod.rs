@@ -8,8 +8,10 @@
 pub mod audit;
 pub mod beneficiaries;
 pub mod beneficiary_routes;
+pub mod duplicates;
 pub mod export;
 pub mod model;
+pub mod people_tools;
 pub mod routes;
 pub mod shares;
 pub mod stats;

@@ -143,6 +143,12 @@ const MESSAGES: &[(&str, &str)] = &[
     ("import-fait", "L'import est terminé."),
     ("activite-enregistree", "L'activité a été enregistrée."),
     ("activite-supprimee", "L'activité a été supprimée."),
+    ("fiches-fusionnees", "Les deux fiches ont été fusionnées."),
+    ("rien-choisi", "Cochez d'abord les personnes à effacer."),
+    (
+        "personnes-effacees",
+        "Les personnes choisies ont été effacées ; leurs activités restent dans les statistiques.",
+    ),
     (
         "lien-cree",
         "Le lien public a été créé : copiez-le ci-dessous.",

@@ -298,3 +298,180 @@ async fn volunteers_see_beneficiaries_only_when_the_structure_allows_it() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_same_person_entered_twice_is_found_and_merged() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let new = format!("/structures/{sid}/beneficiaires/nouveau");
+    karim
+        .post(
+            &new,
+            &[
+                ("first_name", "Josete"),
+                ("last_name", "MARTIN"),
+                ("phone", "06 11 22 33 44"),
+                ("commune", "Saint-Étienne"),
+            ],
+        )
+        .await;
+    karim
+        .post(
+            &new,
+            &[
+                ("first_name", "Paul"),
+                ("last_name", "Vial"),
+                ("phone", "06 11 22 33 44"),
+            ],
+        )
+        .await;
+    let page = karim
+        .get(&format!("/structures/{sid}/beneficiaires/doublons"))
+        .await;
+    page.assert_contains("Josete MARTIN et Josette Martin");
+    page.assert_contains("noms très proches");
+    page.assert_contains("même numéro de téléphone");
+
+    let josette = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Josette'")
+        .await;
+    let copy = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Josete'")
+        .await;
+    let activities = app
+        .scalar_i64(&format!(
+            "SELECT COUNT(*) FROM activity_participants WHERE beneficiary_id = '{josette}'"
+        ))
+        .await;
+    let place = app
+        .place_id("Espace numérique du centre social Jean Ferrat")
+        .await;
+    let today = maillon_app::places::routes::today("Europe/Paris");
+    let fields = [
+        ("date", today.as_str()),
+        ("duration", "30"),
+        ("canal", "lieu"),
+        ("place_id", place.as_str()),
+        ("themes", "email"),
+        ("person", "existant"),
+        ("beneficiary_id", copy.as_str()),
+        ("oriented", "non"),
+    ];
+    assert_eq!(
+        karim
+            .post(
+                &format!("/structures/{sid}/activites/nouvelle?type=individuel"),
+                &fields
+            )
+            .await
+            .status,
+        303
+    );
+
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/beneficiaires/fusion"),
+            &[("keep", josette.as_str()), ("other", copy.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    karim
+        .get(&r.location())
+        .await
+        .assert_contains("Les deux fiches ont été fusionnées.");
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM beneficiaries WHERE id = '{copy}'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM activity_participants WHERE beneficiary_id = '{josette}'"
+        ))
+        .await,
+        activities + 1
+    );
+    assert_eq!(
+        app.scalar_text(&format!(
+            "SELECT phone FROM beneficiaries WHERE id = '{josette}'"
+        ))
+        .await,
+        "+33611223344",
+        "empty field filled"
+    );
+    // Another structure's ids are refused.
+    let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    let tilleuls = app.structure_id(TILLEULS).await;
+    let paul = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Paul'")
+        .await;
+    assert_eq!(
+        sophie
+            .post(
+                &format!("/structures/{tilleuls}/beneficiaires/fusion"),
+                &[("keep", josette.as_str()), ("other", paul.as_str())]
+            )
+            .await
+            .status,
+        404
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn several_people_are_erased_after_a_confirmation() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let a = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Gérard'")
+        .await;
+    let b = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Yvette'")
+        .await;
+    let total = app
+        .scalar_i64("SELECT CAST(SUM(accompaniments) AS BIGINT) FROM activities")
+        .await;
+    let path = format!("/structures/{sid}/beneficiaires/effacer-selection");
+    let confirm = nadia
+        .post(&path, &[("ids", a.as_str()), ("ids", b.as_str())])
+        .await;
+    confirm.assert_contains("Effacer 2 bénéficiaire(s) ?");
+    confirm.assert_contains("Gérard Perrin");
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await,
+        10,
+        "nothing erased before confirming"
+    );
+    let r = nadia
+        .post(
+            &path,
+            &[("ids", a.as_str()), ("ids", b.as_str()), ("confirm", "oui")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await,
+        8
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT CAST(SUM(accompaniments) AS BIGINT) FROM activities")
+            .await,
+        total
+    );
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let c = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Josette'")
+        .await;
+    assert_eq!(
+        karim
+            .post(&path, &[("ids", c.as_str()), ("confirm", "oui")])
+            .await
+            .status,
+        403
+    );
+    app.stop().await;
+}

@@ -1,0 +1,138 @@
+//! Keeping the list of beneficiaries clean: duplicates and their merge, and erasing
+//! several people at once (after a confirmation).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::audit::{self, Actor};
+use super::beneficiaries::{self, Beneficiary};
+use super::duplicates::{self, Pair};
+use super::{recorder_access, this_year};
+use crate::accounts::model::{CurrentUser, Role};
+use crate::places::routes::today;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FormData;
+use crate::web::page::{Flash, Page};
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/structures/{sid}/beneficiaires/doublons",
+            get(duplicates_page),
+        )
+        .route("/structures/{sid}/beneficiaires/fusion", post(merge))
+        .route(
+            "/structures/{sid}/beneficiaires/effacer-selection",
+            post(erase_selection),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "activities/duplicates.html")]
+struct DuplicatesPage {
+    page: Page,
+    sid: String,
+    pairs: Vec<Pair>,
+}
+
+async fn duplicates_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    flash: Flash,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let pairs = duplicates::find(&state.db, &sid, 100).await?;
+    let page = Page::in_structure(&state, "Doublons possibles", &user, &access)
+        .await
+        .section("beneficiaries")
+        .flash(flash);
+    Ok(render(&DuplicatesPage { page, sid, pairs })?.into_response())
+}
+
+async fn merge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    recorder_access(&state, &user, &sid).await?;
+    let (keep_id, other_id) = (form.get("keep"), form.get("other"));
+    if keep_id == other_id {
+        return Err(AppError::BadRequest(
+            "Choisissez deux fiches différentes.".into(),
+        ));
+    }
+    let keep = beneficiaries::get(&state.db, &sid, &keep_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let other = beneficiaries::get(&state.db, &sid, &other_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin_write().await?;
+    duplicates::merge(&mut tx, &sid, &keep, &other).await?;
+    audit::write(&mut tx, &sid, &Actor::from(&user), "fusion", Some(&keep.id)).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/beneficiaires/{}?info=fiches-fusionnees",
+        keep.id
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "activities/erase_selection.html")]
+struct ConfirmPage {
+    page: Page,
+    sid: String,
+    people: Vec<Beneficiary>,
+}
+
+/// First shows who will be erased; erases only when the confirmation is sent.
+async fn erase_selection(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    if access.role != Some(Role::StructureAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    let mut people = Vec::new();
+    for id in form.all("ids") {
+        people.push(
+            beneficiaries::get(&state.db, &sid, &id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        );
+    }
+    if people.is_empty() {
+        return Ok(
+            Redirect::to(&format!("/structures/{sid}/beneficiaires?info=rien-choisi"))
+                .into_response(),
+        );
+    }
+    if form.get("confirm") != "oui" {
+        let page = Page::in_structure(&state, "Effacer des bénéficiaires", &user, &access)
+            .await
+            .section("beneficiaries");
+        return Ok(render(&ConfirmPage { page, sid, people })?.into_response());
+    }
+    let year = this_year(&today(&access.structure.timezone));
+    let actor = Actor::from(&user);
+    let mut tx = state.db.begin_write().await?;
+    for p in &people {
+        beneficiaries::erase(&mut tx, &sid, &p.id, year).await?;
+        audit::write(&mut tx, &sid, &actor, "effacement", Some(&p.id)).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/beneficiaires?info=personnes-effacees"
+    ))
+    .into_response())
+}
