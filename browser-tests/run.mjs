@@ -207,6 +207,11 @@ try {
     await axeCheck(page, 'beneficiary');
     await page.goto(page.url().replace(/beneficiaires\/.*$/, 'beneficiaires/doublons'));
     await axeCheck(page, 'duplicates');
+    await page.goto(page.url().replace(/doublons$/, 'import'));
+    await page.setInputFiles('#file', { name: 'liste.csv', mimeType: 'text/csv', buffer: Buffer.from('Prénom;Nom;Année de naissance\nLéa;Morel;1990\nTom;Durand;20x0\n') });
+    await page.click('main form[enctype] button');
+    check((await page.textContent('.error-summary')).includes('1 ligne(s) à corriger'), 'import preview says which line');
+    await axeCheck(page, 'import preview');
   });
 
   await step('statistics: filters, charts with tables, print version, phone width', async () => {

@@ -30,7 +30,8 @@ fn distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-fn why(a: &Beneficiary, b: &Beneficiary) -> Option<&'static str> {
+/// Why two records are likely the same person, if they are.
+pub fn why(a: &Beneficiary, b: &Beneficiary) -> Option<&'static str> {
     if !a.phone.is_empty() && a.phone == b.phone {
         return Some("même numéro de téléphone");
     }

@@ -10,6 +10,7 @@ pub mod beneficiaries;
 pub mod beneficiary_routes;
 pub mod duplicates;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod people_tools;
 pub mod routes;

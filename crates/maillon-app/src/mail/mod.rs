@@ -19,14 +19,48 @@ impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer, String> {
         let smtp = match &config.smtp_url {
             None => None,
-            Some(url) => Some(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| format!("MAILLON_SMTP_URL invalide : {e}"))?
-                    .build(),
-            ),
+            Some(url) => Some(transport(url)?),
         };
         Ok(Mailer { smtp })
     }
+}
+
+#[cfg(feature = "smtp-tls")]
+fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| format!("MAILLON_SMTP_URL invalide : {e}"))?
+        .build())
+}
+
+/// Without TLS compiled in (feature `smtp-tls` off), only plain `smtp://user:pass@host:port`
+/// towards a relay on a trusted network.
+#[cfg(not(feature = "smtp-tls"))]
+fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let rest = url
+        .strip_prefix("smtp://")
+        .filter(|r| !r.contains("tls=") || r.contains("tls=none"))
+        .ok_or("MAILLON_SMTP_URL : ce Maillon est compilé sans TLS (fonction smtp-tls) ; seul smtp:// sans chiffrement est possible")?;
+    let rest = rest.split(['?', '/']).next().unwrap_or("");
+    let (credentials, address) = match rest.rsplit_once('@') {
+        Some((c, a)) => (Some(c), a),
+        None => (None, rest),
+    };
+    let (host, port) = match address.rsplit_once(':') {
+        Some((h, p)) => (
+            h,
+            p.parse::<u16>()
+                .map_err(|_| "MAILLON_SMTP_URL : port invalide")?,
+        ),
+        None => (address, 25),
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port);
+    if let Some((user, password)) = credentials.and_then(|c| c.split_once(':')) {
+        builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+            user.into(),
+            password.into(),
+        ));
+    }
+    Ok(builder.build())
 }
 
 /// Stores a message and its sending job in the caller's transaction: once committed, the

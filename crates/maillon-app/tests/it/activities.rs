@@ -470,3 +470,49 @@ async fn beneficiaries_are_created_and_checked() {
     page.assert_contains("value=\"06 12 34 56 78\"");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn beneficiaries_are_imported_from_a_spreadsheet_after_a_preview() {
+    let (app, karim, sid, _) = setup().await;
+    let path = format!("/structures/{sid}/beneficiaires/import");
+    karim.get(&path).await.assert_contains("CSV UTF-8");
+    let before = app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await;
+
+    let wrong = "Prénom;Nom;Année de naissance\nLéa;Morel;1990\nTom;Durand;20x0\n";
+    let r = karim.upload(&path, "", wrong.as_bytes().to_vec()).await;
+    r.assert_contains("1 ligne(s) à corriger");
+    r.assert_contains("L'année de naissance s'écrit avec 4 chiffres");
+    assert!(
+        !r.body.contains("Confirmer l'import"),
+        "no import while a line is wrong"
+    );
+
+    let good = "Prénom;Nom;Téléphone;Genre;Statut\nLéa;Morel;06 01 02 03 04;Féminin;En emploi\nJosette;Martin;;;\n";
+    let r = karim.upload(&path, "", good.as_bytes().to_vec()).await;
+    r.assert_contains("Sera créée");
+    r.assert_contains("Ignorée : cette personne est déjà enregistrée (même nom)");
+    r.assert_contains("Confirmer l'import de 1 personne(s)");
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await,
+        before,
+        "a preview imports nothing"
+    );
+    let r = karim
+        .post(&format!("{path}/confirmer"), &[("content", good)])
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await,
+        before + 1
+    );
+    assert_eq!(
+        app.scalar_text("SELECT statut FROM beneficiaries WHERE last_name = 'Morel'")
+            .await,
+        "en_emploi"
+    );
+    karim
+        .upload(&path, "", b"\xff\xfe".to_vec())
+        .await
+        .assert_contains("n'est pas encodé en UTF-8");
+    app.stop().await;
+}

@@ -1,0 +1,362 @@
+//! Importing beneficiaries from a spreadsheet saved as CSV: a preview says what each row
+//! becomes (or why it is wrong); confirming imports everything or nothing.
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::audit::{self, Actor};
+use super::beneficiaries::{self, Beneficiary};
+use super::vocab::{Choice, GENRES, STATUTS};
+use super::{people_access, this_year};
+use crate::accounts::model::CurrentUser;
+use crate::places::routes::today;
+use crate::validate::search_key;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FormData;
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/structures/{sid}/beneficiaires/import",
+            get(form)
+                .post(preview)
+                .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/structures/{sid}/beneficiaires/import/confirmer",
+            post(confirm).layer(DefaultBodyLimit::max(4 * MAX_BYTES)),
+        )
+}
+
+/// Our fields and the column titles people write for them (compared without case or accents).
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("first_name", &["prenom"]),
+    ("last_name", &["nom", "nom de famille"]),
+    ("phone", &["telephone", "tel", "portable"]),
+    ("email", &["e mail", "email", "courriel", "mail"]),
+    ("birth_year", &["annee de naissance", "naissance"]),
+    ("commune", &["commune de residence", "commune", "ville"]),
+    ("genre", &["genre", "sexe"]),
+    ("statut", &["statut"]),
+    ("notes", &["notes", "remarques"]),
+];
+
+/// A label of the vocabulary ("Retraité") or its code, to the code.
+fn code_of(list: &[Choice], value: &str) -> String {
+    let key = search_key(value);
+    list.iter()
+        .find(|(code, label)| {
+            search_key(label) == key
+                || *code == value
+                || search_key(label).starts_with(&key) && !key.is_empty()
+        })
+        .map(|(code, _)| code.to_string())
+        .unwrap_or_else(|| {
+            if value.trim().is_empty() {
+                String::new()
+            } else {
+                format!("?{value}")
+            }
+        })
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    New(Box<Beneficiary>),
+    Known(String),
+    Wrong(Vec<String>),
+}
+
+#[derive(Debug)]
+pub struct Line {
+    pub number: u64,
+    pub name: String,
+    pub outcome: Outcome,
+}
+
+impl Line {
+    pub fn status(&self) -> String {
+        match &self.outcome {
+            Outcome::New(_) => "Sera créée".into(),
+            Outcome::Known(why) => format!("Ignorée : {why}"),
+            Outcome::Wrong(errors) => errors.join(" "),
+        }
+    }
+
+    pub fn is_wrong(&self) -> bool {
+        matches!(self.outcome, Outcome::Wrong(_))
+    }
+}
+
+/// Reads the file; a problem with the whole file is returned as an error message.
+pub fn parse(bytes: &[u8], this_year: i64, existing: &[Beneficiary]) -> Result<Vec<Line>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| "Le fichier n'est pas encodé en UTF-8. Dans votre tableur, enregistrez-le au format « CSV UTF-8 ».".to_string())?;
+    let first = text.lines().next().unwrap_or("");
+    // Spreadsheets in French save CSV with semicolons; others with commas.
+    let separator = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| "La première ligne (les titres des colonnes) est illisible.".to_string())?
+        .iter()
+        .map(search_key)
+        .collect();
+    let column = |field: &str| -> Option<usize> {
+        let names = COLUMNS
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, n)| *n)
+            .unwrap_or(&[]);
+        headers.iter().position(|h| names.contains(&h.as_str()))
+    };
+    if column("first_name").is_none() && column("last_name").is_none() {
+        return Err(
+            "Le fichier doit avoir une colonne « Nom » ou « Prénom » sur sa première ligne.".into(),
+        );
+    }
+    let mut seen: Vec<Beneficiary> = existing.to_vec();
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            format!(
+                "Ligne {} : illisible (guillemets mal fermés ?).",
+                e.position().map(|p| p.line()).unwrap_or(0)
+            )
+        })?;
+        let number = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let mut pairs = Vec::new();
+        for (field, _) in COLUMNS {
+            if let Some(i) = column(field) {
+                let value = record.get(i).unwrap_or("").trim().to_string();
+                let value = match *field {
+                    "genre" => code_of(GENRES, &value),
+                    "statut" => code_of(STATUTS, &value),
+                    _ => value,
+                };
+                pairs.push((field.to_string(), value));
+            }
+        }
+        let form = FormData::from_pairs(pairs);
+        let name = format!("{} {}", form.get("first_name"), form.get("last_name"))
+            .trim()
+            .to_string();
+        let outcome = match beneficiaries::from_form(&form, "", this_year) {
+            Err((_, errors)) => {
+                Outcome::Wrong(errors.all().iter().map(|(_, m)| m.clone()).collect())
+            }
+            // The same rule as the duplicates page.
+            Ok(b) => match seen.iter().find_map(|s| super::duplicates::why(s, &b)) {
+                Some(reason) => {
+                    Outcome::Known(format!("cette personne est déjà enregistrée ({reason})."))
+                }
+                None => {
+                    seen.push(b.clone());
+                    Outcome::New(Box::new(b))
+                }
+            },
+        };
+        lines.push(Line {
+            number,
+            name,
+            outcome,
+        });
+    }
+    if lines.is_empty() {
+        return Err(
+            "Le fichier ne contient aucune personne (seulement la ligne des titres).".into(),
+        );
+    }
+    Ok(lines)
+}
+
+#[derive(Template)]
+#[template(path = "activities/import.html")]
+struct ImportPage {
+    page: Page,
+    sid: String,
+    problem: Option<String>,
+    lines: Vec<Line>,
+    content: String,
+    wrong: usize,
+    new: usize,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+    problem: Option<String>,
+    lines: Vec<Line>,
+    content: String,
+) -> AppResult<Response> {
+    let access = people_access(state, user, sid).await?;
+    let wrong = lines.iter().filter(|l| l.is_wrong()).count();
+    let new = lines
+        .iter()
+        .filter(|l| matches!(l.outcome, Outcome::New(_)))
+        .count();
+    let page = Page::in_structure(state, "Importer des bénéficiaires", user, &access)
+        .await
+        .section("beneficiaries");
+    Ok(render(&ImportPage {
+        page,
+        sid: sid.to_string(),
+        problem,
+        lines,
+        content,
+        wrong,
+        new,
+    })?
+    .into_response())
+}
+
+async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    page(&state, &user, &sid, None, Vec::new(), String::new()).await
+}
+
+async fn existing_and_year(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+) -> AppResult<(Vec<Beneficiary>, i64)> {
+    let access = people_access(state, user, sid).await?;
+    let existing = beneficiaries::search(&state.db, sid, "", 1_000_000).await?;
+    Ok((existing, this_year(&today(&access.structure.timezone))))
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let (existing, year) = existing_and_year(&state, &user, &sid).await?;
+    let mut file = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            match field.bytes().await {
+                Ok(b) if b.len() <= MAX_BYTES => file = b.to_vec(),
+                _ => {
+                    return page(
+                        &state,
+                        &user,
+                        &sid,
+                        Some("Le fichier dépasse 2 Mo.".into()),
+                        Vec::new(),
+                        String::new(),
+                    )
+                    .await
+                }
+            }
+        }
+    }
+    if file.is_empty() {
+        return page(
+            &state,
+            &user,
+            &sid,
+            Some("Choisissez un fichier CSV.".into()),
+            Vec::new(),
+            String::new(),
+        )
+        .await;
+    }
+    match parse(&file, year, &existing) {
+        Err(problem) => {
+            page(
+                &state,
+                &user,
+                &sid,
+                Some(problem),
+                Vec::new(),
+                String::new(),
+            )
+            .await
+        }
+        Ok(lines) => {
+            let content = String::from_utf8_lossy(&file).to_string();
+            page(&state, &user, &sid, None, lines, content).await
+        }
+    }
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (existing, year) = existing_and_year(&state, &user, &sid).await?;
+    let content = form.raw("content");
+    let lines = parse(content.as_bytes(), year, &existing).map_err(AppError::BadRequest)?;
+    if lines.iter().any(Line::is_wrong) {
+        return page(&state, &user, &sid, None, lines, content).await;
+    }
+    let actor = Actor::from(&user);
+    let mut tx = state.db.begin_write().await?;
+    let mut created = 0;
+    for line in &lines {
+        if let Outcome::New(b) = &line.outcome {
+            let id = beneficiaries::insert(&mut tx, &sid, b).await?;
+            audit::write(&mut tx, &sid, &actor, "creation", Some(&id)).await?;
+            created += 1;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(created, "beneficiaries imported");
+    Ok(Redirect::to(&format!("/structures/{sid}/beneficiaires?info=import-fait")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_french_spreadsheets_and_says_what_is_wrong() {
+        let file = "Prénom;NOM;Téléphone;Année de naissance;Genre;Statut\nJosette;Martin;04 77 12 34 56;1948;Féminin;Retraité\nPaul;Vial;;2999;;\nJosette;Martin;04 77 12 34 56;1948;;\n";
+        let lines = parse(file.as_bytes(), 2026, &[]).unwrap();
+        assert_eq!(lines.len(), 3);
+        match &lines[0].outcome {
+            Outcome::New(b) => assert_eq!(
+                (b.genre.as_str(), b.statut.as_str(), b.phone.as_str()),
+                ("feminin", "retraite", "+33477123456")
+            ),
+            _ => panic!("first line is new"),
+        }
+        assert!(
+            lines[1].status().contains("2999 est dans le futur"),
+            "{}",
+            lines[1].status()
+        );
+        assert_eq!(lines[1].number, 3);
+        assert!(lines[2].status().starts_with("Ignorée"));
+        assert!(parse(b"a,b\n1,2\n", 2026, &[])
+            .unwrap_err()
+            .contains("« Nom »"));
+        assert!(parse(b"nom\n\xe9\n", 2026, &[])
+            .unwrap_err()
+            .contains("UTF-8"));
+    }
+}
