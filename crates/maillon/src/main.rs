@@ -13,7 +13,8 @@ Maillon — logiciel libre pour les centres sociaux et leurs médiateurs numéri
 Utilisation :
   maillon serve                 démarre le serveur (MAILLON_ADDR, 127.0.0.1:8080 par défaut)
   maillon migrate               met à jour la base de données puis s'arrête
-  maillon demo                  remplit une base de démonstration et démarre le serveur
+  maillon demo [--scale N]      remplit une base de démonstration et démarre le serveur
+                                (--scale : N accompagnements de plus dans 200 structures)
   maillon user create --email E --name \"Prénom Nom\" [--network-admin]
                       [--structure ID --role structure_admin|mediator|volunteer]
                                 crée un compte ; mot de passe demandé (ou MAILLON_PASSWORD)
@@ -49,8 +50,12 @@ async fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match words.as_slice() {
-        [] | ["serve"] => serve(false).await,
-        ["demo"] => serve(true).await,
+        [] | ["serve"] => serve(false, None).await,
+        ["demo"] => serve(true, None).await,
+        ["demo", "--scale", n] => match n.parse::<i64>() {
+            Ok(n) if n > 0 => serve(true, Some(n)).await,
+            _ => Err("--scale attend un nombre d'accompagnements, par exemple 1000000".into()),
+        },
         ["migrate"] => migrate().await,
         ["user", "create", rest @ ..] => user_create(rest).await,
         ["backup", "--to", path] => backup(path).await,
@@ -80,7 +85,8 @@ fn config() -> Result<Config, String> {
     Config::from_env().map_err(|e| e.0)
 }
 
-async fn serve(demo: bool) -> Result<(), String> {
+/// `scale`: for benchmarks, about that many accompaniments in 200 more structures.
+async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
     let mut config = config()?;
     if demo {
         config.dev = true;
@@ -98,6 +104,24 @@ async fn serve(demo: bool) -> Result<(), String> {
         .map_err(|e| format!("base de données : {e}"))?;
     if demo && maillon_app::demo::seed(&db, &config.public_url).await? {
         print_demo_accounts(&config.public_url);
+        if let Some(n) = scale {
+            println!(
+                "  Génération de {n} accompagnements dans 200 structures (mesures de performance)…"
+            );
+            let started = std::time::Instant::now();
+            let mediator = maillon_app::accounts::store::find_by_email(
+                &db,
+                maillon_app::demo::ACCOUNTS[2].email,
+            )
+            .await
+            .map_err(|e| e.to_string())?
+            .map(|u| u.id)
+            .unwrap_or_default();
+            maillon_app::demo::scale::generate(&db, 200, n, &mediator)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("  Fait en {:.0} s.", started.elapsed().as_secs_f64());
+        }
     }
     let running = maillon_app::start_with_db(config, db).await?;
     println!(

@@ -314,9 +314,10 @@ async fn people(
     );
     let first_from = f.from.clone();
     let named = format!(
-        "SELECT b.genre, b.statut, b.commune, b.birth_year, \
-         (SELECT MIN(a2.date) FROM activities a2 JOIN activity_participants p2 ON p2.activity_id = a2.id WHERE p2.beneficiary_id = b.id) AS first_date \
-         FROM beneficiaries b WHERE b.id IN ({seen})"
+        "SELECT b.genre, b.statut, b.commune, b.birth_year, f.first_date \
+         FROM (SELECT p2.beneficiary_id, MIN(a2.date) AS first_date FROM activity_participants p2 \
+               JOIN activities a2 ON a2.id = p2.activity_id WHERE p2.beneficiary_id IN ({seen}) GROUP BY p2.beneficiary_id) f \
+         JOIN beneficiaries b ON b.id = f.beneficiary_id"
     );
     let mut q = sqlx::query(&named);
     for b in &binds {
@@ -393,4 +394,48 @@ pub async fn communes(db: &Db, structures: &[String]) -> Result<Vec<String>, DbE
         .map(|(k, _)| k)
         .filter(|k| !k.is_empty())
         .collect())
+}
+
+/// Key figures of each structure of the filter, in two grouped queries (the network's
+/// side-by-side table): (structure id, accompaniments, individual, collective, named
+/// people, anonymous people).
+pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])>, DbError> {
+    let (from, binds) = base(f);
+    let sums = format!(
+        "SELECT a.structure_id AS k, CAST(SUM(a.accompaniments) AS BIGINT) AS total, \
+         CAST(SUM(CASE WHEN a.kind = 'individuel' THEN a.accompaniments ELSE 0 END) AS BIGINT) AS individual, \
+         CAST(SUM(CASE WHEN a.kind = 'collectif' THEN a.accompaniments ELSE 0 END) AS BIGINT) AS collective, \
+         CAST(SUM(a.anon_count) AS BIGINT) AS anonymous {from} GROUP BY a.structure_id"
+    );
+    let mut q = sqlx::query(&sums);
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let mut figures: Vec<(String, [i64; 5])> = q
+        .fetch_all(db.read())
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                text(r, "k"),
+                [
+                    db::int(r, "total"),
+                    db::int(r, "individual"),
+                    db::int(r, "collective"),
+                    0,
+                    db::int(r, "anonymous"),
+                ],
+            )
+        })
+        .collect();
+    let named = format!(
+        "SELECT x.structure_id AS k, COUNT(*) AS n FROM (SELECT DISTINCT a.structure_id, p.beneficiary_id {}) x GROUP BY x.structure_id",
+        from.replacen(" WHERE ", " JOIN activity_participants p ON p.activity_id = a.id WHERE ", 1)
+    );
+    for (k, n) in pairs(db, &named, &binds).await? {
+        if let Some((_, f)) = figures.iter_mut().find(|(id, _)| *id == k) {
+            f[3] = n;
+        }
+    }
+    Ok(figures)
 }

@@ -104,7 +104,7 @@ struct StatsPage {
     communes: Vec<String>,
     themes: &'static [Choice],
     /// Network view: one row per structure.
-    comparison: Vec<(String, Stats)>,
+    comparison: Vec<(String, [i64; 5])>,
     printable: bool,
     period: String,
     /// Public links of the structure (for its admins), as (full link, token).
@@ -233,14 +233,18 @@ async fn network_stats(
     let filter = filter_from(&q, ids.clone(), &today);
     let year = this_year(&today);
     let stats = stats::compute(&state.db, &filter, year).await?;
-    let mut comparison = Vec::new();
-    for s in &all {
-        let one = Filter {
-            structures: vec![s.id.clone()],
-            ..filter.clone()
-        };
-        comparison.push((s.name.clone(), stats::compute(&state.db, &one, year).await?));
-    }
+    let figures = stats::per_structure(&state.db, &filter).await?;
+    let comparison = all
+        .iter()
+        .map(|s| {
+            let f = figures
+                .iter()
+                .find(|(id, _)| *id == s.id)
+                .map(|(_, f)| *f)
+                .unwrap_or_default();
+            (s.name.clone(), f)
+        })
+        .collect();
     let communes = stats::communes(&state.db, &ids).await?;
     let page = Page::new(&state, "Statistiques du réseau")
         .await

@@ -30,6 +30,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "statistics shares",
         sql: include_str!("../../migrations/0004_stat_shares.sql"),
     },
+    Migration {
+        version: 5,
+        name: "activity date index",
+        sql: include_str!("../../migrations/0005_activity_date_index.sql"),
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

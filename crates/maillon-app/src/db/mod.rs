@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, ConnectOptions, Executor, Row};
 
 pub use sqlx::any::AnyRow;
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -73,7 +73,11 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let url = normalise_url(url);
-        let options = AnyConnectOptions::from_str(&url)?;
+        // Statements are not logged (nor slow ones with their whole text): the request log
+        // says what was slow, and SQL text has no place in production logs.
+        let options = AnyConnectOptions::from_str(&url)?
+            .log_statements(log::LevelFilter::Off)
+            .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(60));
         let db = if url.starts_with("sqlite:") {
             let write = AnyPoolOptions::new()
                 .max_connections(1)

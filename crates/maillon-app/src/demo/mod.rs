@@ -2,6 +2,7 @@
 //! so that a newcomer sees the product in one command.
 
 mod activities;
+pub mod scale;
 
 use crate::accounts::model::Role;
 use crate::accounts::{create_user, store as accounts, tokens};
