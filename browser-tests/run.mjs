@@ -193,6 +193,11 @@ try {
   await step('record a workshop and read a beneficiary', async () => {
     await page.click('main >> text=Atelier collectif');
     await page.fill('#title', 'Découvrir les visioconférences');
+    // Search as you type (progressive enhancement): the list narrows, accents ignored.
+    await page.fill('#filtre-participants', 'jose');
+    const visible = await page.locator('#participants label.choice:visible').count();
+    check(visible === 1, `one person left after typing, not ${visible}`);
+    await page.fill('#filtre-participants', '');
     await page.check('input[name=themes][value=prise_en_main]');
     await page.check('input[name=participants] >> nth=0');
     await page.fill('#anon_count', '3');

@@ -33,6 +33,18 @@ pub fn render(t: &impl askama::Template) -> Result<Html<String>, AppError> {
 }
 
 const CSS: &str = include_str!("../../static/maillon.css");
+const JS: &str = include_str!("../../static/maillon.js");
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        JS,
+    )
+        .into_response()
+}
 
 async fn stylesheet() -> Response {
     (
@@ -88,6 +100,7 @@ async fn metrics_page(
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/maillon.css", get(stylesheet))
+        .route("/static/maillon.js", get(script))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
 }
