@@ -269,8 +269,20 @@ pub async fn compute(db: &Db, f: &Filter, this_year: i64) -> Result<Stats, DbErr
         }
     };
 
-    let tags = |kind: &'static str| {
-        format!("JOIN activity_tags t ON t.activity_id = a.id AND t.kind = '{kind}'")
+    // Themes, administrative themes and material in one pass: keys are "kind:code".
+    let all_tags = grouped(
+        db,
+        f,
+        "t.kind || ':' || t.code",
+        "JOIN activity_tags t ON t.activity_id = a.id",
+    )
+    .await?;
+    let tags = |kind: &str| -> Vec<(String, i64)> {
+        let prefix = format!("{kind}:");
+        all_tags
+            .iter()
+            .filter_map(|(k, n)| k.strip_prefix(&prefix).map(|code| (code.to_string(), *n)))
+            .collect()
     };
     let kinds = vec![
         ("individuel".to_string(), s.individual),
@@ -278,9 +290,9 @@ pub async fn compute(db: &Db, f: &Filter, this_year: i64) -> Result<Stats, DbErr
     ];
     s.breakdowns = vec![
         labelled("Type d'activité", &[("individuel", "Accompagnement individuel"), ("collectif", "Atelier collectif")], &kinds),
-        labelled("Thématiques", vocab::THEMES, &grouped(db, f, "t.code", &tags("theme")).await?),
-        labelled("Thématiques administratives", vocab::ADMIN_THEMES, &grouped(db, f, "t.code", &tags("admin_theme")).await?),
-        labelled("Matériel utilisé", vocab::MATERIALS, &grouped(db, f, "t.code", &tags("material")).await?),
+        labelled("Thématiques", vocab::THEMES, &tags("theme")),
+        labelled("Thématiques administratives", vocab::ADMIN_THEMES, &tags("admin_theme")),
+        labelled("Matériel utilisé", vocab::MATERIALS, &tags("material")),
         labelled("Canal", vocab::CANALS, &grouped(db, f, "a.canal", "").await?),
         labelled(
             "Durée",
@@ -386,8 +398,18 @@ pub async fn communes(db: &Db, structures: &[String]) -> Result<Vec<String>, DbE
         structures: structures.to_vec(),
         ..Filter::default()
     };
-    let (from, binds) = base(&f);
-    let sql = format!("SELECT DISTINCT {ACTIVITY_COMMUNE} AS k, 0 AS n {from} ORDER BY k");
+    let (_, binds) = base(&f);
+    // The structures' places give most communes; only activities elsewhere add others.
+    let list: Vec<String> = (1..=binds.len()).map(|i| format!("${i}")).collect();
+    let list = if list.is_empty() {
+        "''".to_string()
+    } else {
+        list.join(", ")
+    };
+    let sql = format!(
+        "SELECT commune AS k, 0 AS n FROM places WHERE structure_id IN ({list}) \
+         UNION SELECT a.commune AS k, 0 AS n FROM activities a WHERE a.structure_id IN ({list}) AND a.canal <> 'lieu' ORDER BY k"
+    );
     Ok(pairs(db, &sql, &binds)
         .await?
         .into_iter()
