@@ -166,29 +166,38 @@ fn search_name(b: &Beneficiary) -> String {
     validate::search_key(&format!("{} {}", b.last_name, b.first_name))
 }
 
+/// Binds the fields of a record, in the order of `FIELDS`.
+fn bind_fields<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    b: &Beneficiary,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(b.first_name.clone())
+        .bind(b.last_name.clone())
+        .bind(b.phone.clone())
+        .bind(b.no_phone as i64)
+        .bind(b.email.clone())
+        .bind(b.birth_year)
+        .bind(b.commune.clone())
+        .bind(b.genre.clone())
+        .bind(b.statut.clone())
+        .bind(b.notes.clone())
+        .bind(search_name(b))
+}
+
+const FIELDS: &str = "first_name, last_name, phone, no_phone, email, birth_year, commune, genre, statut, notes, search_name";
+
 pub async fn insert(tx: &mut Tx, structure_id: &str, b: &Beneficiary) -> Result<String, DbError> {
     let id = db::new_id();
-    sqlx::query(
-        "INSERT INTO beneficiaries (id, structure_id, first_name, last_name, phone, no_phone, email, birth_year, \
-         commune, genre, statut, notes, search_name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-    )
-    .bind(id.clone())
-    .bind(structure_id.to_string())
-    .bind(b.first_name.clone())
-    .bind(b.last_name.clone())
-    .bind(b.phone.clone())
-    .bind(b.no_phone as i64)
-    .bind(b.email.clone())
-    .bind(b.birth_year)
-    .bind(b.commune.clone())
-    .bind(b.genre.clone())
-    .bind(b.statut.clone())
-    .bind(b.notes.clone())
-    .bind(search_name(b))
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
+    let sql = format!(
+        "INSERT INTO beneficiaries ({FIELDS}, id, structure_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+    );
+    bind_fields(sqlx::query(&sql), b)
+        .bind(id.clone())
+        .bind(structure_id.to_string())
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
     Ok(id)
 }
 
@@ -198,27 +207,17 @@ pub async fn update(
     id: &str,
     b: &Beneficiary,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE beneficiaries SET first_name = $1, last_name = $2, phone = $3, no_phone = $4, email = $5, \
          birth_year = $6, commune = $7, genre = $8, statut = $9, notes = $10, search_name = $11, updated_at = $12 \
          WHERE id = $13 AND structure_id = $14",
-    )
-    .bind(b.first_name.clone())
-    .bind(b.last_name.clone())
-    .bind(b.phone.clone())
-    .bind(b.no_phone as i64)
-    .bind(b.email.clone())
-    .bind(b.birth_year)
-    .bind(b.commune.clone())
-    .bind(b.genre.clone())
-    .bind(b.statut.clone())
-    .bind(b.notes.clone())
-    .bind(search_name(b))
-    .bind(now())
-    .bind(id)
-    .bind(structure_id)
-    .execute(&mut **tx)
-    .await?;
+    );
+    let done = bind_fields(q, b)
+        .bind(now())
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 

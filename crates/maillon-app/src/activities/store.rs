@@ -84,35 +84,42 @@ pub async fn insert(
     beneficiary: Option<&str>,
 ) -> Result<String, DbError> {
     let id = db::new_id();
-    sqlx::query(&format!(
+    let sql = format!(
         "INSERT INTO activities (structure_id, accompaniments, created_at, updated_at, {COLUMNS}) \
          VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-    ))
-    .bind(structure_id.to_string())
-    .bind(a.accompaniments())
-    .bind(now())
-    .bind(id.clone())
-    .bind(a.kind.code())
-    .bind(mediator_id.to_string())
-    .bind(a.date.clone())
-    .bind(a.duration_min)
-    .bind(a.canal.clone())
-    .bind(Some(a.place_id.clone()).filter(|p| !p.is_empty()))
-    .bind(a.commune.clone())
-    .bind(a.procedure_name.clone())
-    .bind(a.autonomy.clone())
-    .bind(a.level.clone())
-    .bind(a.title.clone())
-    .bind(a.oriented as i64)
-    .bind(a.orientation.clone())
-    .bind(a.notes.clone())
-    .bind(a.anon_count)
-    .bind(a.anon_already)
-    .bind(a.anon_commune.clone())
-    .execute(&mut **tx)
-    .await?;
+    );
+    let q = sqlx::query(&sql)
+        .bind(structure_id.to_string())
+        .bind(a.accompaniments())
+        .bind(now())
+        .bind(id.clone())
+        .bind(a.kind.code())
+        .bind(mediator_id.to_string());
+    bind_fields(q, a).execute(&mut **tx).await?;
     write_children(tx, &id, a, beneficiary).await?;
     Ok(id)
+}
+
+/// Binds the fields a form sets, in the order of `COLUMNS` after id, kind and mediator.
+fn bind_fields<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    a: &Activity,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(a.date.clone())
+        .bind(a.duration_min)
+        .bind(a.canal.clone())
+        .bind(Some(a.place_id.clone()).filter(|p| !p.is_empty()))
+        .bind(a.commune.clone())
+        .bind(a.procedure_name.clone())
+        .bind(a.autonomy.clone())
+        .bind(a.level.clone())
+        .bind(a.title.clone())
+        .bind(a.oriented as i64)
+        .bind(a.orientation.clone())
+        .bind(a.notes.clone())
+        .bind(a.anon_count)
+        .bind(a.anon_already)
+        .bind(a.anon_commune.clone())
 }
 
 /// Replaces an activity of the structure; false when it is not one of its activities.
@@ -123,33 +130,19 @@ pub async fn update(
     a: &Activity,
     beneficiary: Option<&str>,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
-        "UPDATE activities SET accompaniments = $1, updated_at = $2, date = $3, duration_min = $4, canal = $5, \
-         place_id = $6, commune = $7, procedure_name = $8, autonomy = $9, level = $10, title = $11, oriented = $12, \
-         orientation = $13, notes = $14, anon_count = $15, anon_already = $16, anon_commune = $17 \
+    let q = sqlx::query(
+        "UPDATE activities SET date = $1, duration_min = $2, canal = $3, place_id = $4, commune = $5, \
+         procedure_name = $6, autonomy = $7, level = $8, title = $9, oriented = $10, orientation = $11, notes = $12, \
+         anon_count = $13, anon_already = $14, anon_commune = $15, accompaniments = $16, updated_at = $17 \
          WHERE id = $18 AND structure_id = $19",
-    )
-    .bind(a.accompaniments())
-    .bind(now())
-    .bind(a.date.clone())
-    .bind(a.duration_min)
-    .bind(a.canal.clone())
-    .bind(Some(a.place_id.clone()).filter(|p| !p.is_empty()))
-    .bind(a.commune.clone())
-    .bind(a.procedure_name.clone())
-    .bind(a.autonomy.clone())
-    .bind(a.level.clone())
-    .bind(a.title.clone())
-    .bind(a.oriented as i64)
-    .bind(a.orientation.clone())
-    .bind(a.notes.clone())
-    .bind(a.anon_count)
-    .bind(a.anon_already)
-    .bind(a.anon_commune.clone())
-    .bind(id)
-    .bind(structure_id)
-    .execute(&mut **tx)
-    .await?;
+    );
+    let done = bind_fields(q, a)
+        .bind(a.accompaniments())
+        .bind(now())
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }

@@ -85,6 +85,14 @@ impl Batch {
 
 use Value::{Int, Text};
 
+/// Flushes batches in the order given: parents before children (foreign keys).
+async fn flush_all(tx: &mut db::Tx, batches: [&mut Batch; 4]) -> Result<(), DbError> {
+    for b in batches {
+        b.flush(tx).await?;
+    }
+    Ok(())
+}
+
 const ACTIVITY_COLUMNS: &[&str] = &[
     "id",
     "structure_id",
@@ -367,37 +375,43 @@ pub async fn generate(
         counted += count;
         in_tx += 1;
         if activity_rows.is_full() {
-            for b in [
-                &mut activity_rows,
-                &mut tag_rows,
-                &mut participant_rows,
-                &mut anonymous_rows,
-            ] {
-                b.flush(&mut tx).await?;
-            }
+            flush_all(
+                &mut tx,
+                [
+                    &mut activity_rows,
+                    &mut tag_rows,
+                    &mut participant_rows,
+                    &mut anonymous_rows,
+                ],
+            )
+            .await?;
         }
         if in_tx == 50_000 {
-            for b in [
-                &mut activity_rows,
-                &mut tag_rows,
-                &mut participant_rows,
-                &mut anonymous_rows,
-            ] {
-                b.flush(&mut tx).await?;
-            }
+            flush_all(
+                &mut tx,
+                [
+                    &mut activity_rows,
+                    &mut tag_rows,
+                    &mut participant_rows,
+                    &mut anonymous_rows,
+                ],
+            )
+            .await?;
             tx.commit().await?;
             tx = db.begin_write().await?;
             in_tx = 0;
         }
     }
-    for b in [
-        &mut activity_rows,
-        &mut tag_rows,
-        &mut participant_rows,
-        &mut anonymous_rows,
-    ] {
-        b.flush(&mut tx).await?;
-    }
+    flush_all(
+        &mut tx,
+        [
+            &mut activity_rows,
+            &mut tag_rows,
+            &mut participant_rows,
+            &mut anonymous_rows,
+        ],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
