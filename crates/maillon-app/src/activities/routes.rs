@@ -124,6 +124,18 @@ struct Draft {
     typed: Option<FormData>,
 }
 
+impl Draft {
+    /// An activity shown as it is, nothing typed yet.
+    fn of(activity: Activity) -> Draft {
+        Draft {
+            activity,
+            new_person: Beneficiary::default(),
+            errors: FieldErrors::default(),
+            typed: None,
+        }
+    }
+}
+
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
@@ -263,13 +275,7 @@ async fn new_form(
         }
     };
     activity.date = today;
-    let draft = Draft {
-        activity,
-        new_person: Beneficiary::default(),
-        errors: FieldErrors::default(),
-        typed: None,
-    };
-    form_page(&state, &user, &access, draft).await
+    form_page(&state, &user, &access, Draft::of(activity)).await
 }
 
 /// Checks the form; on success, writes the activity (and a new beneficiary) in one
@@ -391,13 +397,7 @@ async fn edit_form(
     let activity = store::get(&state.db, &sid, &aid)
         .await?
         .ok_or(AppError::NotFound)?;
-    let draft = Draft {
-        activity,
-        new_person: Beneficiary::default(),
-        errors: FieldErrors::default(),
-        typed: None,
-    };
-    form_page(&state, &user, &access, draft).await
+    form_page(&state, &user, &access, Draft::of(activity)).await
 }
 
 async fn update(

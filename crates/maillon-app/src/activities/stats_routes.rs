@@ -113,6 +113,36 @@ struct StatsPage {
 }
 
 impl StatsPage {
+    /// A statistics page with no print or export link, no filter lists, comparison or
+    /// sharing: each view sets what it offers.
+    fn new(
+        page: Page,
+        heading: String,
+        action: String,
+        filter: Filter,
+        stats: Stats,
+        communes: Vec<String>,
+    ) -> StatsPage {
+        StatsPage {
+            period: Self::period_fr(&filter),
+            page,
+            heading,
+            action,
+            print_link: String::new(),
+            export_link: String::new(),
+            filter,
+            stats,
+            mediators: Vec::new(),
+            places: Vec::new(),
+            communes,
+            themes: THEMES,
+            comparison: Vec::new(),
+            printable: false,
+            shares: Vec::new(),
+            share_action: String::new(),
+        }
+    }
+
     fn period_fr(f: &Filter) -> String {
         format!(
             "du {} au {}",
@@ -165,32 +195,31 @@ async fn structure_page(
         .await
         .section("stats")
         .flash(flash);
-    let period = StatsPage::period_fr(&filter);
-    Ok(render(&StatsPage {
+    let print_link = format!(
+        "/structures/{sid}/statistiques/impression?{}",
+        query_string(&filter)
+    );
+    let export_link = format!(
+        "/structures/{sid}/statistiques/export.xlsx?{}",
+        query_string(&filter)
+    );
+    let heading = format!("Statistiques — {}", access.structure.name);
+    let mut view = StatsPage::new(
         page,
-        heading: format!("Statistiques — {}", access.structure.name),
-        action: format!("/structures/{sid}/statistiques"),
-        print_link: format!(
-            "/structures/{sid}/statistiques/impression?{}",
-            query_string(&filter)
-        ),
-        export_link: format!(
-            "/structures/{sid}/statistiques/export.xlsx?{}",
-            query_string(&filter)
-        ),
+        heading,
+        format!("/structures/{sid}/statistiques"),
         filter,
         stats,
-        mediators,
-        places,
         communes,
-        themes: THEMES,
-        comparison: Vec::new(),
-        printable,
-        period,
-        shares,
-        share_action,
-    })?
-    .into_response())
+    );
+    view.print_link = print_link;
+    view.export_link = export_link;
+    view.mediators = mediators;
+    view.places = places;
+    view.printable = printable;
+    view.shares = shares;
+    view.share_action = share_action;
+    Ok(render(&view)?.into_response())
 }
 
 /// Any member of the structure (or the network admin) reads its statistics: they hold no
@@ -250,26 +279,17 @@ async fn network_stats(
         .await
         .user(&user)
         .section("network-stats");
-    let period = StatsPage::period_fr(&filter);
-    Ok(render(&StatsPage {
-        heading: format!("Statistiques — {}", page.network_name),
+    let heading = format!("Statistiques — {}", page.network_name);
+    let mut view = StatsPage::new(
         page,
-        action: "/reseau/statistiques".into(),
-        print_link: String::new(),
-        export_link: String::new(),
+        heading,
+        "/reseau/statistiques".into(),
         filter,
         stats,
-        mediators: Vec::new(),
-        places: Vec::new(),
         communes,
-        themes: THEMES,
-        comparison,
-        printable: false,
-        period,
-        shares: Vec::new(),
-        share_action: String::new(),
-    })?
-    .into_response())
+    );
+    view.comparison = comparison;
+    Ok(render(&view)?.into_response())
 }
 
 async fn create_share(
@@ -331,24 +351,14 @@ async fn public_stats(
         .collect();
     let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
     let page = Page::new(&state, format!("Statistiques — {}", structure.name)).await;
-    let period = StatsPage::period_fr(&filter);
-    Ok(render(&StatsPage {
+    let mut view = StatsPage::new(
         page,
-        heading: format!("Statistiques — {}", structure.name),
-        action: format!("/statistiques/{token}"),
-        print_link: String::new(),
-        export_link: String::new(),
+        format!("Statistiques — {}", structure.name),
+        format!("/statistiques/{token}"),
         filter,
         stats,
-        mediators: Vec::new(),
-        places,
         communes,
-        themes: THEMES,
-        comparison: Vec::new(),
-        printable: false,
-        period,
-        shares: Vec::new(),
-        share_action: String::new(),
-    })?
-    .into_response())
+    );
+    view.places = places;
+    Ok(render(&view)?.into_response())
 }

@@ -85,12 +85,27 @@ impl Batch {
 
 use Value::{Int, Text};
 
-/// Flushes batches in the order given: parents before children (foreign keys).
-async fn flush_all(tx: &mut db::Tx, batches: [&mut Batch; 4]) -> Result<(), DbError> {
-    for b in batches {
-        b.flush(tx).await?;
+/// The rows of activities and of the tables that hang off them.
+struct ActivityTables {
+    activities: Batch,
+    tags: Batch,
+    participants: Batch,
+    anonymous: Batch,
+}
+
+impl ActivityTables {
+    /// Writes what is pending, activities first (the others refer to them).
+    async fn flush(&mut self, tx: &mut db::Tx) -> Result<(), DbError> {
+        for b in [
+            &mut self.activities,
+            &mut self.tags,
+            &mut self.participants,
+            &mut self.anonymous,
+        ] {
+            b.flush(tx).await?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 const ACTIVITY_COLUMNS: &[&str] = &[
@@ -271,14 +286,15 @@ pub async fn generate(
     person_rows.flush(&mut tx).await?;
     tx.commit().await?;
 
-    let mut activity_rows = Batch::new("activities", ACTIVITY_COLUMNS);
-    let mut tag_rows = Batch::new("activity_tags", &["activity_id", "kind", "code"]);
-    let mut participant_rows =
-        Batch::new("activity_participants", &["activity_id", "beneficiary_id"]);
-    let mut anonymous_rows = Batch::new(
-        "activity_anonymous",
-        &["activity_id", "dimension", "value", "count"],
-    );
+    let mut rows = ActivityTables {
+        activities: Batch::new("activities", ACTIVITY_COLUMNS),
+        tags: Batch::new("activity_tags", &["activity_id", "kind", "code"]),
+        participants: Batch::new("activity_participants", &["activity_id", "beneficiary_id"]),
+        anonymous: Batch::new(
+            "activity_anonymous",
+            &["activity_id", "dimension", "value", "count"],
+        ),
+    };
     let mut counted = 0;
     let mut tx = db.begin_write().await?;
     let mut in_tx = 0;
@@ -298,7 +314,7 @@ pub async fn generate(
         } else {
             ("individuel", 0, 1)
         };
-        activity_rows
+        rows.activities
             .push(
                 &mut tx,
                 vec![
@@ -325,14 +341,14 @@ pub async fn generate(
             )
             .await?;
         let theme = vocab::THEMES[dice.next(vocab::THEMES.len())].0;
-        tag_rows
+        rows.tags
             .push(
                 &mut tx,
                 vec![Text(id.clone()), Text("theme".into()), Text(theme.into())],
             )
             .await?;
         if theme == vocab::THEME_ADMIN {
-            tag_rows
+            rows.tags
                 .push(
                     &mut tx,
                     vec![
@@ -343,7 +359,7 @@ pub async fn generate(
                 )
                 .await?;
         }
-        tag_rows
+        rows.tags
             .push(
                 &mut tx,
                 vec![
@@ -355,12 +371,12 @@ pub async fn generate(
             .await?;
         if anon == 0 || workshop {
             let person = &people[s][dice.next(people[s].len())];
-            participant_rows
+            rows.participants
                 .push(&mut tx, vec![Text(id.clone()), Text(person.clone())])
                 .await?;
         }
         if anon > 0 {
-            anonymous_rows
+            rows.anonymous
                 .push(
                     &mut tx,
                     vec![
@@ -374,44 +390,17 @@ pub async fn generate(
         }
         counted += count;
         in_tx += 1;
-        if activity_rows.is_full() {
-            flush_all(
-                &mut tx,
-                [
-                    &mut activity_rows,
-                    &mut tag_rows,
-                    &mut participant_rows,
-                    &mut anonymous_rows,
-                ],
-            )
-            .await?;
+        if rows.activities.is_full() {
+            rows.flush(&mut tx).await?;
         }
         if in_tx == 50_000 {
-            flush_all(
-                &mut tx,
-                [
-                    &mut activity_rows,
-                    &mut tag_rows,
-                    &mut participant_rows,
-                    &mut anonymous_rows,
-                ],
-            )
-            .await?;
+            rows.flush(&mut tx).await?;
             tx.commit().await?;
             tx = db.begin_write().await?;
             in_tx = 0;
         }
     }
-    flush_all(
-        &mut tx,
-        [
-            &mut activity_rows,
-            &mut tag_rows,
-            &mut participant_rows,
-            &mut anonymous_rows,
-        ],
-    )
-    .await?;
+    rows.flush(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
