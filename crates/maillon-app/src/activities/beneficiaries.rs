@@ -325,6 +325,7 @@ pub async fn erase(
     for (i, a) in activities.iter().enumerate() {
         let activity = text(a, "id");
         let already = i64::from(i > 0);
+        super::rollup::remove(tx, structure_id, &activity).await?;
         if text(a, "kind") == "individuel" {
             sqlx::query("UPDATE activities SET anon_count = 1, anon_already = $1, anon_commune = $2 WHERE id = $3")
                 .bind(already)
@@ -350,6 +351,7 @@ pub async fn erase(
             .execute(&mut **tx)
             .await?;
         }
+        super::rollup::add(tx, structure_id, &activity).await?;
     }
     sqlx::query("DELETE FROM activity_participants WHERE beneficiary_id = $1")
         .bind(id)

@@ -8,11 +8,13 @@
 pub mod audit;
 pub mod beneficiaries;
 pub mod beneficiary_routes;
+pub mod breakdown;
 pub mod duplicates;
 pub mod export;
 pub mod import;
 pub mod model;
 pub mod people_tools;
+pub mod rollup;
 pub mod routes;
 pub mod shares;
 pub mod stats;

@@ -1,8 +1,13 @@
 //! Statistics of the activity log, as funders and the national report read them.
-//! Everything is aggregated in the database; only named beneficiaries' age brackets are
-//! bucketed here (from years of birth). Sums are cast to BIGINT (NUMERIC on PostgreSQL).
+//!
+//! Every figure is a sum of what activities count ([`rollup::contributions`]), read in one
+//! query: for whole months of an unfiltered selection, from the monthly roll-up; for the
+//! rest, from the activities themselves. Named people (counted once each in a period) come
+//! from the participations. Sums are cast to BIGINT (NUMERIC on PostgreSQL).
 
-use super::vocab::{self, Choice};
+use super::breakdown::{labelled, month_label, ranked, Breakdown};
+use super::rollup;
+use super::vocab;
 use crate::db::{self, text, Db, DbError};
 
 /// What the statistics are computed on.
@@ -17,67 +22,32 @@ pub struct Filter {
     pub place_id: String,
     pub theme: String,
     pub commune: String,
+    /// Reads every figure from the activities, never from the roll-up: for the checks
+    /// that both ways agree, and for benchmarks.
+    pub from_activities_only: bool,
 }
 
-/// One breakdown: labelled values, in display order.
-#[derive(Clone, Debug, Default)]
-pub struct Breakdown {
-    pub title: &'static str,
-    pub rows: Vec<(String, i64)>,
-}
-
-/// One bar of an SVG chart, laid out here so that templates only place numbers.
-pub struct Bar {
-    pub label: String,
-    pub value: i64,
-    pub y: usize,
-    pub width: i64,
-}
-
-pub const BAR_STEP: usize = 26;
-const BAR_SPACE: i64 = 300;
-
-impl Breakdown {
-    pub fn bars(&self) -> Vec<Bar> {
-        let max = self.max();
-        self.rows
+impl Filter {
+    /// Only structures and a period: what the roll-up and the participations answer.
+    fn by_period_only(&self) -> bool {
+        !self.from_activities_only
+            && [
+                &self.kind,
+                &self.mediator_id,
+                &self.place_id,
+                &self.theme,
+                &self.commune,
+            ]
             .iter()
-            .enumerate()
-            .map(|(i, (label, value))| {
-                let mut short: String = label.chars().take(32).collect();
-                if label.chars().count() > 32 {
-                    short.push('…');
-                }
-                Bar {
-                    label: short,
-                    value: *value,
-                    y: i * BAR_STEP,
-                    width: (value * BAR_SPACE / max).max(1),
-                }
-            })
-            .collect()
+            .all(|v| v.is_empty())
     }
 
-    pub fn height(&self) -> usize {
-        self.rows.len() * BAR_STEP
-    }
-
-    /// A share of the total, in whole percent, for the tables.
-    pub fn percent(&self, value: &i64) -> i64 {
-        let total = self.total();
-        if total == 0 {
-            0
-        } else {
-            (value * 100 + total / 2) / total
+    fn between(&self, from: String, to: String) -> Filter {
+        Filter {
+            from,
+            to,
+            ..self.clone()
         }
-    }
-
-    pub fn max(&self) -> i64 {
-        self.rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1)
-    }
-
-    pub fn total(&self) -> i64 {
-        self.rows.iter().map(|(_, n)| *n).sum()
     }
 }
 
@@ -101,210 +71,382 @@ pub struct Stats {
 const ACTIVITY_COMMUNE: &str =
     "CASE WHEN a.canal = 'lieu' THEN COALESCE(pl.commune, '') ELSE a.commune END";
 
+/// Bound values of a query being written: `push` returns the placeholder.
+#[derive(Default)]
+struct Binds(Vec<String>);
+
+impl Binds {
+    fn push(&mut self, value: &str) -> String {
+        self.0.push(value.to_string());
+        format!("${}", self.0.len())
+    }
+
+    fn list(&mut self, values: &[String]) -> String {
+        if values.is_empty() {
+            return "''".into();
+        }
+        let marks: Vec<String> = values.iter().map(|v| self.push(v)).collect();
+        marks.join(", ")
+    }
+
+    fn query<'q>(
+        &self,
+        sql: &'q str,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for b in &self.0 {
+            q = q.bind(b.clone());
+        }
+        q
+    }
+}
+
 /// `FROM … WHERE …` for the filter, with its bound values ($1, $2… in order).
 pub(crate) fn base(f: &Filter) -> (String, Vec<String>) {
-    let mut binds: Vec<String> = Vec::new();
-    let next = |value: &str, binds: &mut Vec<String>| {
-        binds.push(value.to_string());
-        format!("${}", binds.len())
-    };
-    let list: Vec<String> = f.structures.iter().map(|s| next(s, &mut binds)).collect();
-    let mut sql =
-        format!(
+    let mut binds = Binds::default();
+    let sql = from_where(f, &mut binds);
+    (sql, binds.0)
+}
+
+fn from_where(f: &Filter, binds: &mut Binds) -> String {
+    let mut sql = format!(
         "FROM activities a LEFT JOIN places pl ON pl.id = a.place_id WHERE a.structure_id IN ({})",
-        if list.is_empty() { "''".to_string() } else { list.join(", ") }
+        binds.list(&f.structures)
     );
-    if !f.from.is_empty() {
-        sql.push_str(&format!(" AND a.date >= {}", next(&f.from, &mut binds)));
+    let mut and = |condition: &str, value: &str| {
+        if !value.is_empty() {
+            let mark = binds.push(value);
+            sql.push_str(&format!(" AND {}", condition.replace('?', &mark)));
+        }
+    };
+    and("a.date >= ?", &f.from);
+    and("a.date <= ?", &f.to);
+    and("a.kind = ?", &f.kind);
+    and("a.mediator_id = ?", &f.mediator_id);
+    and("a.place_id = ?", &f.place_id);
+    and("EXISTS (SELECT 1 FROM activity_tags ft WHERE ft.activity_id = a.id AND ft.kind = 'theme' AND ft.code = ?)", &f.theme);
+    and(&format!("{ACTIVITY_COMMUNE} = ?"), &f.commune);
+    sql
+}
+
+/// How a period splits between the roll-up (whole months) and the activities (the days
+/// before the first whole month and after the last one).
+#[derive(Debug, PartialEq)]
+struct Split {
+    /// First and last month read from the roll-up ('' for no bound).
+    months: Option<(String, String)>,
+    /// Date ranges read from the activities.
+    days: Vec<(String, String)>,
+}
+
+fn split(from: &str, to: &str) -> Split {
+    use jiff::civil::Date;
+    let scan_all = Split {
+        months: None,
+        days: vec![(from.to_string(), to.to_string())],
+    };
+    let parse = |s: &str| (!s.is_empty()).then(|| Date::strptime("%Y-%m-%d", s).ok());
+    let (Some(start), Some(end)) = (
+        parse(from).unwrap_or(Some(Date::MIN)),
+        parse(to).unwrap_or(Some(Date::MAX)),
+    ) else {
+        return scan_all;
+    };
+    let first = if start.day() == 1 {
+        Some(start)
+    } else {
+        start.last_of_month().tomorrow().ok()
+    };
+    let last = if end == end.last_of_month() {
+        Some(end)
+    } else {
+        end.first_of_month().yesterday().ok()
+    };
+    let (Some(first), Some(last)) = (first, last) else {
+        return scan_all;
+    };
+    if first > last {
+        return scan_all;
     }
-    if !f.to.is_empty() {
-        sql.push_str(&format!(" AND a.date <= {}", next(&f.to, &mut binds)));
-    }
-    if !f.kind.is_empty() {
-        sql.push_str(&format!(" AND a.kind = {}", next(&f.kind, &mut binds)));
-    }
-    if !f.mediator_id.is_empty() {
-        sql.push_str(&format!(
-            " AND a.mediator_id = {}",
-            next(&f.mediator_id, &mut binds)
+    let month = |d: Date, bound: Date| {
+        if d == bound {
+            String::new()
+        } else {
+            d.strftime("%Y-%m").to_string()
+        }
+    };
+    let mut days = Vec::new();
+    if first != start {
+        days.push((
+            from.to_string(),
+            first.yesterday().unwrap_or(first).to_string(),
         ));
     }
-    if !f.place_id.is_empty() {
-        sql.push_str(&format!(
-            " AND a.place_id = {}",
-            next(&f.place_id, &mut binds)
-        ));
+    if last != end {
+        days.push((last.tomorrow().unwrap_or(last).to_string(), to.to_string()));
     }
-    if !f.theme.is_empty() {
-        let p = next(&f.theme, &mut binds);
-        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM activity_tags ft WHERE ft.activity_id = a.id AND ft.kind = 'theme' AND ft.code = {p})"));
-    }
-    if !f.commune.is_empty() {
-        sql.push_str(&format!(
-            " AND {ACTIVITY_COMMUNE} = {}",
-            next(&f.commune, &mut binds)
-        ));
-    }
-    (sql, binds)
-}
-
-async fn pairs(db: &Db, sql: &str, binds: &[String]) -> Result<Vec<(String, i64)>, DbError> {
-    let mut q = sqlx::query(sql);
-    for b in binds {
-        q = q.bind(b.clone());
-    }
-    let rows = q.fetch_all(db.read()).await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "k"), db::int(r, "n")))
-        .collect())
-}
-
-/// Sums of accompaniments grouped by `key` (an SQL expression over `a`, `pl`, `t`).
-async fn grouped(
-    db: &Db,
-    f: &Filter,
-    key: &str,
-    join: &str,
-) -> Result<Vec<(String, i64)>, DbError> {
-    let (from, binds) = base(f);
-    let from = from.replacen(" WHERE ", &format!(" {join} WHERE "), 1);
-    let sql = format!("SELECT {key} AS k, CAST(SUM(a.accompaniments) AS BIGINT) AS n {from} GROUP BY {key} ORDER BY {key}");
-    pairs(db, &sql, &binds).await
-}
-
-/// Rows in the vocabulary's order, with its labels; codes outside it are left out.
-fn labelled(title: &'static str, list: &[Choice], counts: &[(String, i64)]) -> Breakdown {
-    let rows = list
-        .iter()
-        .filter_map(|(code, label)| {
-            counts
-                .iter()
-                .find(|(k, _)| k == code)
-                .map(|(_, n)| (label.to_string(), *n))
-        })
-        .collect();
-    Breakdown { title, rows }
-}
-
-/// Free values (places, communes), largest first, with a label for empty keys.
-fn ranked(title: &'static str, mut counts: Vec<(String, i64)>, empty: &str) -> Breakdown {
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Breakdown {
-        title,
-        rows: counts
-            .into_iter()
-            .map(|(k, n)| (if k.is_empty() { empty.to_string() } else { k }, n))
-            .collect(),
+    Split {
+        months: Some((month(first, Date::MIN), month(last, Date::MAX))),
+        days,
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-    "déc.",
-];
+/// Sums of contributions by (key, dimension, value).
+struct Counts(Vec<(String, String, String, i64)>);
 
-fn month_label(key: &str) -> String {
-    let month = key
-        .get(5..7)
-        .and_then(|m| m.parse::<usize>().ok())
-        .unwrap_or(1);
-    format!(
-        "{} {}",
-        MONTHS[(month - 1).min(11)],
-        key.get(..4).unwrap_or("")
-    )
+impl Counts {
+    /// Sums the contributions of the filter, keyed by `key` (an SQL expression over `s`,
+    /// `p`, `d`), keeping only the dimensions `only` when given. `period` is 7 (months) or
+    /// 10 (days, always read from the activities).
+    async fn read(
+        db: &Db,
+        f: &Filter,
+        period: usize,
+        key: &str,
+        only: &[&str],
+    ) -> Result<Counts, DbError> {
+        let mut binds = Binds::default();
+        let mut sources = Vec::new();
+        let plan = if period == 7 && f.by_period_only() {
+            split(&f.from, &f.to)
+        } else {
+            Split {
+                months: None,
+                days: vec![(f.from.clone(), f.to.clone())],
+            }
+        };
+        for (from, to) in plan.days {
+            sources.push(rollup::contributions(
+                &from_where(&f.between(from, to), &mut binds),
+                period,
+            ));
+        }
+        if let Some((first, last)) = plan.months {
+            let mut sql = format!(
+                "SELECT structure_id AS s, month AS p, dimension AS d, value AS v, n FROM activity_monthly WHERE structure_id IN ({})",
+                binds.list(&f.structures)
+            );
+            if !first.is_empty() {
+                sql.push_str(&format!(" AND month >= {}", binds.push(&first)));
+            }
+            if !last.is_empty() {
+                sql.push_str(&format!(" AND month <= {}", binds.push(&last)));
+            }
+            sources.push(sql);
+        }
+        let only = if only.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "WHERE d IN ({})",
+                only.iter()
+                    .map(|d| format!("'{d}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let sql = format!(
+            "SELECT {key} AS k, d, v, CAST(SUM(n) AS BIGINT) AS n FROM ({}) c {only} GROUP BY {key}, d, v",
+            sources.join(" UNION ALL ")
+        );
+        let rows = binds.query(&sql).fetch_all(db.read()).await?;
+        Ok(Counts(
+            rows.iter()
+                .map(|r| (text(r, "k"), text(r, "d"), text(r, "v"), db::int(r, "n")))
+                .filter(|c| c.3 != 0)
+                .collect(),
+        ))
+    }
+
+    fn get(&self, d: &str, v: &str) -> i64 {
+        self.0
+            .iter()
+            .filter(|c| c.1 == d && c.2 == v)
+            .map(|c| c.3)
+            .sum()
+    }
+
+    /// Values of a dimension with their sums (over every key).
+    fn by_value(&self, d: &str) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for c in self.0.iter().filter(|c| c.1 == d) {
+            bump(&mut out, c.2.clone(), c.3);
+        }
+        out.sort();
+        out
+    }
+
+    /// Keys of a dimension with their sums (over every value).
+    fn by_key(&self, d: &str) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for c in self.0.iter().filter(|c| c.1 == d) {
+            bump(&mut out, c.0.clone(), c.3);
+        }
+        out.sort();
+        out
+    }
 }
 
-pub async fn compute(db: &Db, f: &Filter, this_year: i64) -> Result<Stats, DbError> {
-    let (from, binds) = base(f);
-    let mut s = Stats::default();
-
-    let totals = format!(
-        "SELECT CAST(COALESCE(SUM(a.accompaniments), 0) AS BIGINT) AS total, COUNT(*) AS activities, \
-         CAST(COALESCE(SUM(CASE WHEN a.kind = 'individuel' THEN a.accompaniments ELSE 0 END), 0) AS BIGINT) AS individual, \
-         CAST(COALESCE(SUM(CASE WHEN a.kind = 'collectif' THEN a.accompaniments ELSE 0 END), 0) AS BIGINT) AS collective, \
-         CAST(COALESCE(SUM(CASE WHEN a.kind = 'collectif' THEN 1 ELSE 0 END), 0) AS BIGINT) AS workshops, \
-         CAST(COALESCE(SUM(a.anon_count), 0) AS BIGINT) AS anonymous, \
-         CAST(COALESCE(SUM(a.anon_already), 0) AS BIGINT) AS anonymous_already {from}"
-    );
-    let mut q = sqlx::query(&totals);
-    for b in &binds {
-        q = q.bind(b.clone());
+fn bump(list: &mut Vec<(String, i64)>, key: String, n: i64) {
+    match list.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, v)) => *v += n,
+        None => list.push((key, n)),
     }
-    let row = q.fetch_one(db.read()).await?;
-    s.accompaniments = db::int(&row, "total");
-    s.activities = db::int(&row, "activities");
-    s.individual = db::int(&row, "individual");
-    s.collective = db::int(&row, "collective");
-    s.workshops = db::int(&row, "workshops");
-    s.anonymous = db::int(&row, "anonymous");
-    s.anonymous_already = db::int(&row, "anonymous_already");
+}
 
-    // Over time: per day for a month or less, else per month.
-    let short = match (
+/// Per day for a month or less, else per month.
+fn is_short(f: &Filter) -> bool {
+    match (
         jiff::civil::Date::strptime("%Y-%m-%d", &f.from),
         jiff::civil::Date::strptime("%Y-%m-%d", &f.to),
     ) {
         (Ok(a), Ok(b)) => (b - a).get_days() <= 31,
         _ => false,
+    }
+}
+
+pub async fn compute(db: &Db, f: &Filter, this_year: i64) -> Result<Stats, DbError> {
+    let short = is_short(f);
+    let c = Counts::read(
+        db,
+        f,
+        if short { 10 } else { 7 },
+        "CASE WHEN d = 'total' THEN p ELSE '' END",
+        &[],
+    )
+    .await?;
+    let mut s = Stats {
+        accompaniments: c.get("total", ""),
+        activities: c.get("activities", ""),
+        individual: c.get("kind", "individuel"),
+        collective: c.get("kind", "collectif"),
+        workshops: c.get("workshops", ""),
+        anonymous: c.get("anon", ""),
+        anonymous_already: c.get("anon_already", ""),
+        ..Stats::default()
     };
     s.over_time = if short {
-        let days = grouped(db, f, "a.date", "").await?;
         Breakdown {
             title: "Accompagnements par jour",
-            rows: days
+            rows: c
+                .by_key("total")
                 .into_iter()
                 .map(|(d, n)| (super::routes::date_fr(&d), n))
                 .collect(),
         }
     } else {
-        let months = grouped(db, f, "substr(a.date, 1, 7)", "").await?;
         Breakdown {
             title: "Accompagnements par mois",
-            rows: months
+            rows: c
+                .by_key("total")
                 .into_iter()
                 .map(|(m, n)| (month_label(&m), n))
                 .collect(),
         }
     };
-
-    // Themes, administrative themes and material in one pass: keys are "kind:code".
-    let all_tags = grouped(
-        db,
-        f,
-        "t.kind || ':' || t.code",
-        "JOIN activity_tags t ON t.activity_id = a.id",
-    )
-    .await?;
-    let tags = |kind: &str| -> Vec<(String, i64)> {
-        let prefix = format!("{kind}:");
-        all_tags
-            .iter()
-            .filter_map(|(k, n)| k.strip_prefix(&prefix).map(|code| (code.to_string(), *n)))
-            .collect()
-    };
-    let kinds = vec![
-        ("individuel".to_string(), s.individual),
-        ("collectif".to_string(), s.collective),
-    ];
+    let (places, communes) = where_breakdowns(db, f, &c.by_value("where")).await?;
     s.breakdowns = vec![
-        labelled("Type d'activité", &[("individuel", "Accompagnement individuel"), ("collectif", "Atelier collectif")], &kinds),
-        labelled("Thématiques", vocab::THEMES, &tags("theme")),
-        labelled("Thématiques administratives", vocab::ADMIN_THEMES, &tags("admin_theme")),
-        labelled("Matériel utilisé", vocab::MATERIALS, &tags("material")),
-        labelled("Canal", vocab::CANALS, &grouped(db, f, "a.canal", "").await?),
+        labelled(
+            "Type d'activité",
+            &[
+                ("individuel", "Accompagnement individuel"),
+                ("collectif", "Atelier collectif"),
+            ],
+            &c.by_value("kind"),
+        ),
+        labelled("Thématiques", vocab::THEMES, &c.by_value("theme")),
+        labelled(
+            "Thématiques administratives",
+            vocab::ADMIN_THEMES,
+            &c.by_value("admin_theme"),
+        ),
+        labelled(
+            "Matériel utilisé",
+            vocab::MATERIALS,
+            &c.by_value("material"),
+        ),
+        labelled("Canal", vocab::CANALS, &c.by_value("canal")),
         labelled(
             "Durée",
-            &[("1", "Moins de 30 min"), ("2", "30 min à 1 h"), ("3", "1 h à 2 h"), ("4", "2 h ou plus")],
-            &grouped(db, f, "CASE WHEN a.duration_min < 30 THEN '1' WHEN a.duration_min < 60 THEN '2' WHEN a.duration_min < 120 THEN '3' ELSE '4' END", "").await?,
+            &[
+                ("1", "Moins de 30 min"),
+                ("2", "30 min à 1 h"),
+                ("3", "1 h à 2 h"),
+                ("4", "2 h ou plus"),
+            ],
+            &c.by_value("duration"),
         ),
-        ranked("Lieux", grouped(db, f, "COALESCE(pl.nom, '')", "").await?, "Hors des lieux de la structure"),
-        ranked("Communes des activités", grouped(db, f, ACTIVITY_COMMUNE, "").await?, "Non renseignée"),
+        places,
+        communes,
     ];
-
-    s.people = people(db, f, this_year, &mut s).await?;
+    s.people = people(db, f, this_year, &c, &mut s).await?;
     Ok(s)
+}
+
+/// Places and communes of the activities, from `where` values (`place id|commune`).
+async fn where_breakdowns(
+    db: &Db,
+    f: &Filter,
+    values: &[(String, i64)],
+) -> Result<(Breakdown, Breakdown), DbError> {
+    let mut binds = Binds::default();
+    let sql = format!(
+        "SELECT id, nom, commune FROM places WHERE structure_id IN ({})",
+        binds.list(&f.structures)
+    );
+    let known: Vec<(String, String, String)> = binds
+        .query(&sql)
+        .fetch_all(db.read())
+        .await?
+        .iter()
+        .map(|r| (text(r, "id"), text(r, "nom"), text(r, "commune")))
+        .collect();
+    let (mut places, mut communes) = (Vec::new(), Vec::new());
+    for (value, n) in values {
+        let (place_id, commune) = value.split_once('|').unwrap_or(("", value));
+        let place = known.iter().find(|p| p.0 == place_id);
+        bump(
+            &mut places,
+            place.map(|p| p.1.clone()).unwrap_or_default(),
+            *n,
+        );
+        // Outside its places an activity gives its commune; at a place, the place's.
+        let commune = if commune.is_empty() {
+            place.map(|p| p.2.clone()).unwrap_or_default()
+        } else {
+            commune.to_string()
+        };
+        bump(&mut communes, commune, *n);
+    }
+    Ok((
+        ranked("Lieux", places, "Hors des lieux de la structure"),
+        ranked("Communes des activités", communes, "Non renseignée"),
+    ))
+}
+
+/// `SELECT DISTINCT s, b` — the named people (and their structure) seen under the filter:
+/// from the participations alone when only the period matters, else through the activities.
+fn seen(f: &Filter, binds: &mut Binds) -> String {
+    if f.by_period_only() {
+        let mut sql = format!(
+            "SELECT DISTINCT p.structure_id AS s, p.beneficiary_id AS b FROM activity_participants p WHERE p.structure_id IN ({})",
+            binds.list(&f.structures)
+        );
+        if !f.from.is_empty() {
+            sql.push_str(&format!(" AND p.date >= {}", binds.push(&f.from)));
+        }
+        if !f.to.is_empty() {
+            sql.push_str(&format!(" AND p.date <= {}", binds.push(&f.to)));
+        }
+        sql
+    } else {
+        let from = from_where(f, binds).replacen(
+            " WHERE ",
+            " JOIN activity_participants p ON p.activity_id = a.id WHERE ",
+            1,
+        );
+        format!("SELECT DISTINCT p.structure_id AS s, p.beneficiary_id AS b {from}")
+    }
 }
 
 /// Beneficiaries seen in the period: named people once each, plus anonymous people as
@@ -313,76 +455,49 @@ async fn people(
     db: &Db,
     f: &Filter,
     this_year: i64,
+    c: &Counts,
     s: &mut Stats,
 ) -> Result<Vec<Breakdown>, DbError> {
-    let (from, binds) = base(f);
-    let seen = format!(
-        "SELECT DISTINCT p.beneficiary_id {} ",
-        from.replacen(
-            " WHERE ",
-            " JOIN activity_participants p ON p.activity_id = a.id WHERE ",
-            1
-        )
-    );
-    let first_from = f.from.clone();
+    let mut binds = Binds::default();
+    let seen = seen(f, &mut binds);
+    let from = binds.push(&f.from);
+    // Grouped by every profile field at once: at most one row per combination.
     let named = format!(
-        "SELECT b.genre, b.statut, b.commune, b.birth_year, f.first_date \
-         FROM (SELECT p2.beneficiary_id, MIN(a2.date) AS first_date FROM activity_participants p2 \
-               JOIN activities a2 ON a2.id = p2.activity_id WHERE p2.beneficiary_id IN ({seen}) GROUP BY p2.beneficiary_id) f \
-         JOIN beneficiaries b ON b.id = f.beneficiary_id"
+        "SELECT genre, statut, commune, birth_year, is_new, COUNT(*) AS n FROM \
+         (SELECT b.genre, b.statut, b.commune, b.birth_year, \
+                 CAST(CASE WHEN {from} = '' OR first.date >= {from} THEN 1 ELSE 0 END AS BIGINT) AS is_new \
+          FROM (SELECT p2.beneficiary_id AS id, MIN(p2.date) AS date FROM activity_participants p2 \
+                WHERE p2.beneficiary_id IN (SELECT b FROM ({seen}) x) GROUP BY p2.beneficiary_id) first \
+          JOIN beneficiaries b ON b.id = first.id) y \
+         GROUP BY genre, statut, commune, birth_year, is_new"
     );
-    let mut q = sqlx::query(&named);
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    let rows = q.fetch_all(db.read()).await?;
-    let mut genre: Vec<(String, i64)> = Vec::new();
-    let mut statut: Vec<(String, i64)> = Vec::new();
-    let mut age: Vec<(String, i64)> = Vec::new();
-    let mut commune: Vec<(String, i64)> = Vec::new();
-    let bump = |list: &mut Vec<(String, i64)>, key: String, n: i64| match list
-        .iter_mut()
-        .find(|(k, _)| *k == key)
-    {
-        Some((_, v)) => *v += n,
-        None => list.push((key, n)),
-    };
-    for r in &rows {
-        if first_from.is_empty() || text(r, "first_date") >= first_from {
-            s.new_people += 1;
+    let (mut genre, mut statut, mut age, mut commune) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for r in binds.query(&named).fetch_all(db.read()).await? {
+        let n = db::int(&r, "n");
+        if db::int(&r, "is_new") == 1 {
+            s.new_people += n;
         } else {
-            s.followed_people += 1;
+            s.followed_people += n;
         }
-        bump(&mut genre, text(r, "genre"), 1);
-        bump(&mut statut, text(r, "statut"), 1);
+        bump(&mut genre, text(&r, "genre"), n);
+        bump(&mut statut, text(&r, "statut"), n);
         bump(
             &mut age,
-            vocab::age_bracket(db::opt_int(r, "birth_year"), this_year).to_string(),
-            1,
+            vocab::age_bracket(db::opt_int(&r, "birth_year"), this_year).to_string(),
+            n,
         );
-        bump(&mut commune, text(r, "commune"), 1);
+        bump(&mut commune, text(&r, "commune"), n);
     }
-    let anonymous = format!(
-        "SELECT x.dimension AS d, x.value AS k, CAST(SUM(x.count) AS BIGINT) AS n {} GROUP BY x.dimension, x.value",
-        from.replacen(" WHERE ", " JOIN activity_anonymous x ON x.activity_id = a.id WHERE ", 1)
-    );
-    let mut q = sqlx::query(&anonymous);
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    for r in q.fetch_all(db.read()).await? {
-        let target = match text(&r, "d").as_str() {
-            "genre" => &mut genre,
-            "age" => &mut age,
-            _ => &mut statut,
-        };
-        bump(target, text(&r, "k"), db::int(&r, "n"));
-    }
-    let anon_communes = format!(
-        "SELECT a.anon_commune AS k, CAST(SUM(a.anon_count) AS BIGINT) AS n {from} AND a.anon_count > 0 GROUP BY a.anon_commune"
-    );
-    for (k, n) in pairs(db, &anon_communes, &binds).await? {
-        bump(&mut commune, k, n);
+    for (dimension, target) in [
+        ("anon_genre", &mut genre),
+        ("anon_age", &mut age),
+        ("anon_statut", &mut statut),
+        ("anon_commune", &mut commune),
+    ] {
+        for (k, n) in c.by_value(dimension) {
+            bump(target, k, n);
+        }
     }
     Ok(vec![
         labelled("Genre", vocab::GENRES, &genre),
@@ -394,70 +509,119 @@ async fn people(
 
 /// Communes where the structures' activities took place, for the filter.
 pub async fn communes(db: &Db, structures: &[String]) -> Result<Vec<String>, DbError> {
-    let f = Filter {
-        structures: structures.to_vec(),
-        ..Filter::default()
-    };
-    let (_, binds) = base(&f);
+    let mut binds = Binds::default();
+    let list = binds.list(structures);
     // The structures' places give most communes; only activities elsewhere add others.
-    let list: Vec<String> = (1..=binds.len()).map(|i| format!("${i}")).collect();
-    let list = if list.is_empty() {
-        "''".to_string()
-    } else {
-        list.join(", ")
-    };
     let sql = format!(
-        "SELECT commune AS k, 0 AS n FROM places WHERE structure_id IN ({list}) \
-         UNION SELECT a.commune AS k, 0 AS n FROM activities a WHERE a.structure_id IN ({list}) AND a.canal <> 'lieu' ORDER BY k"
+        "SELECT commune AS k FROM places WHERE structure_id IN ({list}) \
+         UNION SELECT a.commune AS k FROM activities a WHERE a.structure_id IN ({list}) AND a.canal <> 'lieu' ORDER BY k"
     );
-    Ok(pairs(db, &sql, &binds)
+    Ok(binds
+        .query(&sql)
+        .fetch_all(db.read())
         .await?
-        .into_iter()
-        .map(|(k, _)| k)
+        .iter()
+        .map(|r| text(r, "k"))
         .filter(|k| !k.is_empty())
         .collect())
 }
 
-/// Key figures of each structure of the filter, in two grouped queries (the network's
-/// side-by-side table): (structure id, accompaniments, individual, collective, named
-/// people, anonymous people).
+/// Key figures of each structure of the filter (the network's side-by-side table):
+/// (structure id, [accompaniments, individual, collective, named people, anonymous people]).
 pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])>, DbError> {
-    let (from, binds) = base(f);
-    let sums = format!(
-        "SELECT a.structure_id AS k, CAST(SUM(a.accompaniments) AS BIGINT) AS total, \
-         CAST(SUM(CASE WHEN a.kind = 'individuel' THEN a.accompaniments ELSE 0 END) AS BIGINT) AS individual, \
-         CAST(SUM(CASE WHEN a.kind = 'collectif' THEN a.accompaniments ELSE 0 END) AS BIGINT) AS collective, \
-         CAST(SUM(a.anon_count) AS BIGINT) AS anonymous {from} GROUP BY a.structure_id"
+    let c = Counts::read(db, f, 7, "s", &["total", "kind", "anon"]).await?;
+    let mut ids: Vec<&String> = c.0.iter().map(|c| &c.0).collect();
+    ids.sort();
+    ids.dedup();
+    let mut binds = Binds::default();
+    let named = format!(
+        "SELECT s AS k, COUNT(*) AS n FROM ({}) x GROUP BY s",
+        seen(f, &mut binds)
     );
-    let mut q = sqlx::query(&sums);
-    for b in &binds {
-        q = q.bind(b.clone());
-    }
-    let mut figures: Vec<(String, [i64; 5])> = q
+    let named: Vec<(String, i64)> = binds
+        .query(&named)
         .fetch_all(db.read())
         .await?
         .iter()
-        .map(|r| {
+        .map(|r| (text(r, "k"), db::int(r, "n")))
+        .collect();
+    let sum = |id: &str, d: &str, v: Option<&str>| -> i64 {
+        c.0.iter()
+            .filter(|x| x.0 == id && x.1 == d && v.is_none_or(|v| x.2 == v))
+            .map(|x| x.3)
+            .sum()
+    };
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            let people = named
+                .iter()
+                .find(|(k, _)| k == id)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
             (
-                text(r, "k"),
+                id.clone(),
                 [
-                    db::int(r, "total"),
-                    db::int(r, "individual"),
-                    db::int(r, "collective"),
-                    0,
-                    db::int(r, "anonymous"),
+                    sum(id, "total", None),
+                    sum(id, "kind", Some("individuel")),
+                    sum(id, "kind", Some("collectif")),
+                    people,
+                    sum(id, "anon", None),
                 ],
             )
         })
-        .collect();
-    let named = format!(
-        "SELECT x.structure_id AS k, COUNT(*) AS n FROM (SELECT DISTINCT a.structure_id, p.beneficiary_id {}) x GROUP BY x.structure_id",
-        from.replacen(" WHERE ", " JOIN activity_participants p ON p.activity_id = a.id WHERE ", 1)
-    );
-    for (k, n) in pairs(db, &named, &binds).await? {
-        if let Some((_, f)) = figures.iter_mut().find(|(id, _)| *id == k) {
-            f[3] = n;
-        }
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_of(
+        from: &str,
+        to: &str,
+    ) -> (Option<(&'static str, &'static str)>, Vec<(String, String)>) {
+        let s = split(from, to);
+        let leak = |v: String| -> &'static str { Box::leak(v.into_boxed_str()) };
+        (s.months.map(|(a, b)| (leak(a), leak(b))), s.days)
     }
-    Ok(figures)
+
+    #[test]
+    fn a_period_splits_into_whole_months_and_the_days_around_them() {
+        // A calendar year: only months.
+        assert_eq!(
+            split_of("2025-01-01", "2025-12-31"),
+            (Some(("2025-01", "2025-12")), vec![])
+        );
+        // Days before and after.
+        assert_eq!(
+            split_of("2025-03-15", "2026-03-14"),
+            (
+                Some(("2025-04", "2026-02")),
+                vec![
+                    ("2025-03-15".into(), "2025-03-31".into()),
+                    ("2026-03-01".into(), "2026-03-14".into())
+                ]
+            )
+        );
+        // Inside one month: only days.
+        assert_eq!(
+            split_of("2025-03-02", "2025-03-20"),
+            (None, vec![("2025-03-02".into(), "2025-03-20".into())])
+        );
+        // Open ends: every month up to the last whole one, then days.
+        assert_eq!(
+            split_of("", "2024-02-10"),
+            (
+                Some(("", "2024-01")),
+                vec![("2024-02-01".into(), "2024-02-10".into())]
+            )
+        );
+        assert_eq!(split_of("", ""), (Some(("", "")), vec![]));
+        // Leap day ends February.
+        assert_eq!(
+            split_of("2024-02-01", "2024-02-29"),
+            (Some(("2024-02", "2024-02")), vec![])
+        );
+    }
 }

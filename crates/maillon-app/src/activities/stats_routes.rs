@@ -74,6 +74,7 @@ pub fn filter_from(q: &StatsQuery, structures: Vec<String>, today: &str) -> Filt
             .filter(|t| THEMES.iter().any(|(c, _)| c == t))
             .unwrap_or_default(),
         commune: q.commune.clone().unwrap_or_default(),
+        from_activities_only: false,
     }
 }
 

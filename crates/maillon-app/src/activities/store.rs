@@ -33,6 +33,7 @@ fn from_row(r: &AnyRow) -> Activity {
 /// Writes the rows that hang off an activity: tags, participants, anonymous counts.
 async fn write_children(
     tx: &mut Tx,
+    structure_id: &str,
     id: &str,
     a: &Activity,
     beneficiary: Option<&str>,
@@ -57,9 +58,11 @@ async fn write_children(
         _ => vec![],
     };
     for person in people {
-        sqlx::query("INSERT INTO activity_participants (activity_id, beneficiary_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO activity_participants (activity_id, beneficiary_id, structure_id, date) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(person)
+            .bind(structure_id)
+            .bind(a.date.clone())
             .execute(&mut **tx)
             .await?;
     }
@@ -72,7 +75,7 @@ async fn write_children(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    super::rollup::add(tx, structure_id, id).await
 }
 
 /// Records an activity; `beneficiary` is the person of an individual accompaniment.
@@ -96,7 +99,7 @@ pub async fn insert(
         .bind(a.kind.code())
         .bind(mediator_id.to_string());
     bind_fields(q, a).execute(&mut **tx).await?;
-    write_children(tx, &id, a, beneficiary).await?;
+    write_children(tx, structure_id, &id, a, beneficiary).await?;
     Ok(id)
 }
 
@@ -130,6 +133,7 @@ pub async fn update(
     a: &Activity,
     beneficiary: Option<&str>,
 ) -> Result<bool, DbError> {
+    super::rollup::remove(tx, structure_id, id).await?;
     let q = sqlx::query(
         "UPDATE activities SET date = $1, duration_min = $2, canal = $3, place_id = $4, commune = $5, \
          procedure_name = $6, autonomy = $7, level = $8, title = $9, oriented = $10, orientation = $11, notes = $12, \
@@ -156,11 +160,12 @@ pub async fn update(
             .execute(&mut **tx)
             .await?;
     }
-    write_children(tx, id, a, beneficiary).await?;
+    write_children(tx, structure_id, id, a, beneficiary).await?;
     Ok(true)
 }
 
 pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+    super::rollup::remove(tx, structure_id, id).await?;
     let done = sqlx::query("DELETE FROM activities WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(structure_id)

@@ -1,12 +1,29 @@
 //! Schema migrations, written once for both backends (portable types only).
 //! A migration is never edited once released: add a new one.
 
-use super::{now, Backend, Db, DbError};
+use super::{now, Backend, Db, DbError, Tx};
 
 struct Migration {
     version: i64,
     name: &'static str,
     sql: &'static str,
+    /// Data to derive once the schema is in place, with the code of today (a derived
+    /// table is recomputed by the function that maintains it, never by frozen SQL).
+    then: Option<Derive>,
+}
+
+#[derive(Clone, Copy)]
+enum Derive {
+    ActivityRollup,
+}
+
+impl Derive {
+    async fn run(self, tx: &mut Tx) -> Result<(), DbError> {
+        match self {
+            // The statistics' roll-up (decision 0009).
+            Derive::ActivityRollup => crate::activities::rollup::rebuild(tx).await,
+        }
+    }
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -14,26 +31,37 @@ const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "foundation",
         sql: include_str!("../../migrations/0001_foundation.sql"),
+        then: None,
     },
     Migration {
         version: 2,
         name: "activities",
         sql: include_str!("../../migrations/0002_activities.sql"),
+        then: None,
     },
     Migration {
         version: 3,
         name: "personal data",
         sql: include_str!("../../migrations/0003_personal_data.sql"),
+        then: None,
     },
     Migration {
         version: 4,
         name: "statistics shares",
         sql: include_str!("../../migrations/0004_stat_shares.sql"),
+        then: None,
     },
     Migration {
         version: 5,
         name: "activity date index",
         sql: include_str!("../../migrations/0005_activity_date_index.sql"),
+        then: None,
+    },
+    Migration {
+        version: 6,
+        name: "activity roll-up",
+        sql: include_str!("../../migrations/0006_activity_rollup.sql"),
+        then: Some(Derive::ActivityRollup),
     },
 ];
 
@@ -58,6 +86,9 @@ pub(super) async fn apply(db: &Db) -> Result<(), DbError> {
             .execute(&mut *tx)
             .await
             .map_err(|e| DbError(format!("migration {} ({}) : {e}", m.version, m.name)))?;
+        if let Some(derive) = m.then {
+            derive.run(&mut tx).await?;
+        }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
         )

@@ -289,7 +289,10 @@ pub async fn generate(
     let mut rows = ActivityTables {
         activities: Batch::new("activities", ACTIVITY_COLUMNS),
         tags: Batch::new("activity_tags", &["activity_id", "kind", "code"]),
-        participants: Batch::new("activity_participants", &["activity_id", "beneficiary_id"]),
+        participants: Batch::new(
+            "activity_participants",
+            &["activity_id", "beneficiary_id", "structure_id", "date"],
+        ),
         anonymous: Batch::new(
             "activity_anonymous",
             &["activity_id", "dimension", "value", "count"],
@@ -322,7 +325,7 @@ pub async fn generate(
                     Text(sid.clone()),
                     Text(mediator_id.into()),
                     Text(kind.into()),
-                    Text(date),
+                    Text(date.clone()),
                     Int(vocab::DURATIONS[dice.next(6)]),
                     Text(vocab::CANAL_PLACE.into()),
                     Text(pid.clone()),
@@ -372,7 +375,15 @@ pub async fn generate(
         if anon == 0 || workshop {
             let person = &people[s][dice.next(people[s].len())];
             rows.participants
-                .push(&mut tx, vec![Text(id.clone()), Text(person.clone())])
+                .push(
+                    &mut tx,
+                    vec![
+                        Text(id.clone()),
+                        Text(person.clone()),
+                        Text(sid.clone()),
+                        Text(date.clone()),
+                    ],
+                )
                 .await?;
         }
         if anon > 0 {
@@ -401,6 +412,10 @@ pub async fn generate(
         }
     }
     rows.flush(&mut tx).await?;
+    tx.commit().await?;
+    // Written in bulk above, the statistics' roll-up is computed once at the end.
+    let mut tx = db.begin_write().await?;
+    crate::activities::rollup::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

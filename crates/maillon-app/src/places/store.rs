@@ -162,6 +162,8 @@ pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, p: &Place) -> Res
 }
 
 pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+    // Its activities keep their numbers, counted "outside the structure's places".
+    crate::activities::rollup::forget_place(tx, structure_id, id).await?;
     let done = sqlx::query("DELETE FROM places WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(structure_id)

@@ -304,3 +304,113 @@ async fn a_structure_shares_its_statistics_at_a_public_link_and_revokes_it() {
     assert_eq!(app.client().get("/statistiques/inconnu").await.status, 404);
     app.stop().await;
 }
+
+/// Every figure of an unfiltered period is read from the monthly roll-up. It stays exact
+/// through every kind of change (record, edit to another month, delete, erase a person,
+/// delete a place): it equals its recomputation, and the figures read through it equal
+/// the figures read from the activities alone.
+#[tokio::test]
+async fn the_monthly_rollup_stays_equal_to_the_activities() {
+    use maillon_app::activities::{rollup, stats};
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    record_2025(&app, &karim, &sid).await;
+
+    // Move the anonymous accompaniment of March to June, with another duration.
+    let anonymous = app
+        .scalar_text("SELECT id FROM activities WHERE date = '2025-03-10'")
+        .await;
+    let edit = [
+        ("date", "2025-06-20"),
+        ("duration", "90"),
+        ("canal", "distance"),
+        ("commune", "Mably"),
+        ("themes", "email"),
+        ("person", "anonyme"),
+        ("g_value", "masculin"),
+        ("oriented", "non"),
+    ];
+    let r = karim
+        .post(&format!("/structures/{sid}/activites/{anonymous}"), &edit)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Delete one of the demo's activities.
+    let demo_one = app
+        .scalar_text(&format!(
+            "SELECT id FROM activities WHERE structure_id = '{sid}' AND date > '2025-12-31' ORDER BY id LIMIT 1"
+        ))
+        .await;
+    let path = format!("/structures/{sid}/activites/{demo_one}/supprimer");
+    assert_eq!(karim.post(&path, &[]).await.status, 303);
+    // Erase the named person of 2025 (her activities count her anonymously).
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let odette = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE last_name = 'Vernay'")
+        .await;
+    let path = format!("/structures/{sid}/beneficiaires/{odette}/effacer");
+    assert_eq!(nadia.post(&path, &[]).await.status, 303);
+    // Delete a place that has activities.
+    let place = app
+        .place_id("Espace numérique du centre social Jean Ferrat")
+        .await;
+    let path = format!("/structures/{sid}/lieux/{place}/supprimer");
+    assert_eq!(nadia.post(&path, &[]).await.status, 303);
+    assert_eq!(
+        app.scalar_i64(&format!("SELECT COUNT(*) FROM places WHERE id = '{place}'"))
+            .await,
+        0
+    );
+
+    let db = &app.state().db;
+    let snapshot = || async {
+        sqlx::query_as::<_, (String, String, String, String, i64)>(
+            "SELECT structure_id, month, dimension, value, n FROM activity_monthly ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(db.read())
+        .await
+        .unwrap()
+    };
+    let kept = snapshot().await;
+    assert!(kept.len() > 100, "the demo's activities are rolled up");
+    let mut tx = db.begin_write().await.unwrap();
+    rollup::rebuild(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(kept, snapshot().await, "roll-up kept = roll-up recomputed");
+
+    // The same figures through the roll-up and from the activities, for one structure and
+    // for the network, over whole months and over months plus days.
+    let everyone: Vec<String> = sqlx::query_scalar("SELECT id FROM structures")
+        .fetch_all(db.read())
+        .await
+        .unwrap();
+    for structures in [vec![sid.clone()], everyone] {
+        for (from, to) in [
+            ("2025-01-01", "2025-12-31"),
+            ("2024-11-15", "2026-02-10"),
+            ("", ""),
+        ] {
+            let f = stats::Filter {
+                structures: structures.clone(),
+                from: from.into(),
+                to: to.into(),
+                ..stats::Filter::default()
+            };
+            let scan = stats::Filter {
+                from_activities_only: true,
+                ..f.clone()
+            };
+            let (a, b) = (
+                stats::compute(db, &f, 2026).await.unwrap(),
+                stats::compute(db, &scan, 2026).await.unwrap(),
+            );
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{from}–{to}");
+            assert!(a.accompaniments > 0);
+            assert_eq!(
+                stats::per_structure(db, &f).await.unwrap(),
+                stats::per_structure(db, &scan).await.unwrap()
+            );
+        }
+    }
+    app.stop().await;
+}
