@@ -577,51 +577,47 @@ pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])
 mod tests {
     use super::*;
 
-    fn split_of(
-        from: &str,
-        to: &str,
-    ) -> (Option<(&'static str, &'static str)>, Vec<(String, String)>) {
-        let s = split(from, to);
-        let leak = |v: String| -> &'static str { Box::leak(v.into_boxed_str()) };
-        (s.months.map(|(a, b)| (leak(a), leak(b))), s.days)
+    fn expect(months: Option<(&str, &str)>, days: &[(&str, &str)]) -> Split {
+        Split {
+            months: months.map(|(a, b)| (a.into(), b.into())),
+            days: days
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        }
     }
 
     #[test]
     fn a_period_splits_into_whole_months_and_the_days_around_them() {
         // A calendar year: only months.
         assert_eq!(
-            split_of("2025-01-01", "2025-12-31"),
-            (Some(("2025-01", "2025-12")), vec![])
+            split("2025-01-01", "2025-12-31"),
+            expect(Some(("2025-01", "2025-12")), &[])
         );
         // Days before and after.
         assert_eq!(
-            split_of("2025-03-15", "2026-03-14"),
-            (
+            split("2025-03-15", "2026-03-14"),
+            expect(
                 Some(("2025-04", "2026-02")),
-                vec![
-                    ("2025-03-15".into(), "2025-03-31".into()),
-                    ("2026-03-01".into(), "2026-03-14".into())
-                ]
+                &[("2025-03-15", "2025-03-31"), ("2026-03-01", "2026-03-14")]
             )
         );
         // Inside one month: only days.
         assert_eq!(
-            split_of("2025-03-02", "2025-03-20"),
-            (None, vec![("2025-03-02".into(), "2025-03-20".into())])
+            split("2025-03-02", "2025-03-20"),
+            expect(None, &[("2025-03-02", "2025-03-20")])
         );
         // Open ends: every month up to the last whole one, then days.
         assert_eq!(
-            split_of("", "2024-02-10"),
-            (
-                Some(("", "2024-01")),
-                vec![("2024-02-01".into(), "2024-02-10".into())]
-            )
+            split("", "2024-02-10"),
+            expect(Some(("", "2024-01")), &[("2024-02-01", "2024-02-10")])
         );
-        assert_eq!(split_of("", ""), (Some(("", "")), vec![]));
-        // Leap day ends February.
+        assert_eq!(split("", ""), expect(Some(("", "")), &[]));
+        // A leap day ends February; a date that is no date reads the activities.
         assert_eq!(
-            split_of("2024-02-01", "2024-02-29"),
-            (Some(("2024-02", "2024-02")), vec![])
+            split("2024-02-01", "2024-02-29"),
+            expect(Some(("2024-02", "2024-02")), &[])
         );
+        assert_eq!(split("2024-02-30", ""), expect(None, &[("2024-02-30", "")]));
     }
 }
