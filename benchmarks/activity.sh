@@ -39,10 +39,14 @@ year=$(date +%Y)
 period="du=$((year - 1))-01-01&au=$((year - 1))-12-31"
 sid=$(curl -s -b "$karim" "$BASE/tableau-de-bord" | grep -o '/structures/[0-9a-f-]*">Centre social n° 1<' | cut -d'"' -f1)
 [ -n "$sid" ] || { echo "structure not found"; exit 1; }
-echo "| database | accompaniments | structure statistics, one year | network statistics, one year | XLSX export, one structure, one year |"
-echo "|---|---|---|---|---|"
-echo "| $DB | $N | $(time_of "$karim" "$sid/statistiques?$period" 5) s | $(time_of "$claire" "/reseau/statistiques?$period" 3) s | $(time_of "$karim" "$sid/activites/export.xlsx?$period" 3) s |"
+# A year that does not start on the first of a month: whole months and days around them.
+rolling="du=$((year - 2))-06-15&au=$((year - 1))-06-14"
+echo "| database | accompaniments | structure statistics, one year | network statistics, one year | network statistics, 15 June to 14 June | XLSX export, one structure, one year |"
+echo "|---|---|---|---|---|---|"
+echo "| $DB | $N | $(time_of "$karim" "$sid/statistiques?$period" 5) s | $(time_of "$claire" "/reseau/statistiques?$period" 5) s | $(time_of "$claire" "/reseau/statistiques?$rolling" 5) s | $(time_of "$karim" "$sid/activites/export.xlsx?$period" 3) s |"
 pkill -INT -f "$BIN demo --scale" || true
 sleep 1
 [ "$DB" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
-rm -rf "$work" "$karim" "$claire"
+rm -rf "$karim" "$claire"
+# BENCH_KEEP=1 keeps the SQLite file for profiling.
+if [ -n "${BENCH_KEEP:-}" ]; then echo "kept: $work/maillon-demo.db"; else rm -rf "$work"; fi

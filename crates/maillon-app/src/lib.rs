@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(activities::stats_routes::routes())
         .merge(activities::export::routes())
         .merge(activities::people_tools::routes())
+        .merge(activities::picker::routes())
         .merge(activities::import::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(

@@ -1,47 +1,68 @@
 // Maillon — small progressive enhancements. Every page works without this file.
-// Lists of people get a "search as you type" box: typing narrows the list, ignoring
-// case and accents. The box is created here, so it never appears without JavaScript.
+// Choosing people in the activity form: without JavaScript the "Chercher" button sends
+// the form and the page comes back with the matches; here the matches come as you type.
 (function () {
   'use strict';
-  function key(text) {
-    return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  }
-  function addFilter(target, items, id) {
-    var label = document.createElement('label');
-    label.setAttribute('for', id);
-    label.textContent = 'Chercher une personne (tapez une partie du nom)';
+  var search = document.getElementById('q_personne');
+  var list = document.querySelector('fieldset.picker');
+  if (!search || !list) { return; }
+  var grid = list.querySelector('.choices__grid');
+  var legend = list.querySelector('legend');
+  var status = list.querySelector('[role=status]');
+  var done = document.querySelector('input[name=q_fait]');
+  var name = list.getAttribute('data-name');
+  var type = list.getAttribute('data-type');
+  var timer = null;
+  var asked = 0;
+
+  function choice(id, label) {
+    var wrap = document.createElement('label');
+    wrap.className = 'choice';
     var input = document.createElement('input');
-    input.type = 'search';
-    input.id = id;
-    input.autocomplete = 'off';
-    var status = document.createElement('p');
-    status.className = 'hint';
-    status.setAttribute('role', 'status');
-    var box = document.createElement('div');
-    box.className = 'field';
-    box.appendChild(label);
-    box.appendChild(input);
-    box.appendChild(status);
-    target.parentNode.insertBefore(box, target);
-    input.addEventListener('input', function () {
-      var words = key(input.value).split(/\s+/).filter(Boolean);
-      var shown = 0;
-      items().forEach(function (item) {
-        var text = key(item.textContent);
-        var match = words.every(function (w) { return text.indexOf(w) !== -1; });
-        var keep = match || (item.selected === true) || (item.querySelector && item.querySelector('input:checked'));
-        item.hidden = !keep;
-        if (keep) { shown += 1; }
-      });
-      status.textContent = words.length ? shown + ' personne(s) correspondent.' : '';
+    input.type = type;
+    input.name = name;
+    input.value = id;
+    wrap.appendChild(input);
+    wrap.appendChild(document.createTextNode(' ' + label));
+    return wrap;
+  }
+
+  // People already ticked stay; the others give way to the matches.
+  function show(query, people) {
+    var kept = {};
+    Array.prototype.slice.call(grid.querySelectorAll('label.choice')).forEach(function (item) {
+      var input = item.querySelector('input');
+      if (input.checked) { kept[input.value] = true; } else { grid.removeChild(item); }
     });
+    var added = 0;
+    people.forEach(function (p) {
+      if (!kept[p.id]) { grid.appendChild(choice(p.id, p.label)); added += 1; }
+    });
+    done.value = query;
+    legend.textContent = query ? 'Personnes trouvées pour « ' + query + ' »' : 'Personnes vues récemment';
+    status.textContent = query ? (added ? added + ' personne(s) trouvée(s).' : 'Personne ne correspond : vérifiez l\u2019orthographe, ou enregistrez une nouvelle personne.') : '';
   }
-  var select = document.getElementById('beneficiary_id');
-  if (select) {
-    addFilter(select, function () { return Array.prototype.slice.call(select.options, 1); }, 'filtre-personne');
+
+  function run() {
+    var query = search.value.trim();
+    var ticket = ++asked;
+    fetch(search.getAttribute('data-source') + '?q=' + encodeURIComponent(query), { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (people) { if (ticket === asked) { show(query, people); } })
+      .catch(function () { status.textContent = 'La recherche n\u2019a pas abouti : utilisez le bouton « Chercher ».'; });
   }
-  var participants = document.querySelector('#participants .choices__grid');
-  if (participants) {
-    addFilter(participants, function () { return Array.prototype.slice.call(participants.querySelectorAll('label.choice')); }, 'filtre-participants');
-  }
+
+  search.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 200);
+  });
+  // Enter in the search field searches, it does not send the form.
+  search.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter') { e.preventDefault(); clearTimeout(timer); run(); }
+  });
+  // Choosing someone means "already registered".
+  grid.addEventListener('change', function () {
+    var existing = document.querySelector('input[name=person][value=existant]');
+    if (existing && type === 'radio') { existing.checked = true; }
+  });
 })();

@@ -259,6 +259,53 @@ pub async fn search(
     Ok(rows.iter().map(from_row).collect())
 }
 
+/// The structure's beneficiaries among `ids`, by name.
+pub async fn get_many(
+    db: &Db,
+    structure_id: &str,
+    ids: &[String],
+) -> Result<Vec<Beneficiary>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM beneficiaries WHERE structure_id = $1 AND id IN ({}) ORDER BY search_name",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(structure_id.to_string());
+    for id in ids {
+        q = q.bind(id.clone());
+    }
+    Ok(q.fetch_all(db.read()).await?.iter().map(from_row).collect())
+}
+
+/// The people the structure accompanied most recently, most recent first.
+pub async fn seen_recently(
+    db: &Db,
+    structure_id: &str,
+    limit: usize,
+) -> Result<Vec<Beneficiary>, DbError> {
+    // The latest participations (read backwards on their index), then their people.
+    let latest: Vec<String> = sqlx::query_scalar(
+        "SELECT beneficiary_id FROM activity_participants WHERE structure_id = $1 \
+         ORDER BY date DESC, activity_id DESC LIMIT $2",
+    )
+    .bind(structure_id)
+    .bind((limit * 5) as i64)
+    .fetch_all(db.read())
+    .await?;
+    let mut ids: Vec<String> = Vec::new();
+    for id in latest {
+        if !ids.contains(&id) && ids.len() < limit {
+            ids.push(id);
+        }
+    }
+    let mut people = get_many(db, structure_id, &ids).await?;
+    people.sort_by_key(|b| ids.iter().position(|id| *id == b.id));
+    Ok(people)
+}
+
 pub async fn count(db: &Db, structure_id: &str) -> Result<i64, DbError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM beneficiaries WHERE structure_id = $1")

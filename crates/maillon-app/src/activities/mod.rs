@@ -14,6 +14,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod people_tools;
+pub mod picker;
 pub mod rollup;
 pub mod routes;
 pub mod shares;

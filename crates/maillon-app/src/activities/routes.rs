@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::beneficiaries::{self, Beneficiary};
 use super::model::{self, Activity, Context, Kind, Person, DIMENSIONS};
+use super::picker::{self, Picker};
 use super::vocab::*;
 use super::{recorder_access, store, this_year};
 use crate::accounts::model::CurrentUser;
@@ -43,11 +44,12 @@ struct FormPage {
     is_new: bool,
     activity: Activity,
     person_mode: &'static str,
-    beneficiary_id: String,
     new_person: Beneficiary,
     errors: FieldErrors,
     places: Vec<(String, String)>,
-    people: Vec<Beneficiary>,
+    picker: Picker,
+    /// Where the search as you type reads its matches.
+    picker_source: String,
     custom_hours: String,
     custom_minutes: String,
     themes: &'static [Choice],
@@ -108,6 +110,14 @@ impl FormPage {
             .unwrap_or_else(|| NOT_GIVEN.to_string())
     }
 
+    /// The administrative part is open when it holds something or something to fix.
+    fn admin_open(&self) -> bool {
+        !self.activity.admin_themes.is_empty()
+            || !self.activity.procedure_name.is_empty()
+            || self.errors.get("admin_themes").is_some()
+            || self.errors.get("procedure_name").is_some()
+    }
+
     fn count_text(&self, n: &i64) -> String {
         if *n == 0 {
             String::new()
@@ -164,8 +174,11 @@ async fn form_page(
         .into_iter()
         .map(|p| (p.id, p.nom))
         .collect();
-    let people = beneficiaries::search(&state.db, sid, "", 500).await?;
-    let (person_mode, beneficiary_id) = match (&typed, &activity.person) {
+    let (person_mode, chosen) = match (&typed, &activity.person) {
+        // A search for a name means an existing person.
+        (Some(form), _) if picker::wants_search(form) && form.get("person") != "nouveau" => {
+            ("existant", form.get("beneficiary_id"))
+        }
         (Some(form), _) => (
             match form.get("person").as_str() {
                 "existant" => "existant",
@@ -178,6 +191,14 @@ async fn form_page(
         (None, Person::New) => ("nouveau", String::new()),
         (None, Person::Anonymous) => ("anonyme", String::new()),
     };
+    let chosen = match activity.kind {
+        Kind::Individual => vec![chosen].into_iter().filter(|c| !c.is_empty()).collect(),
+        Kind::Collective => match &typed {
+            Some(form) => form.all("participants"),
+            None => activity.participants.clone(),
+        },
+    };
+    let picker = picker::build(&state.db, sid, typed.as_ref(), &chosen).await?;
     let (custom_hours, custom_minutes) = match &typed {
         Some(form) => (form.get("duration_hours"), form.get("duration_minutes")),
         None if !activity.is_preset_duration() && activity.duration_min > 0 => (
@@ -206,11 +227,11 @@ async fn form_page(
         is_new,
         activity,
         person_mode,
-        beneficiary_id,
         new_person,
         errors,
         places,
-        people,
+        picker,
+        picker_source: format!("/structures/{sid}/activites/personnes"),
         custom_hours,
         custom_minutes,
         themes: THEMES,
@@ -312,6 +333,16 @@ async fn save(
                 errors.merge(e);
             }
         }
+    }
+    // A search for a person comes back with the matches and what was typed, unsaved.
+    if picker::wants_search(form) {
+        activity.id = existing.unwrap_or_default().to_string();
+        return Ok(Err(Draft {
+            activity,
+            new_person,
+            errors: FieldErrors::default(),
+            typed: Some(form.clone()),
+        }));
     }
     let mut tx = state.db.begin_write().await?;
     // People must be this structure's: another structure's id is refused like a typo.

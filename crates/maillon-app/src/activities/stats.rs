@@ -511,19 +511,26 @@ async fn people(
 pub async fn communes(db: &Db, structures: &[String]) -> Result<Vec<String>, DbError> {
     let mut binds = Binds::default();
     let list = binds.list(structures);
-    // The structures' places give most communes; only activities elsewhere add others.
+    // The structures' places give most communes; activities elsewhere add theirs, read
+    // from the roll-up's `where` values (`place id|commune`).
     let sql = format!(
         "SELECT commune AS k FROM places WHERE structure_id IN ({list}) \
-         UNION SELECT a.commune AS k FROM activities a WHERE a.structure_id IN ({list}) AND a.canal <> 'lieu' ORDER BY k"
+         UNION SELECT value AS k FROM activity_monthly WHERE structure_id IN ({list}) AND dimension = 'where'"
     );
-    Ok(binds
+    let mut list: Vec<String> = binds
         .query(&sql)
         .fetch_all(db.read())
         .await?
         .iter()
-        .map(|r| text(r, "k"))
+        .map(|r| {
+            let k = text(r, "k");
+            k.split_once('|').map(|(_, c)| c.to_string()).unwrap_or(k)
+        })
         .filter(|k| !k.is_empty())
-        .collect())
+        .collect();
+    list.sort();
+    list.dedup();
+    Ok(list)
 }
 
 /// Key figures of each structure of the filter (the network's side-by-side table):

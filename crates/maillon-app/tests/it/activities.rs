@@ -516,3 +516,105 @@ async fn beneficiaries_are_imported_from_a_spreadsheet_after_a_preview() {
         .assert_contains("n'est pas encodé en UTF-8");
     app.stop().await;
 }
+
+/// Among 1,800 people, the form lists only the people seen recently; a search sent with
+/// the form (no JavaScript) comes back with the matches and everything typed, unsaved;
+/// the search as you type reads the same matches as JSON; the chosen person is saved.
+#[tokio::test]
+async fn a_person_is_found_among_1800_without_javascript() {
+    let (app, karim, sid, place) = setup().await;
+    let t = maillon_app::db::now();
+    let mut tx = app.state().db.begin_write().await.unwrap();
+    for i in 0..1800 {
+        sqlx::query(
+            "INSERT INTO beneficiaries (id, structure_id, first_name, last_name, search_name, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(format!("gen-{i:04}"))
+        .bind(sid.clone())
+        .bind(format!("Prénom{i}"))
+        .bind(format!("Nom{i:04}"))
+        .bind(format!("nom{i:04} prenom{i}"))
+        .bind(t)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let path = format!("/structures/{sid}/activites/nouvelle?type=individuel");
+    let form = karim.get(&path).await;
+    form.assert_contains("Personnes vues récemment");
+    assert!(
+        !form.body.contains("Nom0001"),
+        "not every person in the page"
+    );
+    assert!(
+        form.body.len() < 60_000,
+        "page of {} bytes",
+        form.body.len()
+    );
+
+    let date = today();
+    let mut fields = individual(&date, &place);
+    fields.retain(|(k, _)| !["person", "procedure_name"].contains(k));
+    fields.extend([
+        ("person", "anonyme"),
+        ("procedure_name", "Carte grise"),
+        ("q_personne", "nom012"),
+        ("q_fait", ""),
+    ]);
+    let before = accompaniments(&app, &sid).await;
+    let r = karim.post(&path, &fields).await;
+    assert_eq!(r.status, 200, "a search, not a save");
+    assert_eq!(accompaniments(&app, &sid).await, before);
+    r.assert_contains("Personnes trouvées pour « nom012 »");
+    r.assert_contains("Nom0120 Prénom120");
+    r.assert_contains("value=\"Carte grise\"");
+    r.assert_contains("value=\"existant\" checked");
+    assert!(!r.body.contains("field-error"), "a search shows no error");
+    // Too many matches: the first twenty, and a word to narrow down.
+    karim
+        .post(&path, &[("q_personne", "nom"), ("chercher", "1")])
+        .await
+        .assert_contains("Les 20 premières personnes pour « nom » : précisez la recherche");
+    karim
+        .post(&path, &[("q_personne", "zzz"), ("chercher", "1")])
+        .await
+        .assert_contains("Personne ne correspond à « zzz »");
+
+    // The same matches as you type.
+    let json = karim
+        .get(&format!("/structures/{sid}/activites/personnes?q=Nom0120"))
+        .await;
+    assert_eq!(json.header("content-type"), "application/json");
+    assert!(json.body.contains("\"id\":\"gen-0120\""), "{}", json.body);
+    assert!(json.body.contains("Nom0120 Prénom120"));
+
+    // Chosen, then saved (the search words are those shown: no new search).
+    fields.retain(|(k, _)| !["person", "q_fait"].contains(k));
+    fields.extend([
+        ("person", "existant"),
+        ("beneficiary_id", "gen-0120"),
+        ("q_fait", "nom012"),
+    ]);
+    assert_eq!(karim.post(&path, &fields).await.status, 303);
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM activity_participants WHERE beneficiary_id = 'gen-0120'"
+        )
+        .await,
+        1
+    );
+    // Seen recently now, and another structure's member cannot search these people.
+    karim.get(&path).await.assert_contains("Nom0120 Prénom120");
+    let other = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    assert_eq!(
+        other
+            .get(&format!("/structures/{sid}/activites/personnes?q=nom"))
+            .await
+            .status,
+        404
+    );
+    app.stop().await;
+}

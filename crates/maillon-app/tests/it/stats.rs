@@ -371,6 +371,11 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
         .await
         .unwrap()
     };
+    // The commune filter offers the places' communes and those of activities elsewhere.
+    let communes = stats::communes(db, std::slice::from_ref(&sid))
+        .await
+        .unwrap();
+    assert!(communes.contains(&"Mably".to_string()), "{communes:?}");
     let kept = snapshot().await;
     assert!(kept.len() > 100, "the demo's activities are rolled up");
     let mut tx = db.begin_write().await.unwrap();
