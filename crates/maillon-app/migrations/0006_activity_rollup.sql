@@ -20,3 +20,19 @@ UPDATE activity_participants SET
 DROP INDEX activity_participants_beneficiary;
 CREATE INDEX activity_participants_beneficiary ON activity_participants(beneficiary_id, date);
 CREATE INDEX activity_participants_seen ON activity_participants(structure_id, date, beneficiary_id);
+
+-- The named people seen by each structure each calendar year, with their profile and the
+-- year they were first accompanied: a year's statistics count them without reading
+-- every participation. Recomputed per person by `rollup::refresh_people`.
+CREATE TABLE people_yearly (
+    structure_id TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    beneficiary_id TEXT NOT NULL REFERENCES beneficiaries(id) ON DELETE CASCADE,
+    genre TEXT NOT NULL,
+    statut TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    birth_year BIGINT,
+    first_year BIGINT NOT NULL,
+    PRIMARY KEY (structure_id, year, beneficiary_id)
+);
+CREATE INDEX people_yearly_beneficiary ON people_yearly(beneficiary_id);

@@ -218,6 +218,8 @@ pub async fn update(
         .bind(structure_id)
         .execute(&mut **tx)
         .await?;
+    // The yearly statistics hold the person's profile.
+    super::rollup::refresh_people(tx, &[id.to_string()]).await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -116,9 +116,12 @@ pub async fn forget_place(tx: &mut Tx, structure_id: &str, place_id: &str) -> Re
     Ok(())
 }
 
-/// Recomputes the whole roll-up from the activities, one structure at a time.
+/// Recomputes both roll-ups from the activities and participations, one structure at a time.
 pub async fn rebuild(tx: &mut Tx) -> Result<(), DbError> {
     sqlx::query("DELETE FROM activity_monthly")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM people_yearly")
         .execute(&mut **tx)
         .await?;
     let structures: Vec<String> = sqlx::query_scalar("SELECT id FROM structures ORDER BY id")
@@ -126,6 +129,44 @@ pub async fn rebuild(tx: &mut Tx) -> Result<(), DbError> {
         .await?;
     for s in structures {
         apply(tx, &s, "", "", 1).await?;
+        write_people(tx, "structure_id = $1", &[s]).await?;
     }
     Ok(())
+}
+
+/// Writes the `people_yearly` rows of the participations selected by `condition` (over
+/// `activity_participants`; binds $1, $2…), whose people must have none yet.
+async fn write_people(tx: &mut Tx, condition: &str, binds: &[String]) -> Result<(), DbError> {
+    let sql = format!(
+        "INSERT INTO people_yearly (structure_id, year, beneficiary_id, genre, statut, commune, birth_year, first_year) \
+         SELECT p.structure_id, p.year, b.id, b.genre, b.statut, b.commune, b.birth_year, f.first_year \
+         FROM (SELECT DISTINCT structure_id, CAST(substr(date, 1, 4) AS BIGINT) AS year, beneficiary_id \
+               FROM activity_participants WHERE {condition}) p \
+         JOIN beneficiaries b ON b.id = p.beneficiary_id \
+         JOIN (SELECT beneficiary_id, MIN(CAST(substr(date, 1, 4) AS BIGINT)) AS first_year \
+               FROM activity_participants WHERE {condition} GROUP BY beneficiary_id) f ON f.beneficiary_id = p.beneficiary_id"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b.clone());
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Recomputes the yearly rows of these people (after their participations or their
+/// profile changed).
+pub async fn refresh_people(tx: &mut Tx, people: &[String]) -> Result<(), DbError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let marks: Vec<String> = (1..=people.len()).map(|i| format!("${i}")).collect();
+    let condition = format!("beneficiary_id IN ({})", marks.join(", "));
+    let delete = format!("DELETE FROM people_yearly WHERE {condition}");
+    let mut q = sqlx::query(&delete);
+    for p in people {
+        q = q.bind(p.clone());
+    }
+    q.execute(&mut **tx).await?;
+    write_people(tx, &condition, people).await
 }

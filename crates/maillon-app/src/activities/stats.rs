@@ -424,6 +424,31 @@ async fn where_breakdowns(
     ))
 }
 
+/// The calendar year that the period covers whole, as far as participations go (none
+/// after its end date in that year): its named people are read from `people_yearly`.
+async fn whole_year(db: &Db, f: &Filter) -> Result<Option<i64>, DbError> {
+    let year = match f.from.strip_suffix("-01-01").map(str::parse::<i64>) {
+        Some(Ok(year)) if f.by_period_only() && f.from.len() == 10 => year,
+        _ => return Ok(None),
+    };
+    let end = format!("{year}-12-31");
+    if f.to == end {
+        return Ok(Some(year));
+    }
+    if f.to.as_str() < f.from.as_str() || f.to.as_str() > end.as_str() {
+        return Ok(None);
+    }
+    let mut binds = Binds::default();
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM activity_participants WHERE structure_id IN ({}) AND date > {} AND date <= {}",
+        binds.list(&f.structures),
+        binds.push(&f.to),
+        binds.push(&end)
+    );
+    let later = db::int(&binds.query(&sql).fetch_one(db.read()).await?, "n");
+    Ok((later == 0).then_some(year))
+}
+
 /// `SELECT DISTINCT s, b` — the named people (and their structure) seen under the filter:
 /// from the participations alone when only the period matters, else through the activities.
 fn seen(f: &Filter, binds: &mut Binds) -> String {
@@ -459,18 +484,28 @@ async fn people(
     s: &mut Stats,
 ) -> Result<Vec<Breakdown>, DbError> {
     let mut binds = Binds::default();
-    let seen = seen(f, &mut binds);
-    let from = binds.push(&f.from);
     // Grouped by every profile field at once: at most one row per combination.
-    let named = format!(
-        "SELECT genre, statut, commune, birth_year, is_new, COUNT(*) AS n FROM \
-         (SELECT b.genre, b.statut, b.commune, b.birth_year, \
-                 CAST(CASE WHEN {from} = '' OR first.date >= {from} THEN 1 ELSE 0 END AS BIGINT) AS is_new \
-          FROM (SELECT p2.beneficiary_id AS id, MIN(p2.date) AS date FROM activity_participants p2 \
-                WHERE p2.beneficiary_id IN (SELECT b FROM ({seen}) x) GROUP BY p2.beneficiary_id) first \
-          JOIN beneficiaries b ON b.id = first.id) y \
-         GROUP BY genre, statut, commune, birth_year, is_new"
-    );
+    let named = if let Some(year) = whole_year(db, f).await? {
+        format!(
+            "SELECT genre, statut, commune, birth_year, \
+             CAST(CASE WHEN first_year = {year} THEN 1 ELSE 0 END AS BIGINT) AS is_new, COUNT(*) AS n \
+             FROM people_yearly WHERE structure_id IN ({}) AND year = {year} \
+             GROUP BY genre, statut, commune, birth_year, first_year",
+            binds.list(&f.structures)
+        )
+    } else {
+        let seen = seen(f, &mut binds);
+        let from = binds.push(&f.from);
+        format!(
+            "SELECT genre, statut, commune, birth_year, is_new, COUNT(*) AS n FROM \
+             (SELECT b.genre, b.statut, b.commune, b.birth_year, \
+                     CAST(CASE WHEN {from} = '' OR first.date >= {from} THEN 1 ELSE 0 END AS BIGINT) AS is_new \
+              FROM (SELECT p2.beneficiary_id AS id, MIN(p2.date) AS date FROM activity_participants p2 \
+                    WHERE p2.beneficiary_id IN (SELECT b FROM ({seen}) x) GROUP BY p2.beneficiary_id) first \
+              JOIN beneficiaries b ON b.id = first.id) y \
+             GROUP BY genre, statut, commune, birth_year, is_new"
+        )
+    };
     let (mut genre, mut statut, mut age, mut commune) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in binds.query(&named).fetch_all(db.read()).await? {
@@ -541,10 +576,13 @@ pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])
     ids.sort();
     ids.dedup();
     let mut binds = Binds::default();
-    let named = format!(
-        "SELECT s AS k, COUNT(*) AS n FROM ({}) x GROUP BY s",
-        seen(f, &mut binds)
-    );
+    let named = match whole_year(db, f).await? {
+        Some(year) => format!(
+            "SELECT structure_id AS k, COUNT(*) AS n FROM people_yearly WHERE structure_id IN ({}) AND year = {year} GROUP BY structure_id",
+            binds.list(&f.structures)
+        ),
+        None => format!("SELECT s AS k, COUNT(*) AS n FROM ({}) x GROUP BY s", seen(f, &mut binds)),
+    };
     let named: Vec<(String, i64)> = binds
         .query(&named)
         .fetch_all(db.read())

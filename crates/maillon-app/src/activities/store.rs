@@ -57,10 +57,10 @@ async fn write_children(
         (Kind::Collective, _) => a.participants.iter().map(String::as_str).collect(),
         _ => vec![],
     };
-    for person in people {
+    for person in &people {
         sqlx::query("INSERT INTO activity_participants (activity_id, beneficiary_id, structure_id, date) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(id)
-            .bind(person)
+            .bind(*person)
             .bind(structure_id)
             .bind(a.date.clone())
             .execute(&mut **tx)
@@ -75,7 +75,19 @@ async fn write_children(
             .execute(&mut **tx)
             .await?;
     }
+    let people: Vec<String> = people.into_iter().map(str::to_string).collect();
+    super::rollup::refresh_people(tx, &people).await?;
     super::rollup::add(tx, structure_id, id).await
+}
+
+/// The people of an activity, read inside a write (before it changes them).
+async fn participants_of(tx: &mut Tx, id: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT beneficiary_id FROM activity_participants WHERE activity_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 /// Records an activity; `beneficiary` is the person of an individual accompaniment.
@@ -150,6 +162,7 @@ pub async fn update(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
+    let before = participants_of(tx, id).await?;
     for table in [
         "activity_tags",
         "activity_participants",
@@ -161,16 +174,19 @@ pub async fn update(
             .await?;
     }
     write_children(tx, structure_id, id, a, beneficiary).await?;
+    super::rollup::refresh_people(tx, &before).await?;
     Ok(true)
 }
 
 pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
     super::rollup::remove(tx, structure_id, id).await?;
+    let before = participants_of(tx, id).await?;
     let done = sqlx::query("DELETE FROM activities WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(structure_id)
         .execute(&mut **tx)
         .await?;
+    super::rollup::refresh_people(tx, &before).await?;
     Ok(done.rows_affected() == 1)
 }
 

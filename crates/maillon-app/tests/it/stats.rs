@@ -343,8 +343,26 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
         .await;
     let path = format!("/structures/{sid}/activites/{demo_one}/supprimer");
     assert_eq!(karim.post(&path, &[]).await.status, 303);
-    // Erase the named person of 2025 (her activities count her anonymously).
+    // Change a demo person's profile (the yearly people roll-up holds it).
     let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let josette = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Josette'")
+        .await;
+    let r = nadia
+        .post(
+            &format!("/structures/{sid}/beneficiaires/{josette}"),
+            &[
+                ("first_name", "Josette"),
+                ("last_name", "Martin"),
+                ("birth_year", "1948"),
+                ("commune", "Firminy"),
+                ("genre", "feminin"),
+                ("statut", "en_emploi"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Erase the named person of 2025 (her activities count her anonymously).
     let odette = app
         .scalar_text("SELECT id FROM beneficiaries WHERE last_name = 'Vernay'")
         .await;
@@ -364,12 +382,19 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
 
     let db = &app.state().db;
     let snapshot = || async {
-        sqlx::query_as::<_, (String, String, String, String, i64)>(
+        let months = sqlx::query_as::<_, (String, String, String, String, i64)>(
             "SELECT structure_id, month, dimension, value, n FROM activity_monthly ORDER BY 1, 2, 3, 4",
         )
         .fetch_all(db.read())
         .await
-        .unwrap()
+        .unwrap();
+        let people = sqlx::query_as::<_, (String, i64, String, String, String, i64)>(
+            "SELECT structure_id, year, beneficiary_id, statut, commune, first_year FROM people_yearly ORDER BY 1, 2, 3",
+        )
+        .fetch_all(db.read())
+        .await
+        .unwrap();
+        (months, people)
     };
     // The commune filter offers the places' communes and those of activities elsewhere.
     let communes = stats::communes(db, std::slice::from_ref(&sid))
@@ -377,7 +402,13 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
         .unwrap();
     assert!(communes.contains(&"Mably".to_string()), "{communes:?}");
     let kept = snapshot().await;
-    assert!(kept.len() > 100, "the demo's activities are rolled up");
+    assert!(kept.0.len() > 100, "the demo's activities are rolled up");
+    assert!(
+        kept.1
+            .iter()
+            .any(|p| p.2 == josette && p.3 == "en_emploi" && p.4 == "Firminy"),
+        "the profile is the new one"
+    );
     let mut tx = db.begin_write().await.unwrap();
     rollup::rebuild(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
@@ -389,9 +420,12 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
         .fetch_all(db.read())
         .await
         .unwrap();
+    let today = maillon_app::places::routes::today("Europe/Paris");
+    let year_start = format!("{}-01-01", &today[..4]);
     for structures in [vec![sid.clone()], everyone] {
         for (from, to) in [
             ("2025-01-01", "2025-12-31"),
+            (year_start.as_str(), today.as_str()),
             ("2024-11-15", "2026-02-10"),
             ("", ""),
         ] {
