@@ -103,6 +103,8 @@ struct DetailPage {
     year: i64,
     /// Structure admins answer access and erasure requests.
     can_erase: bool,
+    /// Volunteers allowed to see people still never open activities (notes, decision 0008).
+    can_open_activities: bool,
 }
 
 async fn detail_page(
@@ -168,6 +170,13 @@ async fn detail_page(
         statuts: STATUTS,
         year,
         can_erase: access.role == Some(crate::accounts::model::Role::StructureAdmin),
+        can_open_activities: matches!(
+            access.role,
+            Some(
+                crate::accounts::model::Role::StructureAdmin
+                    | crate::accounts::model::Role::Mediator
+            )
+        ),
     })?
     .into_response())
 }

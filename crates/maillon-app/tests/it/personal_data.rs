@@ -286,6 +286,19 @@ async fn volunteers_see_beneficiaries_only_when_the_structure_allows_it() {
     let josette = app
         .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Josette'")
         .await;
+    // Her history shows what was done, without links to activities they cannot open.
+    let detail = volunteer
+        .get(&format!("/structures/{sid}/beneficiaires/{josette}"))
+        .await;
+    detail.assert_contains("Historique");
+    assert!(!detail
+        .body
+        .contains(&format!("/structures/{sid}/activites/")));
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let links = karim
+        .get(&format!("/structures/{sid}/beneficiaires/{josette}"))
+        .await;
+    links.assert_contains(&format!("/structures/{sid}/activites/"));
     assert_eq!(
         volunteer
             .post(
