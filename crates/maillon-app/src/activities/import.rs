@@ -1,5 +1,7 @@
-//! Importing beneficiaries from a spreadsheet saved as CSV: a preview says what each row
-//! becomes (or why it is wrong); confirming imports everything or nothing.
+//! Importing beneficiaries from a spreadsheet (XLSX, ODS, XLS or CSV): a preview says what
+//! each row becomes (or why it is wrong); confirming imports everything or nothing.
+//! Spreadsheets are read as CSV text (`spreadsheet::to_csv`), which the preview carries
+//! to the confirmation.
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -149,6 +151,10 @@ pub fn parse(bytes: &[u8], this_year: i64, existing: &[Beneficiary]) -> Result<V
                 let value = match *field {
                     "genre" => code_of(GENRES, &value),
                     "statut" => code_of(STATUTS, &value),
+                    // A spreadsheet that took 0477123456 for a number dropped its 0.
+                    "phone" if value.len() == 9 && value.bytes().all(|b| b.is_ascii_digit()) => {
+                        format!("0{value}")
+                    }
                     _ => value,
                 };
                 pairs.push((field.to_string(), value));
@@ -277,11 +283,27 @@ async fn preview(
             &state,
             &user,
             &sid,
-            Some("Choisissez un fichier CSV.".into()),
+            Some("Choisissez un fichier (XLSX, ODS ou CSV).".into()),
             Vec::new(),
             String::new(),
         )
         .await;
+    }
+    if super::spreadsheet::is_spreadsheet(&file) {
+        match super::spreadsheet::to_csv(&file) {
+            Ok(text) => file = text.into_bytes(),
+            Err(problem) => {
+                return page(
+                    &state,
+                    &user,
+                    &sid,
+                    Some(problem),
+                    Vec::new(),
+                    String::new(),
+                )
+                .await
+            }
+        }
     }
     match parse(&file, year, &existing) {
         Err(problem) => {

@@ -18,6 +18,7 @@ pub mod picker;
 pub mod rollup;
 pub mod routes;
 pub mod shares;
+pub mod spreadsheet;
 pub mod stats;
 pub mod stats_routes;
 pub mod store;

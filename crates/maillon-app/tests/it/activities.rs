@@ -475,7 +475,10 @@ async fn beneficiaries_are_created_and_checked() {
 async fn beneficiaries_are_imported_from_a_spreadsheet_after_a_preview() {
     let (app, karim, sid, _) = setup().await;
     let path = format!("/structures/{sid}/beneficiaires/import");
-    karim.get(&path).await.assert_contains("CSV UTF-8");
+    karim
+        .get(&path)
+        .await
+        .assert_contains("XLSX (Excel), ODS (LibreOffice)");
     let before = app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await;
 
     let wrong = "Prénom;Nom;Année de naissance\nLéa;Morel;1990\nTom;Durand;20x0\n";
@@ -616,5 +619,73 @@ async fn a_person_is_found_among_1800_without_javascript() {
             .status,
         404
     );
+    app.stop().await;
+}
+
+/// An Excel file: numbers as numbers (a year, a phone that lost its 0), row numbers as in
+/// the sheet, a wrong row named, nothing imported until it is fixed; a damaged file refused.
+#[tokio::test]
+async fn beneficiaries_are_imported_from_an_excel_file() {
+    let (app, karim, sid, _) = setup().await;
+    let path = format!("/structures/{sid}/beneficiaires/import");
+    let before = app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await;
+    let xlsx = |rows: &[(&str, &str, f64, f64)]| -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, title) in ["Prénom", "Nom", "Année de naissance", "Téléphone"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, c as u16, *title).unwrap();
+        }
+        for (r, (first, last, year, phone)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            sheet.write_string(r, 0, *first).unwrap();
+            sheet.write_string(r, 1, *last).unwrap();
+            sheet.write_number(r, 2, *year).unwrap();
+            sheet.write_number(r, 3, *phone).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let wrong = xlsx(&[
+        ("Léa", "Morel", 1990.0, 601020304.0),
+        ("Tom", "Durand", 2999.0, 477123456.0),
+    ]);
+    let r = karim.upload(&path, "", wrong).await;
+    r.assert_contains("1 ligne(s) à corriger");
+    r.assert_contains("<td>3</td><td>Tom Durand</td>");
+    r.assert_contains("2999 est dans le futur");
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM beneficiaries").await,
+        before
+    );
+
+    let good = xlsx(&[("Léa", "Morel", 1990.0, 601020304.0)]);
+    let r = karim.upload(&path, "", good).await;
+    r.assert_contains("Confirmer l'import de 1 personne(s)");
+    let content = r
+        .body
+        .split("name=\"content\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&#10;", "\n")
+        .replace("&quot;", "\"");
+    let r = karim
+        .post(
+            &format!("{path}/confirmer"),
+            &[("content", content.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.scalar_text("SELECT phone || ' ' || CAST(birth_year AS TEXT) FROM beneficiaries WHERE last_name = 'Morel'")
+            .await,
+        "+33601020304 1990"
+    );
+    karim
+        .upload(&path, "", b"PK\x03\x04 damaged".to_vec())
+        .await
+        .assert_contains("Le tableur est illisible");
     app.stop().await;
 }
