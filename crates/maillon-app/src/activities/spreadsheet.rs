@@ -74,7 +74,7 @@ mod tests {
             cell_text(&Data::String("Ligne 1\nLigne 2".into())),
             "Ligne 1 Ligne 2"
         );
-        assert_eq!(excel_date(17532.0), "1948-01-01");
+        assert_eq!(excel_date(17533.0), "1948-01-01");
         assert!(!is_spreadsheet(b"Nom;Prenom"));
         assert!(to_csv(b"PK\x03\x04 not really")
             .unwrap_err()
