@@ -12,6 +12,16 @@ CREATE TABLE activity_monthly (
     PRIMARY KEY (structure_id, month, dimension, value)
 );
 
+-- The same sums per calendar year: a year of 200 structures reads 200 × its values.
+CREATE TABLE activity_yearly (
+    structure_id TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,
+    year TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (structure_id, year, dimension, value)
+);
+
 ALTER TABLE activity_participants ADD COLUMN structure_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE activity_participants ADD COLUMN date TEXT NOT NULL DEFAULT '';
 UPDATE activity_participants SET
@@ -36,3 +46,14 @@ CREATE TABLE people_yearly (
     PRIMARY KEY (structure_id, year, beneficiary_id)
 );
 CREATE INDEX people_yearly_beneficiary ON people_yearly(beneficiary_id);
+
+-- Their numbers per structure, year, dimension (genre, statut, commune, birth_year, new)
+-- and value, kept with each refresh of a person.
+CREATE TABLE people_counts (
+    structure_id TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (structure_id, year, dimension, value)
+);

@@ -406,6 +406,8 @@ pub async fn erase(
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    // No participation left: the person leaves the yearly counts.
+    super::rollup::refresh_people(tx, &[id.to_string()]).await?;
     sqlx::query("DELETE FROM beneficiaries WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(structure_id)

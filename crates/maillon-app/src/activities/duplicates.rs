@@ -125,7 +125,7 @@ pub async fn merge(
         .bind(other.id.clone())
         .execute(&mut **tx)
         .await?;
-    super::rollup::refresh_people(tx, std::slice::from_ref(&keep.id)).await?;
+    super::rollup::refresh_people(tx, &[keep.id.clone(), other.id.clone()]).await?;
     sqlx::query("DELETE FROM beneficiaries WHERE id = $1 AND structure_id = $2")
         .bind(other.id.clone())
         .bind(structure_id)

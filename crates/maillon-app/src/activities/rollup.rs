@@ -55,29 +55,39 @@ async fn apply(
     activity: &str,
     sign: i64,
 ) -> Result<(), DbError> {
-    let source = contributions(
-        &format!("FROM activities a WHERE a.structure_id = $1 {only}"),
-        7,
-    );
-    let sql = format!(
-        "INSERT INTO activity_monthly (structure_id, month, dimension, value, n) \
-         SELECT s, p, d, v, {sign} * CAST(SUM(n) AS BIGINT) FROM ({source}) c GROUP BY s, p, d, v \
-         HAVING SUM(n) <> 0 ORDER BY s, p, d, v \
-         ON CONFLICT (structure_id, month, dimension, value) DO UPDATE SET n = activity_monthly.n + excluded.n"
-    );
-    let mut q = sqlx::query(&sql).bind(structure_id);
-    if !only.is_empty() {
-        q = q.bind(activity);
-    }
-    q.execute(&mut **tx).await?;
-    if sign < 0 {
-        sqlx::query("DELETE FROM activity_monthly WHERE structure_id = $1 AND n = 0")
+    for (table, period, length) in ROLLUPS {
+        let source = contributions(
+            &format!("FROM activities a WHERE a.structure_id = $1 {only}"),
+            length,
+        );
+        let sql = format!(
+            "INSERT INTO {table} (structure_id, {period}, dimension, value, n) \
+             SELECT s, p, d, v, {sign} * CAST(SUM(n) AS BIGINT) FROM ({source}) c GROUP BY s, p, d, v \
+             HAVING SUM(n) <> 0 ORDER BY s, p, d, v \
+             ON CONFLICT (structure_id, {period}, dimension, value) DO UPDATE SET n = {table}.n + excluded.n"
+        );
+        let mut q = sqlx::query(&sql).bind(structure_id);
+        if !only.is_empty() {
+            q = q.bind(activity);
+        }
+        q.execute(&mut **tx).await?;
+        if sign < 0 {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE structure_id = $1 AND n = 0"
+            ))
             .bind(structure_id)
             .execute(&mut **tx)
             .await?;
+        }
     }
     Ok(())
 }
+
+/// The roll-up tables: name, period column, length of the date prefix it keeps.
+const ROLLUPS: [(&str, &str, usize); 2] = [
+    ("activity_monthly", "month", 7),
+    ("activity_yearly", "year", 4),
+];
 
 const ONE_ACTIVITY: &str = "AND a.id = $2";
 
@@ -95,41 +105,50 @@ pub async fn remove(tx: &mut Tx, structure_id: &str, activity_id: &str) -> Resul
 /// `where` rows move to the empty place.
 pub async fn forget_place(tx: &mut Tx, structure_id: &str, place_id: &str) -> Result<(), DbError> {
     let prefix = format!("{place_id}|");
-    let rows = "FROM activity_monthly WHERE structure_id = $1 AND dimension = 'where' \
-        AND substr(value, 1, CAST($3 AS INTEGER)) = $2";
-    sqlx::query(&format!(
-        "INSERT INTO activity_monthly (structure_id, month, dimension, value, n) \
-         SELECT structure_id, month, dimension, substr(value, CAST($3 AS INTEGER)), n {rows} ORDER BY month, value \
-         ON CONFLICT (structure_id, month, dimension, value) DO UPDATE SET n = activity_monthly.n + excluded.n"
-    ))
-    .bind(structure_id)
-    .bind(prefix.clone())
-    .bind(prefix.len() as i64)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(&format!("DELETE {rows}"))
+    for (table, period, _) in ROLLUPS {
+        let rows = format!(
+            "FROM {table} WHERE structure_id = $1 AND dimension = 'where' \
+             AND substr(value, 1, CAST($3 AS INTEGER)) = $2"
+        );
+        sqlx::query(&format!(
+            "INSERT INTO {table} (structure_id, {period}, dimension, value, n) \
+             SELECT structure_id, {period}, dimension, substr(value, CAST($3 AS INTEGER)), n {rows} ORDER BY {period}, value \
+             ON CONFLICT (structure_id, {period}, dimension, value) DO UPDATE SET n = {table}.n + excluded.n"
+        ))
         .bind(structure_id)
         .bind(prefix.clone())
         .bind(prefix.len() as i64)
         .execute(&mut **tx)
         .await?;
+        sqlx::query(&format!("DELETE {rows}"))
+            .bind(structure_id)
+            .bind(prefix.clone())
+            .bind(prefix.len() as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
 /// Recomputes both roll-ups from the activities and participations, one structure at a time.
 pub async fn rebuild(tx: &mut Tx) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM activity_monthly")
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM people_yearly")
-        .execute(&mut **tx)
-        .await?;
+    for table in [
+        "activity_monthly",
+        "activity_yearly",
+        "people_yearly",
+        "people_counts",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut **tx)
+            .await?;
+    }
     let structures: Vec<String> = sqlx::query_scalar("SELECT id FROM structures ORDER BY id")
         .fetch_all(&mut **tx)
         .await?;
     for s in structures {
         apply(tx, &s, "", "", 1).await?;
-        write_people(tx, "structure_id = $1", &[s]).await?;
+        write_people(tx, "structure_id = $1", std::slice::from_ref(&s)).await?;
+        count_people(tx, "structure_id = $1", &[s], 1).await?;
     }
     Ok(())
 }
@@ -162,11 +181,49 @@ pub async fn refresh_people(tx: &mut Tx, people: &[String]) -> Result<(), DbErro
     }
     let marks: Vec<String> = (1..=people.len()).map(|i| format!("${i}")).collect();
     let condition = format!("beneficiary_id IN ({})", marks.join(", "));
-    let delete = format!("DELETE FROM people_yearly WHERE {condition}");
-    let mut q = sqlx::query(&delete);
-    for p in people {
-        q = q.bind(p.clone());
+    count_people(tx, &condition, people, -1).await?;
+    for sql in [
+        format!("DELETE FROM people_yearly WHERE {condition}"),
+        format!(
+            "DELETE FROM people_counts WHERE n = 0 AND structure_id IN \
+             (SELECT structure_id FROM beneficiaries WHERE id IN ({}))",
+            marks.join(", ")
+        ),
+    ] {
+        let mut q = sqlx::query(&sql);
+        for p in people {
+            q = q.bind(p.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    write_people(tx, &condition, people).await?;
+    count_people(tx, &condition, people, 1).await
+}
+
+/// Adds (`sign` 1) or takes away (-1) the `people_yearly` rows selected by `condition` in
+/// `people_counts`: genre, statut, commune, birth_year, and new (first year = this year).
+async fn count_people(
+    tx: &mut Tx,
+    condition: &str,
+    binds: &[String],
+    sign: i64,
+) -> Result<(), DbError> {
+    let sql = format!(
+        "INSERT INTO people_counts (structure_id, year, dimension, value, n) \
+         SELECT y.structure_id, y.year, k.d, \
+                CASE k.d WHEN 'genre' THEN y.genre WHEN 'statut' THEN y.statut WHEN 'commune' THEN y.commune \
+                WHEN 'birth_year' THEN COALESCE(CAST(y.birth_year AS TEXT), '') \
+                ELSE (CASE WHEN y.first_year = y.year THEN '1' ELSE '0' END) END, \
+                {sign} * COUNT(*) \
+         FROM people_yearly y CROSS JOIN (SELECT 'genre' AS d UNION ALL SELECT 'statut' UNION ALL SELECT 'commune' \
+              UNION ALL SELECT 'birth_year' UNION ALL SELECT 'new') k \
+         WHERE {condition} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 \
+         ON CONFLICT (structure_id, year, dimension, value) DO UPDATE SET n = people_counts.n + excluded.n"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b.clone());
     }
     q.execute(&mut **tx).await?;
-    write_people(tx, &condition, people).await
+    Ok(())
 }

@@ -129,12 +129,14 @@ fn from_where(f: &Filter, binds: &mut Binds) -> String {
     sql
 }
 
-/// How a period splits between the roll-up (whole months) and the activities (the days
-/// before the first whole month and after the last one).
+/// How a period splits between the roll-ups (whole calendar years, whole months) and the
+/// activities (the days before the first whole month and after the last one).
 #[derive(Debug, PartialEq)]
 struct Split {
-    /// First and last month read from the roll-up ('' for no bound).
-    months: Option<(String, String)>,
+    /// First and last year read from the yearly roll-up ('' for no bound).
+    years: Option<(String, String)>,
+    /// Ranges of months read from the monthly roll-up ('' for no bound).
+    months: Vec<(String, String)>,
     /// Date ranges read from the activities.
     days: Vec<(String, String)>,
 }
@@ -142,7 +144,8 @@ struct Split {
 fn split(from: &str, to: &str) -> Split {
     use jiff::civil::Date;
     let scan_all = Split {
-        months: None,
+        years: None,
+        months: Vec::new(),
         days: vec![(from.to_string(), to.to_string())],
     };
     let parse = |s: &str| (!s.is_empty()).then(|| Date::strptime("%Y-%m-%d", s).ok());
@@ -168,13 +171,6 @@ fn split(from: &str, to: &str) -> Split {
     if first > last {
         return scan_all;
     }
-    let month = |d: Date, bound: Date| {
-        if d == bound {
-            String::new()
-        } else {
-            d.strftime("%Y-%m").to_string()
-        }
-    };
     let mut days = Vec::new();
     if first != start {
         days.push((
@@ -185,10 +181,56 @@ fn split(from: &str, to: &str) -> Split {
     if last != end {
         days.push((last.tomorrow().unwrap_or(last).to_string(), to.to_string()));
     }
+    let month = |d: Date, bound: Date| {
+        if d == bound {
+            String::new()
+        } else {
+            d.strftime("%Y-%m").to_string()
+        }
+    };
+    let first_year = first.year() + i16::from(first.month() != 1);
+    let last_year = last.year() - i16::from(last.month() != 12);
+    if first_year > last_year {
+        return Split {
+            years: None,
+            months: vec![(month(first, Date::MIN), month(last, Date::MAX))],
+            days,
+        };
+    }
+    let mut months = Vec::new();
+    if first.month() != 1 {
+        months.push((month(first, Date::MIN), format!("{:04}-12", first.year())));
+    }
+    if last.month() != 12 {
+        months.push((format!("{:04}-01", last.year()), month(last, Date::MAX)));
+    }
+    let year = |y: i16, d: Date, bound: Date| {
+        if d == bound {
+            String::new()
+        } else {
+            format!("{y:04}")
+        }
+    };
     Split {
-        months: Some((month(first, Date::MIN), month(last, Date::MAX))),
+        years: Some((
+            year(first_year, first, Date::MIN),
+            year(last_year, last, Date::MAX),
+        )),
+        months,
         days,
     }
+}
+
+/// `AND column >= low AND column <= high`, leaving out empty bounds.
+fn bounds(binds: &mut Binds, column: &str, low: &str, high: &str) -> String {
+    let mut sql = String::new();
+    if !low.is_empty() {
+        sql.push_str(&format!(" AND {column} >= {}", binds.push(low)));
+    }
+    if !high.is_empty() {
+        sql.push_str(&format!(" AND {column} <= {}", binds.push(high)));
+    }
+    sql
 }
 
 /// Sums of contributions by (key, dimension, value).
@@ -211,7 +253,8 @@ impl Counts {
             split(&f.from, &f.to)
         } else {
             Split {
-                months: None,
+                years: None,
+                months: Vec::new(),
                 days: vec![(f.from.clone(), f.to.clone())],
             }
         };
@@ -221,18 +264,37 @@ impl Counts {
                 period,
             ));
         }
-        if let Some((first, last)) = plan.months {
-            let mut sql = format!(
-                "SELECT structure_id AS s, month AS p, dimension AS d, value AS v, n FROM activity_monthly WHERE structure_id IN ({})",
-                binds.list(&f.structures)
+        const MONTHLY: &str =
+            "SELECT structure_id AS s, month AS p, dimension AS d, value AS v, n FROM activity_monthly";
+        for (first, last) in plan.months {
+            let list = binds.list(&f.structures);
+            let range = bounds(&mut binds, "month", &first, &last);
+            sources.push(format!("{MONTHLY} WHERE structure_id IN ({list}){range}"));
+        }
+        if let Some((first, last)) = plan.years {
+            // Every figure from the years' rows, but the totals per month, for the chart.
+            let list = binds.list(&f.structures);
+            let range = bounds(&mut binds, "year", &first, &last);
+            sources.push(format!(
+                "SELECT structure_id AS s, year AS p, dimension AS d, value AS v, n FROM activity_yearly \
+                 WHERE structure_id IN ({list}){range} AND dimension <> 'total'"
+            ));
+            let (low, high) = (
+                if first.is_empty() {
+                    first.clone()
+                } else {
+                    format!("{first}-01")
+                },
+                if last.is_empty() {
+                    last.clone()
+                } else {
+                    format!("{last}-12")
+                },
             );
-            if !first.is_empty() {
-                sql.push_str(&format!(" AND month >= {}", binds.push(&first)));
-            }
-            if !last.is_empty() {
-                sql.push_str(&format!(" AND month <= {}", binds.push(&last)));
-            }
-            sources.push(sql);
+            let range = bounds(&mut binds, "month", &low, &high);
+            sources.push(format!(
+                "{MONTHLY} WHERE structure_id IN ({list}){range} AND dimension = 'total'"
+            ));
         }
         let only = if only.is_empty() {
             String::new()
@@ -484,19 +546,22 @@ async fn people(
     s: &mut Stats,
 ) -> Result<Vec<Breakdown>, DbError> {
     let mut binds = Binds::default();
-    // Grouped by every profile field at once: at most one row per combination.
-    let named = if let Some(year) = whole_year(db, f).await? {
-        format!(
-            "SELECT genre, statut, commune, birth_year, \
-             CAST(CASE WHEN first_year = {year} THEN 1 ELSE 0 END AS BIGINT) AS is_new, COUNT(*) AS n \
-             FROM people_yearly WHERE structure_id IN ({}) AND year = {year} \
-             GROUP BY genre, statut, commune, birth_year, first_year",
+    // (dimension, value, people): genre, statut, commune, birth_year, new ("1" or "0").
+    let mut named: Vec<(String, String, i64)> = Vec::new();
+    if let Some(year) = whole_year(db, f).await? {
+        let sql = format!(
+            "SELECT dimension AS d, value AS v, CAST(SUM(n) AS BIGINT) AS n FROM people_counts \
+             WHERE structure_id IN ({}) AND year = {year} GROUP BY dimension, value",
             binds.list(&f.structures)
-        )
+        );
+        for r in binds.query(&sql).fetch_all(db.read()).await? {
+            named.push((text(&r, "d"), text(&r, "v"), db::int(&r, "n")));
+        }
     } else {
+        // Grouped by every profile field at once: at most one row per combination.
         let seen = seen(f, &mut binds);
         let from = binds.push(&f.from);
-        format!(
+        let sql = format!(
             "SELECT genre, statut, commune, birth_year, is_new, COUNT(*) AS n FROM \
              (SELECT b.genre, b.statut, b.commune, b.birth_year, \
                      CAST(CASE WHEN {from} = '' OR first.date >= {from} THEN 1 ELSE 0 END AS BIGINT) AS is_new \
@@ -504,25 +569,36 @@ async fn people(
                     WHERE p2.beneficiary_id IN (SELECT b FROM ({seen}) x) GROUP BY p2.beneficiary_id) first \
               JOIN beneficiaries b ON b.id = first.id) y \
              GROUP BY genre, statut, commune, birth_year, is_new"
-        )
-    };
+        );
+        for r in binds.query(&sql).fetch_all(db.read()).await? {
+            let n = db::int(&r, "n");
+            let birth = db::opt_int(&r, "birth_year").map(|y| y.to_string());
+            for (d, v) in [
+                ("genre", text(&r, "genre")),
+                ("statut", text(&r, "statut")),
+                ("commune", text(&r, "commune")),
+                ("birth_year", birth.unwrap_or_default()),
+                ("new", db::int(&r, "is_new").to_string()),
+            ] {
+                named.push((d.to_string(), v, n));
+            }
+        }
+    }
     let (mut genre, mut statut, mut age, mut commune) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for r in binds.query(&named).fetch_all(db.read()).await? {
-        let n = db::int(&r, "n");
-        if db::int(&r, "is_new") == 1 {
-            s.new_people += n;
-        } else {
-            s.followed_people += n;
+    for (d, v, n) in named {
+        match d.as_str() {
+            "genre" => bump(&mut genre, v, n),
+            "statut" => bump(&mut statut, v, n),
+            "commune" => bump(&mut commune, v, n),
+            "birth_year" => bump(
+                &mut age,
+                vocab::age_bracket(v.parse().ok(), this_year).to_string(),
+                n,
+            ),
+            _ if v == "1" => s.new_people += n,
+            _ => s.followed_people += n,
         }
-        bump(&mut genre, text(&r, "genre"), n);
-        bump(&mut statut, text(&r, "statut"), n);
-        bump(
-            &mut age,
-            vocab::age_bracket(db::opt_int(&r, "birth_year"), this_year).to_string(),
-            n,
-        );
-        bump(&mut commune, text(&r, "commune"), n);
     }
     for (dimension, target) in [
         ("anon_genre", &mut genre),
@@ -578,7 +654,8 @@ pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])
     let mut binds = Binds::default();
     let named = match whole_year(db, f).await? {
         Some(year) => format!(
-            "SELECT structure_id AS k, COUNT(*) AS n FROM people_yearly WHERE structure_id IN ({}) AND year = {year} GROUP BY structure_id",
+            "SELECT structure_id AS k, CAST(SUM(n) AS BIGINT) AS n FROM people_counts \
+             WHERE structure_id IN ({}) AND year = {year} AND dimension = 'new' GROUP BY structure_id",
             binds.list(&f.structures)
         ),
         None => format!("SELECT s AS k, COUNT(*) AS n FROM ({}) x GROUP BY s", seen(f, &mut binds)),
@@ -622,47 +699,69 @@ pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])
 mod tests {
     use super::*;
 
-    fn expect(months: Option<(&str, &str)>, days: &[(&str, &str)]) -> Split {
-        Split {
-            months: months.map(|(a, b)| (a.into(), b.into())),
-            days: days
-                .iter()
+    type Range<'a> = (&'a str, &'a str);
+
+    fn expect(years: Option<Range>, months: &[Range], days: &[Range]) -> Split {
+        let owned = |list: &[Range]| -> Vec<(String, String)> {
+            list.iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
+                .collect()
+        };
+        Split {
+            years: years.map(|(a, b)| (a.into(), b.into())),
+            months: owned(months),
+            days: owned(days),
         }
     }
 
     #[test]
-    fn a_period_splits_into_whole_months_and_the_days_around_them() {
-        // A calendar year: only months.
+    fn a_period_splits_into_whole_years_months_and_the_days_around_them() {
+        // A calendar year: only the year.
         assert_eq!(
             split("2025-01-01", "2025-12-31"),
-            expect(Some(("2025-01", "2025-12")), &[])
+            expect(Some(("2025", "2025")), &[], &[])
         );
-        // Days before and after.
+        // Months and days, no whole year.
         assert_eq!(
             split("2025-03-15", "2026-03-14"),
             expect(
-                Some(("2025-04", "2026-02")),
+                None,
+                &[("2025-04", "2026-02")],
                 &[("2025-03-15", "2025-03-31"), ("2026-03-01", "2026-03-14")]
+            )
+        );
+        // Years with months on both sides.
+        assert_eq!(
+            split("2023-11-01", "2026-02-28"),
+            expect(
+                Some(("2024", "2025")),
+                &[("2023-11", "2023-12"), ("2026-01", "2026-02")],
+                &[]
             )
         );
         // Inside one month: only days.
         assert_eq!(
             split("2025-03-02", "2025-03-20"),
-            expect(None, &[("2025-03-02", "2025-03-20")])
+            expect(None, &[], &[("2025-03-02", "2025-03-20")])
         );
-        // Open ends: every month up to the last whole one, then days.
+        // Open ends: every year up to the last whole one, then months, then days.
         assert_eq!(
             split("", "2024-02-10"),
-            expect(Some(("", "2024-01")), &[("2024-02-01", "2024-02-10")])
+            expect(
+                Some(("", "2023")),
+                &[("2024-01", "2024-01")],
+                &[("2024-02-01", "2024-02-10")]
+            )
         );
-        assert_eq!(split("", ""), expect(Some(("", "")), &[]));
+        assert_eq!(split("", ""), expect(Some(("", "")), &[], &[]));
         // A leap day ends February; a date that is no date reads the activities.
         assert_eq!(
             split("2024-02-01", "2024-02-29"),
-            expect(Some(("2024-02", "2024-02")), &[])
+            expect(None, &[("2024-02", "2024-02")], &[])
         );
-        assert_eq!(split("2024-02-30", ""), expect(None, &[("2024-02-30", "")]));
+        assert_eq!(
+            split("2024-02-30", ""),
+            expect(None, &[], &[("2024-02-30", "")])
+        );
     }
 }

@@ -388,13 +388,25 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
         .fetch_all(db.read())
         .await
         .unwrap();
+        let years = sqlx::query_as::<_, (String, String, String, String, i64)>(
+            "SELECT structure_id, year, dimension, value, n FROM activity_yearly ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(db.read())
+        .await
+        .unwrap();
         let people = sqlx::query_as::<_, (String, i64, String, String, String, i64)>(
             "SELECT structure_id, year, beneficiary_id, statut, commune, first_year FROM people_yearly ORDER BY 1, 2, 3",
         )
         .fetch_all(db.read())
         .await
         .unwrap();
-        (months, people)
+        let counts = sqlx::query_as::<_, (String, i64, String, String, i64)>(
+            "SELECT structure_id, year, dimension, value, n FROM people_counts ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(db.read())
+        .await
+        .unwrap();
+        (months, years, people, counts)
     };
     // The commune filter offers the places' communes and those of activities elsewhere.
     let communes = stats::communes(db, std::slice::from_ref(&sid))
@@ -404,7 +416,7 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
     let kept = snapshot().await;
     assert!(kept.0.len() > 100, "the demo's activities are rolled up");
     assert!(
-        kept.1
+        kept.2
             .iter()
             .any(|p| p.2 == josette && p.3 == "en_emploi" && p.4 == "Firminy"),
         "the profile is the new one"
@@ -427,6 +439,7 @@ async fn the_monthly_rollup_stays_equal_to_the_activities() {
             ("2025-01-01", "2025-12-31"),
             (year_start.as_str(), today.as_str()),
             ("2024-11-15", "2026-02-10"),
+            ("2024-11-01", "2026-01-31"),
             ("", ""),
         ] {
             let f = stats::Filter {
