@@ -17,6 +17,7 @@ pub mod places;
 pub mod structures;
 pub mod validate;
 pub mod web;
+pub mod workshops;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(activities::people_tools::routes())
         .merge(activities::picker::routes())
         .merge(activities::import::routes())
+        .merge(workshops::routes::routes())
+        .merge(workshops::public::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0006_activity_rollup.sql"),
         then: Some(Derive::ActivityRollup),
     },
+    Migration {
+        version: 7,
+        name: "workshops",
+        sql: include_str!("../../migrations/0007_workshops.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

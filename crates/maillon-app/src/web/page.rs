@@ -142,6 +142,21 @@ const MESSAGES: &[(&str, &str)] = &[
     ("bienvenue", "Bienvenue dans l'équipe !"),
     ("import-fait", "L'import est terminé."),
     ("activite-enregistree", "L'activité a été enregistrée."),
+    ("atelier-cree", "L'atelier et ses séances ont été créés."),
+    ("inscription-confirmee", "La personne est inscrite : sa place est confirmée."),
+    (
+        "inscription-attente",
+        "La séance est complète : la personne est inscrite sur la liste d'attente.",
+    ),
+    (
+        "deja-inscrit",
+        "Cette personne est déjà inscrite à cette séance (même téléphone ou même e-mail) : rien n'a été ajouté.",
+    ),
+    (
+        "inscription-annulee",
+        "L'inscription est annulée ; les places libérées sont allées à la liste d'attente.",
+    ),
+    ("deja-annulee", "Cette inscription était déjà annulée."),
     ("activite-supprimee", "L'activité a été supprimée."),
     ("fiches-fusionnees", "Les deux fiches ont été fusionnées."),
     ("rien-choisi", "Cochez d'abord les personnes à effacer."),

@@ -13,6 +13,7 @@ mod places_csv;
 mod stats;
 mod tenancy;
 mod web_shell;
+mod workshops;
 
 pub const PASSWORD: &str = maillon_app::demo::PASSWORD;
 pub const NETWORK_ADMIN: &str = "coordination@federation.test";

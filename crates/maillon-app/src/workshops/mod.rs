@@ -1,0 +1,9 @@
+//! Workshops and registration: staff build a programme of sessions; anyone signs up
+//! without an account (or is signed up at the desk), with a waiting list when a session
+//! is full and a personal link to see or cancel (decision 0010).
+
+pub mod model;
+pub mod public;
+pub mod registration;
+pub mod routes;
+pub mod store;

@@ -1,0 +1,250 @@
+//! What anyone sees without an account: the programme of upcoming sessions, a session's
+//! page with its sign-up form, and the personal page of a registration (see, cancel).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::model::{Session, Workshop, PUBLICS};
+use super::registration::{self, Contact, NotCancelled, Outcome, Registration};
+use super::store::{self, Programme};
+use crate::activities::vocab::{Choice, THEMES};
+use crate::places::routes::today;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ateliers", get(programme))
+        .route("/ateliers/{session}", get(session_page).post(sign_up))
+        .route("/inscription/{token}", get(registration_page))
+        .route("/inscription/{token}/annuler", post(cancel))
+}
+
+#[derive(Deserialize, Default)]
+struct ProgrammeQuery {
+    theme: Option<String>,
+    public: Option<String>,
+    commune: Option<String>,
+    du: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workshops/programme.html")]
+struct ProgrammePage {
+    page: Page,
+    sessions: Vec<Session>,
+    theme: String,
+    public: String,
+    commune: String,
+    from: String,
+    themes: &'static [Choice],
+    publics: &'static [Choice],
+    communes: Vec<String>,
+}
+
+async fn programme(
+    State(state): State<AppState>,
+    Query(q): Query<ProgrammeQuery>,
+) -> AppResult<Response> {
+    let today = today(&state.config.timezone);
+    let from =
+        q.du.filter(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok() && *d >= today)
+            .unwrap_or(today.clone());
+    let filter = Programme {
+        structure_id: String::new(),
+        from: from.clone(),
+        theme: q.theme.unwrap_or_default(),
+        public: q.public.unwrap_or_default(),
+        commune: q.commune.unwrap_or_default(),
+    };
+    let sessions = store::upcoming(&state.db, &filter).await?;
+    let mut communes: Vec<String> = store::upcoming(
+        &state.db,
+        &Programme {
+            from: today,
+            ..Programme::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|s| s.commune)
+    .filter(|c| !c.is_empty())
+    .collect();
+    communes.sort();
+    communes.dedup();
+    let page = Page::new(&state, "Ateliers à venir").await;
+    Ok(render(&ProgrammePage {
+        page,
+        sessions,
+        theme: filter.theme,
+        public: filter.public,
+        commune: filter.commune,
+        from,
+        themes: THEMES,
+        publics: PUBLICS,
+        communes,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "workshops/session.html")]
+struct SessionPage {
+    page: Page,
+    session: Session,
+    workshop: Workshop,
+    contact: Contact,
+    errors: FieldErrors,
+    /// Said kindly when the same contact signs up twice.
+    already: bool,
+}
+
+impl SessionPage {
+    fn labels(&self, list: &[Choice], codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| crate::activities::vocab::label(list, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// An upcoming session and its workshop; 404 for a past or unknown one.
+async fn open_session(state: &AppState, id: &str) -> AppResult<(Session, Workshop)> {
+    let session = store::session(&state.db, None, id)
+        .await?
+        .filter(|s| s.date >= today(&state.config.timezone))
+        .ok_or(AppError::NotFound)?;
+    let workshop = store::workshop(&state.db, None, &session.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((session, workshop))
+}
+
+async fn session_form(
+    state: &AppState,
+    id: &str,
+    contact: Contact,
+    errors: FieldErrors,
+    already: bool,
+) -> AppResult<Response> {
+    let (session, workshop) = open_session(state, id).await?;
+    let page = Page::new(state, workshop.title.clone()).await;
+    Ok(render(&SessionPage {
+        page,
+        session,
+        workshop,
+        contact,
+        errors,
+        already,
+    })?
+    .into_response())
+}
+
+async fn session_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    session_form(
+        &state,
+        &id,
+        Contact::default(),
+        FieldErrors::default(),
+        false,
+    )
+    .await
+}
+
+async fn sign_up(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (session, _) = open_session(&state, &id).await?;
+    let contact = match registration::contact_from_form(&form, true) {
+        Ok(c) => c,
+        Err((c, errors)) => return session_form(&state, &id, c, errors, false).await,
+    };
+    let outcome = registration::register(
+        &state.db,
+        &state.config.public_url,
+        &session.structure_id,
+        &id,
+        &contact,
+        "public",
+    )
+    .await?;
+    match outcome {
+        Outcome::Registered { token, .. } => {
+            Ok(Redirect::to(&format!("/inscription/{token}")).into_response())
+        }
+        Outcome::AlreadyRegistered => {
+            session_form(&state, &id, contact, FieldErrors::default(), true).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workshops/registration.html")]
+struct RegistrationPage {
+    page: Page,
+    token: String,
+    registration: Registration,
+    session: Session,
+    position: i64,
+    just_cancelled: bool,
+}
+
+async fn show_registration(
+    state: &AppState,
+    token: &str,
+    just_cancelled: bool,
+) -> AppResult<Response> {
+    let registration = registration::by_token(&state.db, token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let session = store::session(&state.db, None, &registration.session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let position = registration::position(&state.db, &registration).await?;
+    let page = Page::new(state, "Votre inscription").await;
+    Ok(render(&RegistrationPage {
+        page,
+        token: token.to_string(),
+        registration,
+        session,
+        position,
+        just_cancelled,
+    })?
+    .into_response())
+}
+
+async fn registration_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    show_registration(&state, &token, false).await
+}
+
+async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    let hash = crate::accounts::tokens::hash(&token);
+    match registration::cancel(
+        &state.db,
+        &state.config.public_url,
+        "token_hash = $1",
+        &[&hash],
+    )
+    .await?
+    {
+        Ok(_) => show_registration(&state, &token, true).await,
+        // Already cancelled: the page says so, nothing changes.
+        Err(NotCancelled::AlreadyCancelled) => show_registration(&state, &token, false).await,
+        Err(NotCancelled::Unknown) => Err(AppError::NotFound),
+    }
+}

@@ -1,0 +1,407 @@
+//! Staff pages: the structure's workshops, creating one with its sessions (weekly in one
+//! step), a session's registrations and waiting list, registering someone at the desk.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::model::{self, Session, Workshop, PRICES, PUBLICS};
+use super::registration::{self, Contact, Outcome, Registration};
+use super::store;
+use crate::accounts::model::CurrentUser;
+use crate::activities::recorder_access;
+use crate::activities::vocab::{Choice, LEVELS, THEMES};
+use crate::places::routes::today;
+use crate::structures::Access;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::{Flash, Page};
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/structures/{sid}/ateliers", get(list))
+        .route(
+            "/structures/{sid}/ateliers/nouveau",
+            get(new_form).post(create),
+        )
+        .route("/structures/{sid}/ateliers/{wid}", get(show))
+        .route(
+            "/structures/{sid}/ateliers/{wid}/seances",
+            post(add_sessions),
+        )
+        .route("/structures/{sid}/seances/{id}", get(session_page))
+        .route(
+            "/structures/{sid}/seances/{id}/inscrire",
+            post(register_at_desk),
+        )
+        .route(
+            "/structures/{sid}/seances/{id}/inscriptions/{rid}/annuler",
+            post(cancel),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "workshops/list.html")]
+struct ListPage {
+    page: Page,
+    sid: String,
+    workshops: Vec<Workshop>,
+    sessions: Vec<Session>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let workshops = store::workshops(&state.db, &sid).await?;
+    let sessions = store::upcoming(
+        &state.db,
+        &store::Programme {
+            structure_id: sid.clone(),
+            from: today(&access.structure.timezone),
+            ..store::Programme::default()
+        },
+    )
+    .await?;
+    let page = Page::in_structure(&state, "Ateliers", &user, &access)
+        .await
+        .section("workshops");
+    Ok(render(&ListPage {
+        page,
+        sid,
+        workshops,
+        sessions,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "workshops/form.html")]
+struct FormPage {
+    page: Page,
+    action: String,
+    /// The workshop's fields are shown (a new workshop), or only its sessions'.
+    with_workshop: bool,
+    workshop: Workshop,
+    form: FormData,
+    errors: FieldErrors,
+    places: Vec<(String, String)>,
+    themes: &'static [Choice],
+    publics: &'static [Choice],
+    levels: &'static [Choice],
+    prices: &'static [Choice],
+}
+
+async fn places_of(state: &AppState, sid: &str) -> AppResult<Vec<(String, String)>> {
+    Ok(crate::places::store::list_for_structure(&state.db, sid)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.nom))
+        .collect())
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    workshop: Option<Workshop>,
+    form: FormData,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let sid = &access.structure.id;
+    let (title, action, with_workshop, workshop) = match workshop {
+        Some(w) if !w.id.is_empty() => (
+            format!("Nouvelles séances : {}", w.title),
+            format!("/structures/{sid}/ateliers/{}/seances", w.id),
+            false,
+            w,
+        ),
+        w => (
+            "Nouvel atelier".to_string(),
+            format!("/structures/{sid}/ateliers/nouveau"),
+            true,
+            w.unwrap_or_default(),
+        ),
+    };
+    let page = Page::in_structure(state, title, user, access)
+        .await
+        .section("workshops");
+    Ok(render(&FormPage {
+        page,
+        action,
+        with_workshop,
+        workshop,
+        form,
+        errors,
+        places: places_of(state, sid).await?,
+        themes: THEMES,
+        publics: PUBLICS,
+        levels: LEVELS,
+        prices: PRICES,
+    })?
+    .into_response())
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let form = FormData::from_pairs(vec![
+        ("capacity".into(), "10".into()),
+        ("weeks".into(), "1".into()),
+        ("start_time".into(), "14:00".into()),
+        ("end_time".into(), "16:00".into()),
+    ]);
+    form_page(&state, &user, &access, None, form, FieldErrors::default()).await
+}
+
+/// The sessions of a form, checked against the structure's places.
+async fn sessions_of(
+    state: &AppState,
+    access: &Access,
+    form: &FormData,
+) -> AppResult<Result<Vec<Session>, FieldErrors>> {
+    let places: Vec<String> = places_of(state, &access.structure.id)
+        .await?
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    Ok(model::sessions_from_form(
+        form,
+        &today(&access.structure.timezone),
+        &places,
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let (workshop, mut errors) = match model::workshop_from_form(&form) {
+        Ok(w) => (w, FieldErrors::default()),
+        Err((w, e)) => (w, e),
+    };
+    let sessions = match sessions_of(&state, &access, &form).await? {
+        Ok(s) => s,
+        Err(e) => {
+            errors.merge(e);
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return form_page(&state, &user, &access, Some(workshop), form, errors).await;
+    }
+    // The workshop and all its sessions, or nothing.
+    let mut tx = state.db.begin_write().await?;
+    let wid = store::insert_workshop(&mut tx, &sid, &workshop).await?;
+    for s in &sessions {
+        store::insert_session(&mut tx, &sid, &wid, s).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/ateliers/{wid}?info=atelier-cree"
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "workshops/show.html")]
+struct ShowPage {
+    page: Page,
+    sid: String,
+    workshop: Workshop,
+    sessions: Vec<Session>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, wid)): Path<(String, String)>,
+    flash: Flash,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let workshop = store::workshop(&state.db, Some(&sid), &wid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = store::sessions_of_workshop(&state.db, &wid).await?;
+    let page = Page::in_structure(&state, workshop.title.clone(), &user, &access)
+        .await
+        .section("workshops")
+        .flash(flash);
+    Ok(render(&ShowPage {
+        page,
+        sid,
+        workshop,
+        sessions,
+    })?
+    .into_response())
+}
+
+async fn add_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, wid)): Path<(String, String)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let workshop = store::workshop(&state.db, Some(&sid), &wid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match sessions_of(&state, &access, &form).await? {
+        Err(errors) => form_page(&state, &user, &access, Some(workshop), form, errors).await,
+        Ok(sessions) => {
+            let mut tx = state.db.begin_write().await?;
+            for s in &sessions {
+                store::insert_session(&mut tx, &sid, &wid, s).await?;
+            }
+            tx.commit().await?;
+            Ok(
+                Redirect::to(&format!("/structures/{sid}/ateliers/{wid}?info=enregistre"))
+                    .into_response(),
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workshops/staff_session.html")]
+struct SessionPage {
+    page: Page,
+    sid: String,
+    session: Session,
+    confirmed: Vec<Registration>,
+    waiting: Vec<Registration>,
+    contact: Contact,
+    errors: FieldErrors,
+}
+
+async fn session_view(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    id: &str,
+    contact: Contact,
+    errors: FieldErrors,
+    flash: Flash,
+) -> AppResult<Response> {
+    let sid = &access.structure.id;
+    let session = store::session(&state.db, Some(sid), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = registration::of_session(&state.db, sid, id).await?;
+    let (confirmed, waiting) = (
+        all.iter()
+            .filter(|r| r.status == registration::CONFIRMED)
+            .cloned()
+            .collect(),
+        all.iter()
+            .filter(|r| r.status == registration::WAITING)
+            .cloned()
+            .collect(),
+    );
+    let page = Page::in_structure(
+        state,
+        format!("{} — {}", session.title, session.when()),
+        user,
+        access,
+    )
+    .await
+    .section("workshops")
+    .flash(flash);
+    Ok(render(&SessionPage {
+        page,
+        sid: sid.clone(),
+        session,
+        confirmed,
+        waiting,
+        contact,
+        errors,
+    })?
+    .into_response())
+}
+
+async fn session_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+    flash: Flash,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    session_view(
+        &state,
+        &user,
+        &access,
+        &id,
+        Contact::default(),
+        FieldErrors::default(),
+        flash,
+    )
+    .await
+}
+
+/// Someone at the desk or on the phone, with or without phone and e-mail.
+async fn register_at_desk(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    store::session(&state.db, Some(&sid), &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let contact = match registration::contact_from_form(&form, false) {
+        Ok(c) => c,
+        Err((c, errors)) => {
+            return session_view(&state, &user, &access, &id, c, errors, Flash::default()).await
+        }
+    };
+    let info = match registration::register(
+        &state.db,
+        &state.config.public_url,
+        &sid,
+        &id,
+        &contact,
+        "staff",
+    )
+    .await?
+    {
+        Outcome::Registered { status, .. } if status == registration::CONFIRMED => {
+            "inscription-confirmee"
+        }
+        Outcome::Registered { .. } => "inscription-attente",
+        Outcome::AlreadyRegistered => "deja-inscrit",
+    };
+    Ok(Redirect::to(&format!("/structures/{sid}/seances/{id}?info={info}")).into_response())
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id, rid)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    recorder_access(&state, &user, &sid).await?;
+    let done = registration::cancel(
+        &state.db,
+        &state.config.public_url,
+        "id = $1 AND structure_id = $2 AND session_id = $3",
+        &[&rid, &sid, &id],
+    )
+    .await?;
+    let info = match done {
+        Ok(_) => "inscription-annulee",
+        Err(registration::NotCancelled::AlreadyCancelled) => "deja-annulee",
+        Err(registration::NotCancelled::Unknown) => return Err(AppError::NotFound),
+    };
+    Ok(Redirect::to(&format!("/structures/{sid}/seances/{id}?info={info}")).into_response())
+}

@@ -1,0 +1,213 @@
+//! Queries on workshops and sessions. Staff queries are scoped by the structure; the
+//! public ones read only what a programme shows (no registrant).
+
+use super::model::{Session, Workshop};
+use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+
+pub async fn insert_workshop(
+    tx: &mut Tx,
+    structure_id: &str,
+    w: &Workshop,
+) -> Result<String, DbError> {
+    let id = db::new_id();
+    let t = now();
+    sqlx::query(
+        "INSERT INTO workshops (id, structure_id, title, description, level, material, price_kind, price_cents, \
+         price_condition, accessibility, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(id.clone())
+    .bind(structure_id)
+    .bind(w.title.clone())
+    .bind(w.description.clone())
+    .bind(w.level.clone())
+    .bind(w.material.clone())
+    .bind(w.price_kind.clone())
+    .bind(w.price_cents)
+    .bind(w.price_condition.clone())
+    .bind(w.accessibility.clone())
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    for (kind, codes) in [("theme", &w.themes), ("public", &w.publics)] {
+        for code in codes {
+            sqlx::query("INSERT INTO workshop_tags (workshop_id, kind, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id.clone())
+                .bind(kind)
+                .bind(code.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(id)
+}
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    structure_id: &str,
+    workshop_id: &str,
+    s: &Session,
+) -> Result<String, DbError> {
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO workshop_sessions (id, workshop_id, structure_id, date, start_time, end_time, place_id, capacity, \
+         animator, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id.clone())
+    .bind(workshop_id)
+    .bind(structure_id)
+    .bind(s.date.clone())
+    .bind(s.start_time.clone())
+    .bind(s.end_time.clone())
+    .bind(Some(s.place_id.clone()).filter(|p| !p.is_empty()))
+    .bind(s.capacity)
+    .bind(s.animator.clone())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+const WORKSHOP_COLUMNS: &str = "id, title, description, level, material, price_kind, price_cents, price_condition, accessibility";
+
+async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
+    let id = text(row, "id");
+    let mut w = Workshop {
+        id: id.clone(),
+        title: text(row, "title"),
+        description: text(row, "description"),
+        level: text(row, "level"),
+        material: text(row, "material"),
+        price_kind: text(row, "price_kind"),
+        price_cents: db::int(row, "price_cents"),
+        price_condition: text(row, "price_condition"),
+        accessibility: text(row, "accessibility"),
+        ..Workshop::default()
+    };
+    for r in
+        sqlx::query("SELECT kind, code FROM workshop_tags WHERE workshop_id = $1 ORDER BY code")
+            .bind(id)
+            .fetch_all(db.read())
+            .await?
+    {
+        match text(&r, "kind").as_str() {
+            "theme" => w.themes.push(text(&r, "code")),
+            _ => w.publics.push(text(&r, "code")),
+        }
+    }
+    Ok(w)
+}
+
+/// A workshop of the structure (`structure_id` given) or of any structure (public pages).
+pub async fn workshop(
+    db: &Db,
+    structure_id: Option<&str>,
+    id: &str,
+) -> Result<Option<Workshop>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE id = $1 AND ($2 = '' OR structure_id = $2)"
+    ))
+    .bind(id)
+    .bind(structure_id.unwrap_or_default().to_string())
+    .fetch_optional(db.read())
+    .await?;
+    match row {
+        Some(r) => Ok(Some(workshop_of(db, &r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn workshops(db: &Db, structure_id: &str) -> Result<Vec<Workshop>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE structure_id = $1 ORDER BY title"
+    ))
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
+    let mut list = Vec::new();
+    for r in &rows {
+        list.push(workshop_of(db, r).await?);
+    }
+    Ok(list)
+}
+
+const SESSION_SELECT: &str = "SELECT s.id, s.workshop_id, s.structure_id, s.date, s.start_time, s.end_time, \
+    COALESCE(s.place_id, '') AS place_id, s.capacity, s.seats_taken, s.animator, w.title, \
+    COALESCE(pl.nom, '') AS place_name, COALESCE(pl.commune, '') AS commune, st.name AS structure_name, \
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'attente') AS waiting \
+    FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id JOIN structures st ON st.id = s.structure_id \
+    LEFT JOIN places pl ON pl.id = s.place_id";
+
+fn session_of(r: &AnyRow) -> Session {
+    Session {
+        id: text(r, "id"),
+        workshop_id: text(r, "workshop_id"),
+        structure_id: text(r, "structure_id"),
+        date: text(r, "date"),
+        start_time: text(r, "start_time"),
+        end_time: text(r, "end_time"),
+        place_id: text(r, "place_id"),
+        capacity: db::int(r, "capacity"),
+        seats_taken: db::int(r, "seats_taken"),
+        animator: text(r, "animator"),
+        title: text(r, "title"),
+        place_name: text(r, "place_name"),
+        commune: text(r, "commune"),
+        structure_name: text(r, "structure_name"),
+        waiting: db::int(r, "waiting"),
+    }
+}
+
+/// A session of the structure (`structure_id` given) or of any structure (public pages).
+pub async fn session(
+    db: &Db,
+    structure_id: Option<&str>,
+    id: &str,
+) -> Result<Option<Session>, DbError> {
+    let row = sqlx::query(&format!(
+        "{SESSION_SELECT} WHERE s.id = $1 AND ($2 = '' OR s.structure_id = $2)"
+    ))
+    .bind(id)
+    .bind(structure_id.unwrap_or_default().to_string())
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.as_ref().map(session_of))
+}
+
+pub async fn sessions_of_workshop(db: &Db, workshop_id: &str) -> Result<Vec<Session>, DbError> {
+    let rows = sqlx::query(&format!(
+        "{SESSION_SELECT} WHERE s.workshop_id = $1 ORDER BY s.date, s.start_time"
+    ))
+    .bind(workshop_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows.iter().map(session_of).collect())
+}
+
+/// What the programme can be narrowed to ('' for any).
+#[derive(Default)]
+pub struct Programme {
+    pub structure_id: String,
+    pub from: String,
+    pub theme: String,
+    pub public: String,
+    pub commune: String,
+}
+
+/// Sessions from `p.from` on, in date order (at most 200).
+pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
+    let sql = format!(
+        "{SESSION_SELECT} WHERE s.date >= $1 AND ($2 = '' OR s.structure_id = $2) \
+         AND ($3 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'theme' AND t.code = $3)) \
+         AND ($4 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'public' AND t.code = $4)) \
+         AND ($5 = '' OR pl.commune = $5) ORDER BY s.date, s.start_time LIMIT 200"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(p.from.clone())
+        .bind(p.structure_id.clone())
+        .bind(p.theme.clone())
+        .bind(p.public.clone())
+        .bind(p.commune.clone())
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows.iter().map(session_of).collect())
+}

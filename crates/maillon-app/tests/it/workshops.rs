@@ -1,0 +1,284 @@
+//! Workshops and registration: staff create sessions, anyone signs up without an account,
+//! the waiting list, cancelling by the personal link, and no overbooking under load.
+
+use crate::harness::{Client, TestApp};
+use crate::*;
+
+fn in_days(n: i64) -> String {
+    let today = jiff::civil::Date::strptime(
+        "%Y-%m-%d",
+        maillon_app::places::routes::today("Europe/Paris"),
+    )
+    .unwrap();
+    today
+        .checked_add(jiff::Span::new().days(n))
+        .unwrap()
+        .to_string()
+}
+
+/// Creates a workshop of `weeks` weekly sessions with `capacity` seats; returns the first
+/// session's id.
+async fn workshop(app: &TestApp, karim: &Client, sid: &str, capacity: &str, weeks: &str) -> String {
+    let date = in_days(7);
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/ateliers/nouveau"),
+            &[
+                ("title", "Premiers pas sur la tablette"),
+                ("description", "Allumer, toucher, ouvrir une application."),
+                ("themes", "prise_en_main"),
+                ("publics", "seniors"),
+                ("level", "debutant"),
+                ("price_kind", "gratuit"),
+                ("date", &date),
+                ("start_time", "14:00"),
+                ("end_time", "16:00"),
+                ("capacity", capacity),
+                ("weeks", weeks),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    app.scalar_text(&format!(
+        "SELECT s.id FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id \
+         WHERE w.structure_id = '{sid}' AND s.date = '{date}' ORDER BY s.created_at DESC LIMIT 1"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn staff_create_weekly_sessions_and_wrong_ones_are_refused() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let before = app
+        .scalar_i64("SELECT COUNT(*) FROM workshop_sessions")
+        .await;
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/ateliers/nouveau"),
+            &[
+                ("title", "Démarches en ligne"),
+                ("themes", "demarches_administratives"),
+                ("price_kind", "payant"),
+                ("price", "cinq"),
+                ("date", &in_days(3)),
+                ("start_time", "16:00"),
+                ("end_time", "14:00"),
+                ("capacity", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("La séance doit finir après son début.");
+    r.assert_contains("nombre entier de 1 à 500");
+    r.assert_contains("Indiquez le prix en euros");
+    r.assert_contains("value=\"Démarches en ligne\"");
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM workshop_sessions")
+            .await,
+        before,
+        "nothing half-saved"
+    );
+
+    workshop(&app, &karim, &sid, "8", "6").await;
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM workshop_sessions")
+            .await,
+        before + 6
+    );
+    let list = karim.get(&format!("/structures/{sid}/ateliers")).await;
+    list.assert_contains("Premiers pas sur la tablette");
+    // Another structure's admin cannot open it; a volunteer neither.
+    let wid = app
+        .scalar_text("SELECT id FROM workshops WHERE title = 'Premiers pas sur la tablette'")
+        .await;
+    for who in [TILLEULS_ADMIN, FERRAT_VOLUNTEER] {
+        let c = app.signed_in(who, PASSWORD).await;
+        assert_eq!(
+            c.get(&format!("/structures/{sid}/ateliers/{wid}"))
+                .await
+                .status,
+            404,
+            "{who}"
+        );
+    }
+    // The public programme shows the sessions, filtered by public and theme.
+    let public = app.client();
+    let p = public.get("/ateliers?public=seniors").await;
+    p.assert_contains("Premiers pas sur la tablette");
+    p.assert_contains("8 place(s) libre(s)");
+    assert!(!public
+        .get("/ateliers?theme=ia")
+        .await
+        .body
+        .contains("Premiers pas sur la tablette"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn anyone_signs_up_waits_and_cancels_with_the_personal_link() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let session = workshop(&app, &karim, &sid, "2", "1").await;
+    let public = app.client();
+    let path = format!("/ateliers/{session}");
+
+    // Bad input, said next to the field, typed text kept.
+    let r = public
+        .post(
+            &path,
+            &[("name", "Josiane Roux"), ("phone", "12"), ("seats", "9")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("n'est pas un numéro de téléphone valide");
+    r.assert_contains("nombre de places de 1 à 6");
+    r.assert_contains("value=\"Josiane Roux\"");
+    let r = public.post(&path, &[("name", "Josiane Roux")]).await;
+    r.assert_contains("Indiquez un téléphone ou une adresse e-mail");
+
+    // Two seats for a parent and child: confirmed, with a personal link and an e-mail.
+    let r = public
+        .post(
+            &path,
+            &[
+                ("name", "Josiane Roux"),
+                ("email", "josiane@example.fr"),
+                ("seats", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let link = r.location();
+    assert!(link.starts_with("/inscription/"), "{link}");
+    let mine = public.get(&link).await;
+    mine.assert_contains("Confirmée");
+    let mail = app
+        .scalar_text("SELECT body_text FROM emails WHERE to_addr = 'josiane@example.fr'")
+        .await;
+    assert!(
+        mail.contains(&link),
+        "the e-mail carries the personal link: {mail}"
+    );
+    // The same contact again: said kindly, not duplicated.
+    let again = public
+        .post(
+            &path,
+            &[("name", "Josiane R."), ("email", "Josiane@Example.fr")],
+        )
+        .await;
+    again.assert_contains("déjà inscrit·e à cette séance");
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM registrations WHERE session_id = '{session}'"
+        ))
+        .await,
+        1
+    );
+
+    // Full: the next people wait, in order.
+    let r = public
+        .post(&path, &[("name", "Paul Vial"), ("phone", "06 11 22 33 44")])
+        .await;
+    let paul = r.location();
+    public
+        .get(&paul)
+        .await
+        .assert_contains("n° 1 sur la liste d'attente");
+    // At the desk: someone with neither phone nor e-mail.
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/seances/{session}/inscrire"),
+            &[("name", "Mme Garnier")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(r.location().contains("inscription-attente"));
+    karim
+        .get(&format!("/structures/{sid}/seances/{session}"))
+        .await
+        .assert_contains("Mme Garnier");
+
+    // Josiane cancels: her two seats go to Paul and Mme Garnier, in order.
+    let r = public.post(&format!("{link}/annuler"), &[]).await;
+    r.assert_contains("Votre inscription est annulée");
+    public.get(&paul).await.assert_contains("Confirmée");
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT seats_taken FROM workshop_sessions WHERE id = '{session}'"
+        ))
+        .await,
+        2
+    );
+    // Cancelling twice changes nothing; a forged link opens nothing.
+    let twice = public.post(&format!("{link}/annuler"), &[]).await;
+    twice.assert_contains("déjà annulée");
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT seats_taken FROM workshop_sessions WHERE id = '{session}'"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(public.get("/inscription/0000forged").await.status, 404);
+    assert_eq!(
+        public
+            .post("/inscription/0000forged/annuler", &[])
+            .await
+            .status,
+        404
+    );
+    app.stop().await;
+}
+
+/// 300 people ask for the last 20 seats at the same moment: exactly 20 confirmed, the
+/// others waiting, none lost, on SQLite and on PostgreSQL.
+#[tokio::test]
+async fn concurrent_sign_ups_never_overbook() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let session = workshop(&app, &karim, &sid, "20", "1").await;
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let client = app.client();
+        let path = format!("/ateliers/{session}");
+        tasks.push(tokio::spawn(async move {
+            let phone = format!("06 12 34 {:02} {:02}", i / 100, i % 100);
+            let name = format!("Personne {i}");
+            client
+                .post(&path, &[("name", name.as_str()), ("phone", phone.as_str())])
+                .await
+                .status
+        }));
+    }
+    for t in tasks {
+        assert_eq!(
+            t.await.unwrap(),
+            303,
+            "each request ends with a registration"
+        );
+    }
+    let count = |status: &'static str| {
+        let session = session.clone();
+        let app = &app;
+        async move {
+            app.scalar_i64(&format!(
+                "SELECT COUNT(*) FROM registrations WHERE session_id = '{session}' AND status = '{status}'"
+            ))
+            .await
+        }
+    };
+    assert_eq!(count("confirmee").await, 20);
+    assert_eq!(count("attente").await, 280);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT seats_taken FROM workshop_sessions WHERE id = '{session}'"
+        ))
+        .await,
+        20
+    );
+    app.stop().await;
+}
