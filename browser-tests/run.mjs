@@ -301,6 +301,43 @@ try {
     check((await page.textContent('.flash')).includes('Déconnexion effectuée'), 'signed out');
   });
 
+  await step('workshops: programme at 320 px, sign-up without an account, waiting list, desk', async () => {
+    await page.context().clearCookies();
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.goto(`${BASE}/ateliers?public=seniors`);
+    check((await page.textContent('main')).includes('Premiers pas sur la tablette'), 'programme filtered for seniors');
+    await axeCheck(page, 'programme');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${BASE}/ateliers`);
+    await page.click('main a:has-text("Démarches en ligne")');
+    check((await page.textContent('main')).includes('Complet'), 'the full session says so');
+    await page.fill('#name', 'Odile Perret');
+    await page.fill('#phone', '12');
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('.error-summary')).includes("n'est pas un numéro de téléphone valide"), 'bad phone said');
+    check((await page.inputValue('#name')) === 'Odile Perret', 'typed name kept');
+    await axeCheck(page, 'sign-up form with errors');
+    await page.fill('#phone', '06 98 76 54 32');
+    await Promise.all([page.waitForURL(/inscription\//), page.click('main form button[type=submit]')]);
+    check((await page.textContent('main')).includes("n° 3 sur la liste d'attente"), 'third on the waiting list');
+    await axeCheck(page, 'registration page');
+    await page.click('main form button:has-text("Annuler mon inscription")');
+    check((await page.textContent('.flash')).includes('Votre inscription est annulée'), 'cancelled by the link');
+    await signIn(page, 'karim@jeanferrat.test');
+    await page.goto(`${BASE}/tableau-de-bord`);
+    await page.click('text=Centre social Jean Ferrat');
+    await page.click('nav >> text=Ateliers');
+    await axeCheck(page, 'staff workshops');
+    await page.click('main table a >> nth=0');
+    await page.fill('#name', 'Mme Garnier');
+    await page.click('main form[action$="/inscrire"] button');
+    check((await page.textContent('.flash')).includes('inscrite'), 'registered at the desk');
+    await axeCheck(page, 'staff session');
+    await page.click('nav >> text=Ateliers');
+    await page.click('main a:has-text("Nouvel atelier")');
+    await axeCheck(page, 'new workshop form');
+  });
+
   await step('forgotten password page', async () => {
     await page.goto(`${BASE}/mot-de-passe-oublie`);
     await axeCheck(page, 'forgotten password');

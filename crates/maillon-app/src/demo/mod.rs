@@ -3,6 +3,7 @@
 
 mod activities;
 pub mod scale;
+mod workshops;
 
 use crate::accounts::model::Role;
 use crate::accounts::{create_user, store as accounts, tokens};
@@ -197,6 +198,18 @@ pub async fn seed(db: &Db, public_url: &str) -> Result<bool, String> {
     activities::seed(db, &ferrat_id, &karim, &ferrat_places, today_date)
         .await
         .map_err(err)?;
+    workshops::seed(
+        db,
+        public_url,
+        &ferrat_id,
+        ferrat_places
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default(),
+        today_date,
+    )
+    .await
+    .map_err(err)?;
 
     // A pending invitation, so that the team page and the outbox have something to show.
     let token = tokens::new_token();

@@ -161,7 +161,9 @@ async fn without_smtp_messages_wait_in_the_outbox_for_the_network_admin() {
     r.assert_contains("Aucun serveur SMTP n'est configuré");
     r.assert_contains("lea.morel@jeanferrat.test");
     r.assert_contains("Dans la boîte d'envoi");
-    let id = app.scalar_text("SELECT id FROM emails LIMIT 1").await;
+    let id = app
+        .scalar_text("SELECT id FROM emails WHERE to_addr = 'lea.morel@jeanferrat.test'")
+        .await;
     let r = claire.get(&format!("/reseau/boite-d-envoi/{id}")).await;
     r.assert_contains("/invitation/");
     assert_eq!(

@@ -24,7 +24,7 @@ async fn workshop(app: &TestApp, karim: &Client, sid: &str, capacity: &str, week
         .post(
             &format!("/structures/{sid}/ateliers/nouveau"),
             &[
-                ("title", "Premiers pas sur la tablette"),
+                ("title", "Bien utiliser son smartphone"),
                 ("description", "Allumer, toucher, ouvrir une application."),
                 ("themes", "prise_en_main"),
                 ("publics", "seniors"),
@@ -88,10 +88,10 @@ async fn staff_create_weekly_sessions_and_wrong_ones_are_refused() {
         before + 6
     );
     let list = karim.get(&format!("/structures/{sid}/ateliers")).await;
-    list.assert_contains("Premiers pas sur la tablette");
+    list.assert_contains("Bien utiliser son smartphone");
     // Another structure's admin cannot open it; a volunteer neither.
     let wid = app
-        .scalar_text("SELECT id FROM workshops WHERE title = 'Premiers pas sur la tablette'")
+        .scalar_text("SELECT id FROM workshops WHERE title = 'Bien utiliser son smartphone'")
         .await;
     for who in [TILLEULS_ADMIN, FERRAT_VOLUNTEER] {
         let c = app.signed_in(who, PASSWORD).await;
@@ -106,13 +106,13 @@ async fn staff_create_weekly_sessions_and_wrong_ones_are_refused() {
     // The public programme shows the sessions, filtered by public and theme.
     let public = app.client();
     let p = public.get("/ateliers?public=seniors").await;
-    p.assert_contains("Premiers pas sur la tablette");
+    p.assert_contains("Bien utiliser son smartphone");
     p.assert_contains("8 place(s) libre(s)");
     assert!(!public
         .get("/ateliers?theme=ia")
         .await
         .body
-        .contains("Premiers pas sur la tablette"));
+        .contains("Bien utiliser son smartphone"));
     app.stop().await;
 }
 
