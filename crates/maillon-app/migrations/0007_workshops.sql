@@ -38,6 +38,9 @@ CREATE TABLE workshop_sessions (
     capacity BIGINT NOT NULL,
     seats_taken BIGINT NOT NULL DEFAULT 0,
     animator TEXT NOT NULL DEFAULT '',
+    -- Set when attendance is closed: the collective activity it created.
+    activity_id TEXT REFERENCES activities(id) ON DELETE SET NULL,
+    attendance_closed_at BIGINT,
     created_at BIGINT NOT NULL
 );
 CREATE INDEX workshop_sessions_date ON workshop_sessions(date, start_time);
@@ -60,6 +63,8 @@ CREATE TABLE registrations (
     token_hash TEXT NOT NULL UNIQUE,
     -- 'staff' when registered at the desk or by phone, 'public' online.
     source TEXT NOT NULL,
+    -- Ticked on the check-in list.
+    present BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(activities::import::routes())
         .merge(workshops::routes::routes())
         .merge(workshops::public::routes())
+        .merge(workshops::attendance::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

@@ -157,6 +157,10 @@ const MESSAGES: &[(&str, &str)] = &[
         "L'inscription est annulée ; les places libérées sont allées à la liste d'attente.",
     ),
     ("deja-annulee", "Cette inscription était déjà annulée."),
+    (
+        "emargement-clos",
+        "L'émargement est clos : l'atelier est enregistré dans les activités.",
+    ),
     ("activite-supprimee", "L'activité a été supprimée."),
     ("fiches-fusionnees", "Les deux fiches ont été fusionnées."),
     ("rien-choisi", "Cochez d'abord les personnes à effacer."),

@@ -2,6 +2,7 @@
 //! without an account (or is signed up at the desk), with a waiting list when a session
 //! is full and a personal link to see or cancel (decision 0010).
 
+pub mod attendance;
 pub mod model;
 pub mod public;
 pub mod registration;

@@ -101,6 +101,7 @@ pub struct Registration {
     pub status: String,
     pub source: String,
     pub asked_at: i64,
+    pub present: bool,
 }
 
 impl Registration {
@@ -117,7 +118,8 @@ impl Registration {
     }
 }
 
-const COLUMNS: &str = "id, session_id, name, phone, email, seats, needs, status, source, asked_at";
+const COLUMNS: &str =
+    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present";
 
 fn from_row(r: &AnyRow) -> Registration {
     Registration {
@@ -131,6 +133,7 @@ fn from_row(r: &AnyRow) -> Registration {
         status: text(r, "status"),
         source: text(r, "source"),
         asked_at: db::int(r, "asked_at"),
+        present: db::flag(r, "present"),
     }
 }
 
@@ -163,10 +166,11 @@ pub async fn register(
     };
     let token = tokens::new_token();
     let t = now();
-    sqlx::query(&format!(
-        "INSERT INTO registrations ({COLUMNS}, structure_id, token_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10, $10)"
-    ))
+    sqlx::query(
+        "INSERT INTO registrations (id, session_id, name, phone, email, seats, needs, status, source, asked_at, \
+         structure_id, token_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10, $10)",
+    )
     .bind(db::new_id())
     .bind(session_id)
     .bind(c.name.clone())

@@ -211,3 +211,20 @@ pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
         .await?;
     Ok(rows.iter().map(session_of).collect())
 }
+
+/// Whether the session's attendance is closed, and the activity it created.
+pub async fn attendance_state(db: &Db, session_id: &str) -> Result<(bool, String), DbError> {
+    let row = sqlx::query(
+        "SELECT attendance_closed_at, COALESCE(activity_id, '') AS activity_id FROM workshop_sessions WHERE id = $1",
+    )
+    .bind(session_id)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(match row {
+        Some(r) => (
+            db::opt_int(&r, "attendance_closed_at").is_some(),
+            text(&r, "activity_id"),
+        ),
+        None => (false, String::new()),
+    })
+}

@@ -19,7 +19,18 @@ fn in_days(n: i64) -> String {
 /// Creates a workshop of `weeks` weekly sessions with `capacity` seats; returns the first
 /// session's id.
 async fn workshop(app: &TestApp, karim: &Client, sid: &str, capacity: &str, weeks: &str) -> String {
-    let date = in_days(7);
+    workshop_on(app, karim, sid, capacity, weeks, 7).await
+}
+
+async fn workshop_on(
+    app: &TestApp,
+    karim: &Client,
+    sid: &str,
+    capacity: &str,
+    weeks: &str,
+    days: i64,
+) -> String {
+    let date = in_days(days);
     let r = karim
         .post(
             &format!("/structures/{sid}/ateliers/nouveau"),
@@ -280,5 +291,116 @@ async fn concurrent_sign_ups_never_overbook() {
         .await,
         20
     );
+    app.stop().await;
+}
+
+/// Closing the check-in list records the workshop in the activity log once: a registrant
+/// known as a beneficiary (same phone) is linked, the others and walk-ins are anonymous.
+#[tokio::test]
+async fn closing_attendance_records_the_workshop_once() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let today_session = workshop_on(&app, &karim, &sid, "10", "1", 0).await;
+    let later = workshop_on(&app, &karim, &sid, "10", "1", 7).await;
+    let josette = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Josette'")
+        .await;
+    app.exec(&format!(
+        "UPDATE beneficiaries SET phone = '+33612345678' WHERE id = '{josette}'"
+    ))
+    .await;
+    let desk = format!("/structures/{sid}/seances/{today_session}/inscrire");
+    for fields in [
+        vec![
+            ("name", "Josette Martin"),
+            ("phone", "06 12 34 56 78"),
+            ("seats", "2"),
+        ],
+        vec![("name", "Paul Vial"), ("email", "paul@example.fr")],
+        vec![("name", "Absente")],
+    ] {
+        assert_eq!(karim.post(&desk, &fields).await.status, 303);
+    }
+    let id_of = |name: &str| {
+        format!(
+            "SELECT id FROM registrations WHERE session_id = '{today_session}' AND name = '{name}'"
+        )
+    };
+    let (jo, paul) = (
+        app.scalar_text(&id_of("Josette Martin")).await,
+        app.scalar_text(&id_of("Paul Vial")).await,
+    );
+    let path = format!("/structures/{sid}/seances/{today_session}/emargement");
+    let sheet = karim.get(&path).await;
+    sheet.assert_contains("Cochez les personnes présentes");
+    karim
+        .get(&format!("{path}/impression"))
+        .await
+        .assert_contains("Feuille d'émargement (3 inscrit·e·s)");
+    let before = app.scalar_i64("SELECT COUNT(*) FROM activities").await;
+    let r = karim
+        .post(
+            &path,
+            &[
+                ("present", jo.as_str()),
+                ("present", paul.as_str()),
+                ("walk_ins", "deux"),
+            ],
+        )
+        .await;
+    r.assert_contains("Indiquez un nombre de personnes");
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM activities").await,
+        before
+    );
+    let fields = [
+        ("present", jo.as_str()),
+        ("present", paul.as_str()),
+        ("walk_ins", "3"),
+    ];
+    assert_eq!(karim.post(&path, &fields).await.status, 303);
+    assert_eq!(
+        karim.post(&path, &fields).await.status,
+        303,
+        "a second click"
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM activities").await,
+        before + 1,
+        "recorded once"
+    );
+    let activity = app
+        .scalar_text(&format!(
+            "SELECT activity_id FROM workshop_sessions WHERE id = '{today_session}'"
+        ))
+        .await;
+    // Josette and her child, Paul, three walk-ins.
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT accompaniments FROM activities WHERE id = '{activity}'"
+        ))
+        .await,
+        6
+    );
+    assert_eq!(
+        app.scalar_text(&format!(
+            "SELECT beneficiary_id FROM activity_participants WHERE activity_id = '{activity}'"
+        ))
+        .await,
+        josette
+    );
+    karim
+        .get(&path)
+        .await
+        .assert_contains("voir l'atelier dans les activités");
+    // A session still to come cannot be closed.
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/seances/{later}/emargement"),
+            &[("walk_ins", "2")],
+        )
+        .await;
+    r.assert_contains("le jour de l'atelier ou après");
     app.stop().await;
 }

@@ -1,0 +1,262 @@
+//! The check-in list of a session: tick who came, add people who came without signing
+//! up, and close it. Closing records the session as a collective activity of the activity
+//! log, so the mediator never types it twice: registrants who are already beneficiaries
+//! of the structure (same phone or e-mail) are linked; the others and the walk-ins are
+//! counted as anonymous participants.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::model::Session;
+use super::registration::{self, Registration};
+use super::store;
+use crate::accounts::model::CurrentUser;
+use crate::activities::model::{Activity, Kind};
+use crate::activities::recorder_access;
+use crate::activities::vocab::CANAL_PLACE;
+use crate::db::{now, DbError, Tx};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/structures/{sid}/seances/{id}/emargement",
+            get(sheet).post(close),
+        )
+        .route(
+            "/structures/{sid}/seances/{id}/emargement/impression",
+            get(printable),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "workshops/attendance.html")]
+struct SheetPage {
+    page: Page,
+    sid: String,
+    session: Session,
+    people: Vec<Registration>,
+    errors: FieldErrors,
+    walk_ins: String,
+    closed: bool,
+    activity_id: String,
+    printable: bool,
+}
+
+async fn sheet_page(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+    id: &str,
+    errors: FieldErrors,
+    walk_ins: String,
+    printable: bool,
+) -> AppResult<Response> {
+    let access = recorder_access(state, user, sid).await?;
+    let session = store::session(&state.db, Some(sid), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let people = registration::of_session(&state.db, sid, id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == registration::CONFIRMED)
+        .collect();
+    let (closed, activity_id) = store::attendance_state(&state.db, id).await?;
+    let title = format!("Émargement — {}", session.title);
+    let page = Page::in_structure(state, title, user, &access)
+        .await
+        .section("workshops");
+    Ok(render(&SheetPage {
+        page,
+        sid: sid.to_string(),
+        session,
+        people,
+        errors,
+        walk_ins,
+        closed,
+        activity_id,
+        printable,
+    })?
+    .into_response())
+}
+
+async fn sheet(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    sheet_page(
+        &state,
+        &user,
+        &sid,
+        &id,
+        FieldErrors::default(),
+        String::new(),
+        false,
+    )
+    .await
+}
+
+/// A sheet to print and sign at the door.
+async fn printable(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    sheet_page(
+        &state,
+        &user,
+        &sid,
+        &id,
+        FieldErrors::default(),
+        String::new(),
+        true,
+    )
+    .await
+}
+
+/// Minutes between "14:00" and "16:30".
+fn minutes(start: &str, end: &str) -> i64 {
+    let m = |t: &str| -> i64 {
+        let (h, m) = t.split_once(':').unwrap_or(("0", "0"));
+        h.parse::<i64>().unwrap_or(0) * 60 + m.parse::<i64>().unwrap_or(0)
+    };
+    (m(end) - m(start)).max(1)
+}
+
+async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+    form: FormData,
+) -> AppResult<Response> {
+    recorder_access(&state, &user, &sid).await?;
+    let session = store::session(&state.db, Some(&sid), &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let workshop = store::workshop(&state.db, Some(&sid), &session.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let walk_ins_text = form.get("walk_ins");
+    if session.date > crate::places::routes::today(&state.config.timezone) {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "walk_ins",
+            "L'émargement se clôt le jour de l'atelier ou après.",
+        );
+        return sheet_page(&state, &user, &sid, &id, errors, walk_ins_text, false).await;
+    }
+    let walk_ins = match walk_ins_text.trim() {
+        "" => 0,
+        t => match t.parse::<i64>() {
+            Ok(n) if (0..=500).contains(&n) => n,
+            _ => {
+                let mut errors = FieldErrors::default();
+                errors.add(
+                    "walk_ins",
+                    "Indiquez un nombre de personnes, par exemple 2 (0 si personne).",
+                );
+                return sheet_page(&state, &user, &sid, &id, errors, walk_ins_text, false).await;
+            }
+        },
+    };
+    let present = form.all("present");
+    let confirmed: Vec<Registration> = registration::of_session(&state.db, &sid, &id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == registration::CONFIRMED && present.contains(&r.id))
+        .collect();
+    if confirmed.is_empty() && walk_ins == 0 {
+        let mut errors = FieldErrors::default();
+        errors.add("walk_ins", "Personne n'est coché présent : cochez les présents ou indiquez les personnes venues sans inscription.");
+        return sheet_page(&state, &user, &sid, &id, errors, walk_ins_text, false).await;
+    }
+    let mut tx = state.db.begin_write().await?;
+    // Closed once: a second click (or a second mediator) finds it closed and records nothing.
+    let claimed = sqlx::query("UPDATE workshop_sessions SET attendance_closed_at = $2 WHERE id = $1 AND attendance_closed_at IS NULL")
+        .bind(id.clone())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(
+            Redirect::to(&format!("/structures/{sid}/seances/{id}/emargement")).into_response(),
+        );
+    }
+    let mut participants = Vec::new();
+    let mut anonymous = walk_ins;
+    for r in &confirmed {
+        sqlx::query("UPDATE registrations SET present = 1 WHERE id = $1")
+            .bind(r.id.clone())
+            .execute(&mut *tx)
+            .await?;
+        match known_beneficiary(&mut tx, &sid, r).await? {
+            Some(b) if !participants.contains(&b) => {
+                participants.push(b);
+                // A parent with a child: the other seats are people too.
+                anonymous += r.seats - 1;
+            }
+            _ => anonymous += r.seats,
+        }
+    }
+    let activity = Activity {
+        kind: Kind::Collective,
+        date: session.date.clone(),
+        duration_min: minutes(&session.start_time, &session.end_time),
+        canal: if session.place_id.is_empty() {
+            "autre_lieu".into()
+        } else {
+            CANAL_PLACE.into()
+        },
+        place_id: session.place_id.clone(),
+        commune: session.commune.clone(),
+        themes: workshop.themes.clone(),
+        level: workshop.level.clone(),
+        title: workshop.title.clone(),
+        participants,
+        anon_count: anonymous,
+        ..Activity::default()
+    };
+    let activity_id =
+        crate::activities::store::insert(&mut tx, &sid, &user.id, &activity, None).await?;
+    let actor = crate::activities::audit::Actor::from(&user);
+    for person in &activity.participants {
+        crate::activities::audit::write(&mut tx, &sid, &actor, "activite", Some(person)).await?;
+    }
+    sqlx::query("UPDATE workshop_sessions SET activity_id = $2 WHERE id = $1")
+        .bind(id.clone())
+        .bind(activity_id.clone())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/seances/{id}/emargement?info=emargement-clos"
+    ))
+    .into_response())
+}
+
+/// The structure's beneficiary with the registrant's phone or e-mail, if there is one.
+async fn known_beneficiary(
+    tx: &mut Tx,
+    sid: &str,
+    r: &Registration,
+) -> Result<Option<String>, DbError> {
+    if r.phone.is_empty() && r.email.is_empty() {
+        return Ok(None);
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM beneficiaries WHERE structure_id = $1 \
+         AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3)) ORDER BY created_at LIMIT 1",
+    )
+    .bind(sid)
+    .bind(r.phone.clone())
+    .bind(r.email.clone())
+    .fetch_optional(&mut **tx)
+    .await?)
+}
