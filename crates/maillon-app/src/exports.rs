@@ -133,3 +133,26 @@ fn write_xlsx(
     workbook.save(file.path()).map_err(|e| e.to_string())?;
     Ok(file)
 }
+
+/// The file a URL asks for: `csv` streamed, anything else as XLSX.
+pub async fn respond(
+    format: &str,
+    filename: &str,
+    sheet: &str,
+    header: &[&str],
+    rx: tokio::sync::mpsc::Receiver<Row>,
+) -> Result<Response, AppError> {
+    match format {
+        "csv" => Ok(csv_response(&format!("{filename}.csv"), header, rx)),
+        _ => xlsx_response(&format!("{filename}.xlsx"), sheet, header, rx).await,
+    }
+}
+
+/// "csv" or "xlsx"; any other extension is not a file we make (404).
+pub fn check_format(format: &str) -> Result<(), AppError> {
+    if format == "csv" || format == "xlsx" {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(workshops::routes::routes())
         .merge(workshops::public::routes())
         .merge(workshops::attendance::routes())
+        .merge(workshops::feeds::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

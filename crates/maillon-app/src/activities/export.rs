@@ -14,9 +14,9 @@ use super::vocab::{self, *};
 use super::{recorder_access, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::db::{self, text, Db, DbError};
-use crate::exports::{self, Row, Rows};
+use crate::exports::{self, check_format, respond, Row, Rows};
 use crate::places::routes::today;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -362,31 +362,6 @@ where
             tracing::error!(error = %e, "export stopped");
         }
     });
-}
-
-async fn respond(
-    format: &str,
-    filename: &str,
-    sheet: &str,
-    header: &[&str],
-    rx: tokio::sync::mpsc::Receiver<Row>,
-) -> AppResult<Response> {
-    match format {
-        "csv" => Ok(exports::csv_response(
-            &format!("{filename}.csv"),
-            header,
-            rx,
-        )),
-        _ => exports::xlsx_response(&format!("{filename}.xlsx"), sheet, header, rx).await,
-    }
-}
-
-fn check_format(format: &str) -> Result<(), AppError> {
-    if format == "csv" || format == "xlsx" {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 async fn accompaniments(

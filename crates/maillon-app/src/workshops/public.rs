@@ -62,6 +62,7 @@ async fn programme(
         theme: q.theme.unwrap_or_default(),
         public: q.public.unwrap_or_default(),
         commune: q.commune.unwrap_or_default(),
+        ..Programme::default()
     };
     let sessions = store::upcoming(&state.db, &filter).await?;
     let mut communes: Vec<String> = store::upcoming(

@@ -41,6 +41,74 @@ pub fn routes() -> Router<AppState> {
             "/structures/{sid}/seances/{id}/inscriptions/{rid}/annuler",
             post(cancel),
         )
+        .route(
+            "/structures/{sid}/seances/{id}/inscrits.{format}",
+            get(export),
+        )
+}
+
+const EXPORT_COLUMNS: &[&str] = &[
+    "Nom",
+    "Places",
+    "État",
+    "Position en attente",
+    "Téléphone",
+    "E-mail",
+    "Besoins",
+    "Inscription",
+    "Présent",
+];
+
+/// Registrations and waiting list of a session, as CSV or XLSX.
+async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id, format)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    crate::exports::check_format(&format)?;
+    recorder_access(&state, &user, &sid).await?;
+    let session = store::session(&state.db, Some(&sid), &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = registration::of_session(&state.db, &sid, &id).await?;
+    let (tx, rx) = crate::exports::channel();
+    let mut waiting = 0;
+    let mut rows = Vec::new();
+    for r in all.iter().filter(|r| r.status != registration::CANCELLED) {
+        let position = if r.status == registration::WAITING {
+            waiting += 1;
+            waiting.to_string()
+        } else {
+            String::new()
+        };
+        let row = vec![
+            r.name.clone(),
+            r.seats.to_string(),
+            r.status_label().to_string(),
+            position,
+            r.phone_display(),
+            r.email.clone(),
+            r.needs.clone(),
+            if r.source == "staff" {
+                "Accueil ou téléphone"
+            } else {
+                "En ligne"
+            }
+            .to_string(),
+            if r.present { "oui" } else { "" }.to_string(),
+        ];
+        rows.push(row);
+    }
+    tokio::spawn(async move {
+        for row in rows {
+            // A closed receiver only means the client left.
+            if tx.send(row).await.is_err() {
+                break;
+            }
+        }
+    });
+    let filename = format!("inscrits-{}", session.date);
+    crate::exports::respond(&format, &filename, "Inscrits", EXPORT_COLUMNS, rx).await
 }
 
 #[derive(Template)]
@@ -48,6 +116,7 @@ pub fn routes() -> Router<AppState> {
 struct ListPage {
     page: Page,
     sid: String,
+    public_url: String,
     workshops: Vec<Workshop>,
     sessions: Vec<Session>,
 }
@@ -74,6 +143,7 @@ async fn list(
     Ok(render(&ListPage {
         page,
         sid,
+        public_url: state.config.public_url.clone(),
         workshops,
         sessions,
     })?

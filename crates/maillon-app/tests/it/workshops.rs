@@ -404,3 +404,64 @@ async fn closing_attendance_records_the_workshop_once() {
     r.assert_contains("le jour de l'atelier ou après");
     app.stop().await;
 }
+
+/// The programme outside Maillon: a valid iCalendar feed, an Atom feed, a list other sites
+/// may frame; and the staff's list of registrations as a file.
+#[tokio::test]
+async fn the_programme_is_shared_as_calendar_feed_and_embeddable_list() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let public = app.client();
+    let ics = public.get(&format!("/ateliers.ics?structure={sid}")).await;
+    assert_eq!(ics.status, 200);
+    assert!(ics.header("content-type").starts_with("text/calendar"));
+    assert!(ics.body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    assert_eq!(
+        ics.body.matches("BEGIN:VEVENT").count(),
+        8,
+        "6 + 1 + 1 demo sessions"
+    );
+    assert!(ics.body.contains("SUMMARY:Premiers pas sur la tablette"));
+    assert!(ics.body.lines().all(|l| l.len() <= 75));
+    let atom = public.get("/ateliers.atom").await;
+    assert!(atom
+        .body
+        .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(atom.body.contains("Jeux contre les fake news"));
+    let embed = public
+        .get(&format!("/ateliers/integrer?structure={sid}"))
+        .await;
+    embed.assert_contains("Premiers pas sur la tablette");
+    assert!(embed
+        .header("content-security-policy")
+        .contains("frame-ancestors *"));
+    assert_eq!(embed.header("x-frame-options"), "");
+    assert_eq!(
+        public.get("/ateliers").await.header("x-frame-options"),
+        "DENY"
+    );
+
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let full = app
+        .scalar_text("SELECT s.id FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id WHERE w.title LIKE 'Démarches%'")
+        .await;
+    let csv = karim
+        .get(&format!("/structures/{sid}/seances/{full}/inscrits.csv"))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with("Nom,Places,État,Position en attente"));
+    assert!(csv.body.contains("Liste d'attente,1,"), "{}", csv.body);
+    let (status, xlsx) = karim
+        .get_bytes(&format!("/structures/{sid}/seances/{full}/inscrits.xlsx"))
+        .await;
+    assert_eq!((status, &xlsx[..2]), (200, &b"PK"[..]));
+    let other = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    assert_eq!(
+        other
+            .get(&format!("/structures/{sid}/seances/{full}/inscrits.csv"))
+            .await
+            .status,
+        404
+    );
+    app.stop().await;
+}
