@@ -65,7 +65,17 @@ CREATE TABLE registrations (
     source TEXT NOT NULL,
     -- Ticked on the check-in list.
     present BIGINT NOT NULL DEFAULT 0,
+    -- 0 once the person asked for no reminders.
+    reminders BIGINT NOT NULL DEFAULT 1,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX registrations_session ON registrations(session_id, status, asked_at);
+
+-- Reminders sent, one per registration and kind (48h, matin): planning twice sends once.
+CREATE TABLE reminders_sent (
+    registration_id TEXT NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    sent_at BIGINT NOT NULL,
+    PRIMARY KEY (registration_id, kind)
+);

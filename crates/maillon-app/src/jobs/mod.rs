@@ -98,6 +98,14 @@ pub async fn run_one(
                 .map_err(|e| e.to_string())
         }
         "anonymise" => Ok(()),
+        "reminders" => crate::workshops::reminders::plan(db, &config.public_url)
+            .await
+            .map(|n| {
+                if n > 0 {
+                    tracing::info!(queued = n, "workshop reminders queued")
+                }
+            })
+            .map_err(|e| e.to_string()),
         other => Err(format!("unknown job kind {other}")),
     };
     match result {
@@ -138,6 +146,15 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
                 "anonymise",
                 "{}",
                 Some(&format!("anonymise-{day}")),
+                now(),
+            )
+            .await?;
+            // Every five minutes: reminders of workshops (sent once each, never at night).
+            store::enqueue(
+                &mut tx,
+                "reminders",
+                "{}",
+                Some(&format!("reminders-{}", now() / 300)),
                 now(),
             )
             .await?;

@@ -7,5 +7,6 @@ pub mod feeds;
 pub mod model;
 pub mod public;
 pub mod registration;
+pub mod reminders;
 pub mod routes;
 pub mod store;

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ateliers/{session}", get(session_page).post(sign_up))
         .route("/inscription/{token}", get(registration_page))
         .route("/inscription/{token}/annuler", post(cancel))
+        .route("/inscription/{token}/rappels", post(no_reminders))
 }
 
 #[derive(Deserialize, Default)]
@@ -248,4 +249,14 @@ async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> App
         Err(NotCancelled::AlreadyCancelled) => show_registration(&state, &token, false).await,
         Err(NotCancelled::Unknown) => Err(AppError::NotFound),
     }
+}
+
+async fn no_reminders(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    if !registration::stop_reminders(&state.db, &token).await? {
+        return Err(AppError::NotFound);
+    }
+    show_registration(&state, &token, false).await
 }

@@ -102,6 +102,7 @@ pub struct Registration {
     pub source: String,
     pub asked_at: i64,
     pub present: bool,
+    pub reminders: bool,
 }
 
 impl Registration {
@@ -119,7 +120,7 @@ impl Registration {
 }
 
 const COLUMNS: &str =
-    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present";
+    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present, reminders";
 
 fn from_row(r: &AnyRow) -> Registration {
     Registration {
@@ -134,6 +135,7 @@ fn from_row(r: &AnyRow) -> Registration {
         source: text(r, "source"),
         asked_at: db::int(r, "asked_at"),
         present: db::flag(r, "present"),
+        reminders: db::flag(r, "reminders"),
     }
 }
 
@@ -355,4 +357,18 @@ async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// The person behind a personal link asks for no more reminders; false for an unknown link.
+pub async fn stop_reminders(db: &Db, token: &str) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE registrations SET reminders = 0, updated_at = $2 WHERE token_hash = $1",
+    )
+    .bind(tokens::hash(token))
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -465,3 +465,53 @@ async fn the_programme_is_shared_as_calendar_feed_and_embeddable_list() {
     );
     app.stop().await;
 }
+
+/// Reminders: the morning of the session, once, never at night, not after opting out.
+#[tokio::test]
+async fn reminders_are_sent_once_by_day_and_can_be_refused() {
+    use maillon_app::workshops::reminders;
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let session = workshop_on(&app, &karim, &sid, "10", "1", 2).await;
+    let public = app.client();
+    let r = public
+        .post(
+            &format!("/ateliers/{session}"),
+            &[("name", "Lucie Perrin"), ("email", "lucie@example.fr")],
+        )
+        .await;
+    let link = r.location();
+    app.exec("UPDATE registrations SET created_at = 0 WHERE email = 'lucie@example.fr'")
+        .await;
+    let db = &app.state().db;
+    let url = &app.state().config.public_url;
+    let local = |days: i64, hour: i8| -> jiff::Timestamp {
+        let date: jiff::civil::Date = in_days(days).parse().unwrap();
+        date.to_datetime(jiff::civil::time(hour, 0, 0, 0))
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    const SENT: &str =
+        "SELECT COUNT(*) FROM emails WHERE to_addr = 'lucie@example.fr' AND subject LIKE 'Rappel%'";
+    // The night before: nothing. The day before at 10:00: the two-day reminder, once.
+    assert_eq!(reminders::plan_at(db, url, local(1, 23)).await.unwrap(), 0);
+    let day_before = reminders::plan_at(db, url, local(1, 10)).await.unwrap();
+    assert!(day_before >= 1);
+    assert_eq!(app.scalar_i64(SENT).await, 1);
+    reminders::plan_at(db, url, local(1, 11)).await.unwrap();
+    assert_eq!(app.scalar_i64(SENT).await, 1, "planned twice, sent once");
+    // Refused by the personal link: no morning reminder.
+    public
+        .post(&format!("{link}/rappels"), &[])
+        .await
+        .assert_contains("Vous ne recevrez pas de rappel");
+    reminders::plan_at(db, url, local(2, 9)).await.unwrap();
+    assert_eq!(app.scalar_i64(SENT).await, 1);
+    assert_eq!(
+        public.post("/inscription/forged/rappels", &[]).await.status,
+        404
+    );
+    app.stop().await;
+}

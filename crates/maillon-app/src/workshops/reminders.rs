@@ -1,0 +1,152 @@
+//! Reminders by e-mail, 48 hours before a session and on its morning, never at night
+//! (22:00–08:00 in the structure's time zone): a job plans them every five minutes and
+//! queues the e-mails in the outbox, which logs each send and its outcome. A reminder is
+//! sent once (`reminders_sent`), only to confirmed registrations that did not opt out,
+//! and not to someone who signed up after it was due (they need no reminding).
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+
+use crate::db::{self, now, text, Db, DbError};
+
+/// Quiet hours: nothing is sent from 22:00 to 08:00.
+const DAY_STARTS: i8 = 8;
+const NIGHT_STARTS: i8 = 22;
+
+/// The reminder due at `now` for a session starting at `start` (both local), given when
+/// the person signed up.
+pub fn due(now: DateTime, start: DateTime, signed_up: DateTime) -> Option<&'static str> {
+    if now >= start || now.hour() < DAY_STARTS || now.hour() >= NIGHT_STARTS {
+        return None;
+    }
+    let morning = start
+        .date()
+        .to_datetime(jiff::civil::time(DAY_STARTS, 0, 0, 0));
+    if now.date() == start.date() {
+        return (signed_up < morning).then_some("matin");
+    }
+    let two_days_before = start.checked_sub(jiff::Span::new().hours(48)).ok()?;
+    (now >= two_days_before && signed_up < two_days_before).then_some("48h")
+}
+
+/// Plans and queues the reminders due now; returns how many were queued.
+pub async fn plan(db: &Db, public_url: &str) -> Result<usize, DbError> {
+    plan_at(db, public_url, jiff::Timestamp::now()).await
+}
+
+/// The same at a given instant (for tests and benchmarks).
+pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<usize, DbError> {
+    let today = at.strftime("%Y-%m-%d").to_string();
+    let (from, to) = (shift(&today, -1), shift(&today, 3));
+    let rows = sqlx::query(
+        "SELECT r.id, r.name, r.email, r.created_at, s.date, s.start_time, s.end_time, w.title, st.timezone, st.name AS structure_name, \
+         COALESCE(pl.nom, '') AS place_name \
+         FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id JOIN workshops w ON w.id = s.workshop_id \
+         JOIN structures st ON st.id = s.structure_id LEFT JOIN places pl ON pl.id = s.place_id \
+         WHERE r.status = 'confirmee' AND r.reminders = 1 AND r.email <> '' AND s.date >= $1 AND s.date <= $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.read())
+    .await?;
+    let mut queued = 0;
+    let mut tx = db.begin_write().await?;
+    for r in &rows {
+        let zone = TimeZone::get(&text(r, "timezone")).unwrap_or(TimeZone::UTC);
+        let local_now = at.to_zoned(zone.clone()).datetime();
+        let signed_up = jiff::Timestamp::from_second(db::int(r, "created_at"))
+            .map(|t| t.to_zoned(zone).datetime())
+            .unwrap_or(local_now);
+        let Ok(start) = DateTime::strptime(
+            "%Y-%m-%d %H:%M",
+            format!("{} {}", text(r, "date"), text(r, "start_time")),
+        ) else {
+            continue;
+        };
+        let Some(kind) = due(local_now, start, signed_up) else {
+            continue;
+        };
+        let claimed = sqlx::query(
+            "INSERT INTO reminders_sent (registration_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(text(r, "id"))
+        .bind(kind)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            continue;
+        }
+        let when = super::model::date_long(&text(r, "date"));
+        let day = if kind == "matin" {
+            "aujourd'hui"
+        } else {
+            "bientôt"
+        };
+        let place = [text(r, "place_name"), text(r, "structure_name")]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let body = format!(
+            "Bonjour {},\n\nNous vous attendons {day} à l'atelier « {} » : {when}, de {} à {}, {place}.\n\n\
+             Si vous ne pouvez pas venir, annulez avec le lien reçu lors de votre inscription : la place ira à une \
+             personne de la liste d'attente.\n\nLes ateliers à venir : {public_url}/ateliers\n",
+            text(r, "name"),
+            text(r, "title"),
+            text(r, "start_time"),
+            text(r, "end_time"),
+        );
+        let subject = format!("Rappel : {} — {when}", text(r, "title"));
+        crate::mail::queue(&mut tx, &text(r, "email"), &subject, &body).await?;
+        queued += 1;
+    }
+    tx.commit().await?;
+    Ok(queued)
+}
+
+fn shift(date: &str, days: i64) -> String {
+    jiff::civil::Date::strptime("%Y-%m-%d", date)
+        .ok()
+        .and_then(|d| d.checked_add(jiff::Span::new().days(days)).ok())
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| date.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime {
+        DateTime::strptime("%Y-%m-%d %H:%M", s).unwrap()
+    }
+
+    #[test]
+    fn reminders_come_two_days_before_and_that_morning_never_at_night() {
+        let start = at("2026-12-10 14:00");
+        let early = at("2026-12-01 10:00");
+        assert_eq!(due(at("2026-12-07 10:00"), start, early), None, "too early");
+        assert_eq!(due(at("2026-12-08 14:00"), start, early), Some("48h"));
+        assert_eq!(
+            due(at("2026-12-08 23:00"), start, early),
+            None,
+            "not at night"
+        );
+        assert_eq!(
+            due(at("2026-12-10 07:30"), start, early),
+            None,
+            "not before 8"
+        );
+        assert_eq!(due(at("2026-12-10 08:05"), start, early), Some("matin"));
+        assert_eq!(due(at("2026-12-10 14:30"), start, early), None, "too late");
+        // Signed up the day before: no two-day reminder, but the morning one.
+        let late = at("2026-12-09 18:00");
+        assert_eq!(due(at("2026-12-09 19:00"), start, late), None);
+        assert_eq!(due(at("2026-12-10 09:00"), start, late), Some("matin"));
+        // Signed up that morning: nothing to remind.
+        assert_eq!(
+            due(at("2026-12-10 10:00"), start, at("2026-12-10 09:00")),
+            None
+        );
+    }
+}
