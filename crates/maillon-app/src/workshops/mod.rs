@@ -3,6 +3,7 @@
 //! is full and a personal link to see or cancel (decision 0010).
 
 pub mod attendance;
+pub mod editing;
 pub mod feeds;
 pub mod model;
 pub mod public;

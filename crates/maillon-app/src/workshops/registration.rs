@@ -325,7 +325,7 @@ pub async fn cancel(
 
 /// Gives free seats to the people waiting, in order, skipping those who need more seats
 /// than are free; each promoted person with an e-mail is told.
-async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<(), DbError> {
+pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<(), DbError> {
     let waiting = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM registrations WHERE session_id = $1 AND status = 'attente' ORDER BY asked_at, id"
     ))

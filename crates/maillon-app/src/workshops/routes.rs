@@ -30,8 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/structures/{sid}/ateliers/{wid}", get(show))
         .route(
             "/structures/{sid}/ateliers/{wid}/seances",
-            post(add_sessions),
+            get(add_sessions_form).post(add_sessions),
         )
+        .merge(super::editing::routes())
         .route("/structures/{sid}/seances/{id}", get(session_page))
         .route(
             "/structures/{sid}/seances/{id}/inscrire",
@@ -152,11 +153,14 @@ async fn list(
 
 #[derive(Template)]
 #[template(path = "workshops/form.html")]
-struct FormPage {
+pub(super) struct FormPage {
     page: Page,
     action: String,
-    /// The workshop's fields are shown (a new workshop), or only its sessions'.
+    /// Which parts the form shows: the workshop's fields, the sessions' fields, and the
+    /// weekly repetition (only when adding sessions).
     with_workshop: bool,
+    with_session: bool,
+    with_weeks: bool,
     workshop: Workshop,
     form: FormData,
     errors: FieldErrors,
@@ -167,6 +171,15 @@ struct FormPage {
     prices: &'static [Choice],
 }
 
+/// The four forms of workshops: a new one with its first sessions, more sessions, the
+/// workshop's description, one session.
+pub(super) enum FormKind {
+    New,
+    AddSessions,
+    EditWorkshop,
+    EditSession(String),
+}
+
 async fn places_of(state: &AppState, sid: &str) -> AppResult<Vec<(String, String)>> {
     Ok(crate::places::store::list_for_structure(&state.db, sid)
         .await?
@@ -175,27 +188,33 @@ async fn places_of(state: &AppState, sid: &str) -> AppResult<Vec<(String, String
         .collect())
 }
 
-async fn form_page(
+pub(super) async fn form_page(
     state: &AppState,
     user: &CurrentUser,
     access: &Access,
-    workshop: Option<Workshop>,
+    kind: FormKind,
+    workshop: Workshop,
     form: FormData,
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let sid = &access.structure.id;
-    let (title, action, with_workshop, workshop) = match workshop {
-        Some(w) if !w.id.is_empty() => (
-            format!("Nouvelles séances : {}", w.title),
-            format!("/structures/{sid}/ateliers/{}/seances", w.id),
-            false,
-            w,
-        ),
-        w => (
+    let wid = &workshop.id;
+    let (title, action) = match &kind {
+        FormKind::New => (
             "Nouvel atelier".to_string(),
             format!("/structures/{sid}/ateliers/nouveau"),
-            true,
-            w.unwrap_or_default(),
+        ),
+        FormKind::AddSessions => (
+            format!("Nouvelles séances : {}", workshop.title),
+            format!("/structures/{sid}/ateliers/{wid}/seances"),
+        ),
+        FormKind::EditWorkshop => (
+            format!("Modifier : {}", workshop.title),
+            format!("/structures/{sid}/ateliers/{wid}/modifier"),
+        ),
+        FormKind::EditSession(id) => (
+            format!("Modifier la séance : {}", workshop.title),
+            format!("/structures/{sid}/seances/{id}/modifier"),
         ),
     };
     let page = Page::in_structure(state, title, user, access)
@@ -204,7 +223,9 @@ async fn form_page(
     Ok(render(&FormPage {
         page,
         action,
-        with_workshop,
+        with_workshop: matches!(kind, FormKind::New | FormKind::EditWorkshop),
+        with_session: !matches!(kind, FormKind::EditWorkshop),
+        with_weeks: matches!(kind, FormKind::New | FormKind::AddSessions),
         workshop,
         form,
         errors,
@@ -229,11 +250,20 @@ async fn new_form(
         ("start_time".into(), "14:00".into()),
         ("end_time".into(), "16:00".into()),
     ]);
-    form_page(&state, &user, &access, None, form, FieldErrors::default()).await
+    form_page(
+        &state,
+        &user,
+        &access,
+        FormKind::New,
+        Workshop::default(),
+        form,
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// The sessions of a form, checked against the structure's places.
-async fn sessions_of(
+pub(super) async fn sessions_of(
     state: &AppState,
     access: &Access,
     form: &FormData,
@@ -269,7 +299,16 @@ async fn create(
         }
     };
     if !errors.is_empty() {
-        return form_page(&state, &user, &access, Some(workshop), form, errors).await;
+        return form_page(
+            &state,
+            &user,
+            &access,
+            FormKind::New,
+            workshop,
+            form,
+            errors,
+        )
+        .await;
     }
     // The workshop and all its sessions, or nothing.
     let mut tx = state.db.begin_write().await?;
@@ -317,6 +356,33 @@ async fn show(
     .into_response())
 }
 
+async fn add_sessions_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, wid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let workshop = store::workshop(&state.db, Some(&sid), &wid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = FormData::from_pairs(vec![
+        ("capacity".into(), "10".into()),
+        ("weeks".into(), "1".into()),
+        ("start_time".into(), "14:00".into()),
+        ("end_time".into(), "16:00".into()),
+    ]);
+    form_page(
+        &state,
+        &user,
+        &access,
+        FormKind::AddSessions,
+        workshop,
+        form,
+        FieldErrors::default(),
+    )
+    .await
+}
+
 async fn add_sessions(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -328,7 +394,18 @@ async fn add_sessions(
         .await?
         .ok_or(AppError::NotFound)?;
     match sessions_of(&state, &access, &form).await? {
-        Err(errors) => form_page(&state, &user, &access, Some(workshop), form, errors).await,
+        Err(errors) => {
+            form_page(
+                &state,
+                &user,
+                &access,
+                FormKind::AddSessions,
+                workshop,
+                form,
+                errors,
+            )
+            .await
+        }
         Ok(sessions) => {
             let mut tx = state.db.begin_write().await?;
             for s in &sessions {

@@ -28,17 +28,82 @@ pub async fn insert_workshop(
     .bind(t)
     .execute(&mut **tx)
     .await?;
+    write_tags(tx, &id, w).await?;
+    Ok(id)
+}
+
+/// Replaces a workshop's description, themes and publics; false if not the structure's.
+pub async fn update_workshop(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    w: &Workshop,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE workshops SET title = $3, description = $4, level = $5, material = $6, price_kind = $7, \
+         price_cents = $8, price_condition = $9, accessibility = $10, updated_at = $11 WHERE id = $1 AND structure_id = $2",
+    )
+    .bind(id)
+    .bind(structure_id)
+    .bind(w.title.clone())
+    .bind(w.description.clone())
+    .bind(w.level.clone())
+    .bind(w.material.clone())
+    .bind(w.price_kind.clone())
+    .bind(w.price_cents)
+    .bind(w.price_condition.clone())
+    .bind(w.accessibility.clone())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM workshop_tags WHERE workshop_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    write_tags(tx, id, w).await?;
+    Ok(true)
+}
+
+async fn write_tags(tx: &mut Tx, id: &str, w: &Workshop) -> Result<(), DbError> {
     for (kind, codes) in [("theme", &w.themes), ("public", &w.publics)] {
         for code in codes {
             sqlx::query("INSERT INTO workshop_tags (workshop_id, kind, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(id.clone())
+                .bind(id)
                 .bind(kind)
                 .bind(code.clone())
                 .execute(&mut **tx)
                 .await?;
         }
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Changes a session of the structure; false when its capacity would fall below the seats
+/// already taken (guarded in the statement, like sign-ups).
+pub async fn update_session(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    s: &Session,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE workshop_sessions SET date = $3, start_time = $4, end_time = $5, place_id = $6, capacity = $7, animator = $8 \
+         WHERE id = $1 AND structure_id = $2 AND seats_taken <= $7",
+    )
+    .bind(id)
+    .bind(structure_id)
+    .bind(s.date.clone())
+    .bind(s.start_time.clone())
+    .bind(s.end_time.clone())
+    .bind(Some(s.place_id.clone()).filter(|p| !p.is_empty()))
+    .bind(s.capacity)
+    .bind(s.animator.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn insert_session(

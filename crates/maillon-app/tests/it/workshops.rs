@@ -515,3 +515,84 @@ async fn reminders_are_sent_once_by_day_and_can_be_refused() {
     );
     app.stop().await;
 }
+
+/// A workshop's description and a session change; more seats go to the waiting list at
+/// once, fewer than the seats taken are refused.
+#[tokio::test]
+async fn workshops_and_sessions_are_changed_and_seats_follow() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let session = workshop(&app, &karim, &sid, "1", "1").await;
+    let wid = app
+        .scalar_text(&format!(
+            "SELECT workshop_id FROM workshop_sessions WHERE id = '{session}'"
+        ))
+        .await;
+    let public = app.client();
+    for (name, phone) in [
+        ("Ana", "06 01 01 01 01"),
+        ("Bea", "06 02 02 02 02"),
+        ("Cal", "06 03 03 03 03"),
+    ] {
+        public
+            .post(
+                &format!("/ateliers/{session}"),
+                &[("name", name), ("phone", phone)],
+            )
+            .await;
+    }
+    assert_eq!(
+        karim
+            .get(&format!("/structures/{sid}/ateliers/{wid}/seances"))
+            .await
+            .status,
+        200
+    );
+    let form = karim
+        .get(&format!("/structures/{sid}/ateliers/{wid}/modifier"))
+        .await;
+    form.assert_contains("value=\"Bien utiliser son smartphone\"");
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/ateliers/{wid}/modifier"),
+            &[
+                ("title", "Bien utiliser son téléphone"),
+                ("themes", "prise_en_main"),
+                ("price_kind", "gratuit"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let edit = format!("/structures/{sid}/seances/{session}/modifier");
+    let mut fields = [
+        ("date", in_days(8)),
+        ("start_time", "10:00".to_string()),
+        ("end_time", "12:00".to_string()),
+        ("capacity", "0".to_string()),
+    ];
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    karim
+        .post(&edit, &pairs)
+        .await
+        .assert_contains("nombre entier de 1 à 500");
+    fields[3].1 = "3".into();
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(karim.post(&edit, &pairs).await.status, 303);
+    // Two more seats: Bea and Cal leave the waiting list, in order.
+    assert_eq!(
+        app.scalar_i64(&format!("SELECT COUNT(*) FROM registrations WHERE session_id = '{session}' AND status = 'confirmee'"))
+            .await,
+        3
+    );
+    let page = public.get("/ateliers").await;
+    page.assert_contains("Bien utiliser son téléphone");
+    // Back to 2 seats while 3 are taken: refused, said next to the field.
+    fields[3].1 = "2".into();
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    karim
+        .post(&edit, &pairs)
+        .await
+        .assert_contains("3 places sont déjà prises");
+    app.stop().await;
+}
