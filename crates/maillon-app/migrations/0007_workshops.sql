@@ -3,6 +3,10 @@
 -- waiting list. `seats_taken` is the sum of confirmed seats, changed only by a guarded
 -- UPDATE so that no session is ever overbooked, whatever the concurrency.
 
+-- Reminders of each structure: that many days before (0: none) and on the morning.
+ALTER TABLE structures ADD COLUMN reminder_days BIGINT NOT NULL DEFAULT 2;
+ALTER TABLE structures ADD COLUMN reminder_morning BIGINT NOT NULL DEFAULT 1;
+
 CREATE TABLE workshops (
     id TEXT PRIMARY KEY,
     structure_id TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,

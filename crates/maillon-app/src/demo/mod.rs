@@ -73,6 +73,8 @@ fn structure(
         website: website.into(),
         timezone: "Europe/Paris".into(),
         volunteers_see_beneficiaries: false,
+        reminder_days: 2,
+        reminder_morning: true,
     }
 }
 

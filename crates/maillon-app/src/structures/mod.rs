@@ -48,6 +48,9 @@ pub struct Structure {
     pub timezone: String,
     /// Volunteers may see and record the structure's beneficiaries (off by default).
     pub volunteers_see_beneficiaries: bool,
+    /// Workshop reminders: days before a session (0 for none), and on its morning.
+    pub reminder_days: i64,
+    pub reminder_morning: bool,
 }
 
 impl Structure {
@@ -94,6 +97,15 @@ pub async fn access(state: &AppState, user: &CurrentUser, id: &str) -> Result<Ac
     })
 }
 
+/// When workshop reminders go out, before a session.
+pub const REMINDER_DAYS: &[(i64, &str)] = &[
+    (0, "Pas de rappel avant le jour même"),
+    (1, "La veille (24 heures avant)"),
+    (2, "Deux jours avant (48 heures)"),
+    (3, "Trois jours avant"),
+    (7, "Une semaine avant"),
+];
+
 /// Reads and checks the structure form; shared by creation and edition.
 pub fn validate_form(
     form: &crate::web::forms::FormData,
@@ -110,7 +122,16 @@ pub fn validate_form(
         website: form.get("website"),
         timezone: form.get("timezone"),
         volunteers_see_beneficiaries: form.has("volunteers_see_beneficiaries"),
+        reminder_days: form.get("reminder_days").parse().unwrap_or(2),
+        reminder_morning: form.has("reminder_morning"),
     };
+    if !REMINDER_DAYS.iter().any(|(d, _)| *d == s.reminder_days) {
+        errors.add(
+            "reminder_days",
+            "Choisissez quand envoyer le rappel dans la liste.",
+        );
+        s.reminder_days = 2;
+    }
     if s.name.is_empty() {
         errors.add("name", "Indiquez le nom de la structure.");
     } else if s.name.chars().count() > 150 {

@@ -115,6 +115,7 @@ struct FormPage {
     errors: FieldErrors,
     kinds: &'static [&'static str],
     timezones: &'static [(&'static str, &'static str)],
+    reminder_days: &'static [(i64, &'static str)],
 }
 
 fn show_form(
@@ -130,6 +131,7 @@ fn show_form(
         errors,
         kinds: KINDS,
         timezones: TIMEZONES,
+        reminder_days: super::REMINDER_DAYS,
     };
     Ok(render(&form)?.into_response())
 }
@@ -262,6 +264,8 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppResult
     let structure = Structure {
         kind: "Centre social".into(),
         timezone: "Europe/Paris".into(),
+        reminder_days: 2,
+        reminder_morning: true,
         ..Structure::default()
     };
     let action = "/reseau/structures/nouvelle".to_string();

@@ -16,11 +16,13 @@ fn from_row(r: &AnyRow) -> Structure {
         website: text(r, "website"),
         timezone: text(r, "timezone"),
         volunteers_see_beneficiaries: crate::db::flag(r, "volunteers_see_beneficiaries"),
+        reminder_days: crate::db::int(r, "reminder_days"),
+        reminder_morning: crate::db::flag(r, "reminder_morning"),
     }
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
-    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries FROM structures WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning FROM structures WHERE id = $1")
         .bind(id)
         .fetch_optional(db.read())
         .await?;
@@ -28,7 +30,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
-    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries FROM structures ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning FROM structures ORDER BY name")
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(from_row).collect())
@@ -38,7 +40,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
-         volunteers_see_beneficiaries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
+         volunteers_see_beneficiaries, reminder_days, reminder_morning) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)",
     )
     .bind(id.clone())
     .bind(s.name.clone())
@@ -50,6 +53,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.timezone.clone())
     .bind(now())
     .bind(s.volunteers_see_beneficiaries as i64)
+    .bind(s.reminder_days)
+    .bind(s.reminder_morning as i64)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -58,7 +63,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
 pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
-         timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9 WHERE id = $10",
+         timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9, reminder_days = $11, \
+         reminder_morning = $12 WHERE id = $10",
     )
     .bind(s.name.clone())
     .bind(s.kind.clone())
@@ -70,6 +76,8 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     .bind(now())
     .bind(s.volunteers_see_beneficiaries as i64)
     .bind(id)
+    .bind(s.reminder_days)
+    .bind(s.reminder_morning as i64)
     .execute(&mut **tx)
     .await?;
     Ok(())

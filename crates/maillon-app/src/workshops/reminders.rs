@@ -1,4 +1,5 @@
-//! Reminders by e-mail, 48 hours before a session and on its morning, never at night
+//! Reminders by e-mail, by default two days before a session and on its morning (each
+//! structure chooses, `structures.reminder_days` and `reminder_morning`), never at night
 //! (22:00–08:00 in the structure's time zone): a job plans them every five minutes and
 //! queues the e-mails in the outbox, which logs each send and its outcome. A reminder is
 //! sent once (`reminders_sent`), only to confirmed registrations that did not opt out,
@@ -13,9 +14,26 @@ use crate::db::{self, now, text, Db, DbError};
 const DAY_STARTS: i8 = 8;
 const NIGHT_STARTS: i8 = 22;
 
+/// When a structure sends reminders: that many days before (0: none), and on the morning.
+#[derive(Clone, Copy)]
+pub struct Settings {
+    pub days_before: i64,
+    pub morning: bool,
+}
+
+pub const DEFAULT: Settings = Settings {
+    days_before: 2,
+    morning: true,
+};
+
 /// The reminder due at `now` for a session starting at `start` (both local), given when
-/// the person signed up.
-pub fn due(now: DateTime, start: DateTime, signed_up: DateTime) -> Option<&'static str> {
+/// the person signed up and the structure's settings.
+pub fn due(
+    now: DateTime,
+    start: DateTime,
+    signed_up: DateTime,
+    settings: Settings,
+) -> Option<&'static str> {
     if now >= start || now.hour() < DAY_STARTS || now.hour() >= NIGHT_STARTS {
         return None;
     }
@@ -23,10 +41,15 @@ pub fn due(now: DateTime, start: DateTime, signed_up: DateTime) -> Option<&'stat
         .date()
         .to_datetime(jiff::civil::time(DAY_STARTS, 0, 0, 0));
     if now.date() == start.date() {
-        return (signed_up < morning).then_some("matin");
+        return (settings.morning && signed_up < morning).then_some("matin");
     }
-    let two_days_before = start.checked_sub(jiff::Span::new().hours(48)).ok()?;
-    (now >= two_days_before && signed_up < two_days_before).then_some("48h")
+    if settings.days_before == 0 {
+        return None;
+    }
+    let before = start
+        .checked_sub(jiff::Span::new().hours(24 * settings.days_before))
+        .ok()?;
+    (now >= before && signed_up < before).then_some("avant")
 }
 
 /// Plans and queues the reminders due now; returns how many were queued.
@@ -37,9 +60,11 @@ pub async fn plan(db: &Db, public_url: &str) -> Result<usize, DbError> {
 /// The same at a given instant (for tests and benchmarks).
 pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<usize, DbError> {
     let today = at.strftime("%Y-%m-%d").to_string();
-    let (from, to) = (shift(&today, -1), shift(&today, 3));
+    // A week ahead at most (the longest setting), and yesterday for other time zones.
+    let (from, to) = (shift(&today, -1), shift(&today, 8));
     let rows = sqlx::query(
         "SELECT r.id, r.name, r.email, r.created_at, s.date, s.start_time, s.end_time, w.title, st.timezone, st.name AS structure_name, \
+         st.reminder_days, st.reminder_morning, \
          COALESCE(pl.nom, '') AS place_name \
          FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id JOIN workshops w ON w.id = s.workshop_id \
          JOIN structures st ON st.id = s.structure_id LEFT JOIN places pl ON pl.id = s.place_id \
@@ -63,7 +88,11 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
         ) else {
             continue;
         };
-        let Some(kind) = due(local_now, start, signed_up) else {
+        let settings = Settings {
+            days_before: db::int(r, "reminder_days"),
+            morning: db::flag(r, "reminder_morning"),
+        };
+        let Some(kind) = due(local_now, start, signed_up, settings) else {
             continue;
         };
         let claimed = sqlx::query(
@@ -121,32 +150,61 @@ mod tests {
         DateTime::strptime("%Y-%m-%d %H:%M", s).unwrap()
     }
 
+    fn d(now: DateTime, start: DateTime, signed_up: DateTime) -> Option<&'static str> {
+        due(now, start, signed_up, DEFAULT)
+    }
+
     #[test]
     fn reminders_come_two_days_before_and_that_morning_never_at_night() {
         let start = at("2026-12-10 14:00");
         let early = at("2026-12-01 10:00");
-        assert_eq!(due(at("2026-12-07 10:00"), start, early), None, "too early");
-        assert_eq!(due(at("2026-12-08 14:00"), start, early), Some("48h"));
+        assert_eq!(d(at("2026-12-07 10:00"), start, early), None, "too early");
+        assert_eq!(d(at("2026-12-08 14:00"), start, early), Some("avant"));
         assert_eq!(
-            due(at("2026-12-08 23:00"), start, early),
+            d(at("2026-12-08 23:00"), start, early),
             None,
             "not at night"
         );
         assert_eq!(
-            due(at("2026-12-10 07:30"), start, early),
+            d(at("2026-12-10 07:30"), start, early),
             None,
             "not before 8"
         );
-        assert_eq!(due(at("2026-12-10 08:05"), start, early), Some("matin"));
-        assert_eq!(due(at("2026-12-10 14:30"), start, early), None, "too late");
+        assert_eq!(d(at("2026-12-10 08:05"), start, early), Some("matin"));
+        assert_eq!(d(at("2026-12-10 14:30"), start, early), None, "too late");
         // Signed up the day before: no two-day reminder, but the morning one.
         let late = at("2026-12-09 18:00");
-        assert_eq!(due(at("2026-12-09 19:00"), start, late), None);
-        assert_eq!(due(at("2026-12-10 09:00"), start, late), Some("matin"));
+        assert_eq!(d(at("2026-12-09 19:00"), start, late), None);
+        assert_eq!(d(at("2026-12-10 09:00"), start, late), Some("matin"));
         // Signed up that morning: nothing to remind.
         assert_eq!(
-            due(at("2026-12-10 10:00"), start, at("2026-12-10 09:00")),
+            d(at("2026-12-10 10:00"), start, at("2026-12-10 09:00")),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn each_structure_chooses_its_reminders() {
+        let at = |s: &str| DateTime::strptime("%Y-%m-%d %H:%M", s).unwrap();
+        let (start, early) = (at("2026-12-10 14:00"), at("2026-12-01 10:00"));
+        let week = Settings {
+            days_before: 7,
+            morning: false,
+        };
+        assert_eq!(
+            due(at("2026-12-03 15:00"), start, early, week),
+            Some("avant")
+        );
+        assert_eq!(due(at("2026-12-10 09:00"), start, early, week), None);
+        let none = Settings {
+            days_before: 0,
+            morning: false,
+        };
+        assert_eq!(due(at("2026-12-09 15:00"), start, early, none), None);
     }
 }

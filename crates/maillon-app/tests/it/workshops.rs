@@ -596,3 +596,60 @@ async fn workshops_and_sessions_are_changed_and_seats_follow() {
         .assert_contains("3 places sont déjà prises");
     app.stop().await;
 }
+
+/// A structure chooses its reminders: none before the day, none that morning.
+#[tokio::test]
+async fn a_structure_can_turn_reminders_off() {
+    use maillon_app::workshops::reminders;
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let fields = [
+        ("name", FERRAT),
+        ("kind", "Centre social"),
+        ("timezone", "Europe/Paris"),
+        ("reminder_days", "0"),
+    ];
+    let r = nadia
+        .post(&format!("/structures/{sid}/modifier"), &fields)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    nadia
+        .get(&format!("/structures/{sid}/modifier"))
+        .await
+        .assert_contains("name=\"reminder_days\" value=\"0\" checked");
+    let bad = [
+        ("name", FERRAT),
+        ("kind", "Centre social"),
+        ("reminder_days", "5"),
+    ];
+    nadia
+        .post(&format!("/structures/{sid}/modifier"), &bad)
+        .await
+        .assert_contains("Choisissez quand envoyer le rappel");
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let session = workshop_on(&app, &karim, &sid, "10", "1", 2).await;
+    app.client()
+        .post(
+            &format!("/ateliers/{session}"),
+            &[("name", "Lucie"), ("email", "lucie@example.fr")],
+        )
+        .await;
+    app.exec("UPDATE registrations SET created_at = 0").await;
+    let (db, url) = (&app.state().db, &app.state().config.public_url);
+    for (days, hour) in [(1, 10), (2, 9)] {
+        let date: jiff::civil::Date = in_days(days).parse().unwrap();
+        let at = date
+            .to_datetime(jiff::civil::time(hour, 0, 0, 0))
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+            .unwrap()
+            .timestamp();
+        reminders::plan_at(db, url, at).await.unwrap();
+    }
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM emails WHERE subject LIKE 'Rappel%'")
+            .await,
+        0
+    );
+    app.stop().await;
+}
