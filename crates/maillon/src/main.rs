@@ -19,6 +19,8 @@ Utilisation :
                       [--structure ID --role structure_admin|mediator|volunteer]
                                 crée un compte ; mot de passe demandé (ou MAILLON_PASSWORD)
   maillon backup --to FICHIER   copie cohérente de la base SQLite, même serveur en marche
+  maillon remind                met dans la boîte d'envoi les rappels d'ateliers dus
+                                maintenant (le serveur le fait toutes les 5 minutes)
   maillon help                  cette aide
 
 Configuration par variables d'environnement : voir le README (DATABASE_URL, MAILLON_*).
@@ -59,6 +61,7 @@ async fn run() -> ExitCode {
         ["migrate"] => migrate().await,
         ["user", "create", rest @ ..] => user_create(rest).await,
         ["backup", "--to", path] => backup(path).await,
+        ["remind"] => remind().await,
         ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             Ok(())
@@ -166,6 +169,25 @@ fn print_demo_accounts(public_url: &str) {
         println!("    {:<36} {:<16} {}", a.email, a.name, a.role);
     }
     println!("\n  Les e-mails (invitations, mots de passe oubliés) s'affichent ici et dans « Boîte d'envoi ».\n");
+}
+
+/// Plans the workshop reminders due now, once (for a deployment without workers, and to
+/// measure the planning).
+async fn remind() -> Result<(), String> {
+    let config = config()?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("base de données : {e}"))?;
+    let started = std::time::Instant::now();
+    let queued = maillon_app::workshops::reminders::plan(&db, &config.public_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{queued} rappel(s) mis dans la boîte d'envoi en {} ms.",
+        started.elapsed().as_millis()
+    );
+    db.close().await;
+    Ok(())
 }
 
 async fn migrate() -> Result<(), String> {
