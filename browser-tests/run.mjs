@@ -334,6 +334,15 @@ try {
     check((await page.textContent('.flash')).includes('inscrite'), 'registered at the desk');
     await axeCheck(page, 'staff session');
     await page.click('nav >> text=Ateliers');
+    const staffList = page.url();
+    await page.click('main a:has-text("Semaine du numérique")');
+    check((await page.textContent('main h1')).includes('Semaine du numérique'), 'programme page');
+    await axeCheck(page, 'programme page');
+    await page.click('main a:has-text("Affiche à imprimer")');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: `${OUT}affiche.png`, fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto(staffList);
     await page.click('main a:has-text("Nouvel atelier")');
     await axeCheck(page, 'new workshop form');
   });

@@ -83,3 +83,18 @@ CREATE TABLE reminders_sent (
     sent_at BIGINT NOT NULL,
     PRIMARY KEY (registration_id, kind)
 );
+
+-- A programme groups sessions ("Semaine du numérique, 18–22 novembre") for a public page,
+-- a poster and a calendar feed.
+CREATE TABLE programmes (
+    id TEXT PRIMARY KEY,
+    structure_id TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE programme_sessions (
+    programme_id TEXT NOT NULL REFERENCES programmes(id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL REFERENCES workshop_sessions(id) ON DELETE CASCADE,
+    PRIMARY KEY (programme_id, session_id)
+);

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(workshops::public::routes())
         .merge(workshops::attendance::routes())
         .merge(workshops::feeds::routes())
+        .merge(workshops::programmes::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

@@ -73,6 +73,7 @@ pub async fn seed(
     place_id: &str,
     today: jiff::civil::Date,
 ) -> Result<(), DbError> {
+    let mut firsts = Vec::new();
     for (i, d) in WORKSHOPS.iter().enumerate() {
         let w = Workshop {
             title: d.title.into(),
@@ -106,6 +107,7 @@ pub async fn seed(
             }
         }
         tx.commit().await?;
+        firsts.push(first.clone());
         // The second workshop is full, with two people waiting.
         let signed_up = if i == 1 { PEOPLE.len() + 1 } else { 2 };
         for n in 0..signed_up {
@@ -129,5 +131,24 @@ pub async fn seed(
             registration::register(db, public_url, structure_id, &first, &c, source).await?;
         }
     }
+    // A programme of the coming days, with its poster.
+    let mut tx = db.begin_write().await?;
+    let programme = crate::db::new_id();
+    sqlx::query("INSERT INTO programmes (id, structure_id, title, description, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(programme.clone())
+        .bind(structure_id)
+        .bind("Semaine du numérique")
+        .bind("Une thématique par jour : la tablette, les démarches en ligne, les fausses informations.")
+        .bind(crate::db::now())
+        .execute(&mut *tx)
+        .await?;
+    for session in firsts {
+        sqlx::query("INSERT INTO programme_sessions (programme_id, session_id) VALUES ($1, $2)")
+            .bind(programme.clone())
+            .bind(session)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

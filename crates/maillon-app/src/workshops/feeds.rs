@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
 struct FeedQuery {
     structure: Option<String>,
     atelier: Option<String>,
+    programme: Option<String>,
 }
 
 async fn sessions(state: &AppState, q: FeedQuery) -> AppResult<Vec<Session>> {
@@ -36,6 +37,7 @@ async fn sessions(state: &AppState, q: FeedQuery) -> AppResult<Vec<Session>> {
         &Programme {
             structure_id: q.structure.unwrap_or_default(),
             workshop_id: q.atelier.unwrap_or_default(),
+            programme_id: q.programme.unwrap_or_default(),
             from: today(&state.config.timezone),
             ..Programme::default()
         },

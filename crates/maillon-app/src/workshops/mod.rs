@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod editing;
 pub mod feeds;
 pub mod model;
+pub mod programmes;
 pub mod public;
 pub mod registration;
 pub mod reminders;

@@ -118,6 +118,7 @@ struct ListPage {
     page: Page,
     sid: String,
     public_url: String,
+    programmes: Vec<(String, String)>,
     workshops: Vec<Workshop>,
     sessions: Vec<Session>,
 }
@@ -141,10 +142,12 @@ async fn list(
     let page = Page::in_structure(&state, "Ateliers", &user, &access)
         .await
         .section("workshops");
+    let programmes = super::programmes::of_structure(&state.db, &sid).await?;
     Ok(render(&ListPage {
         page,
         sid,
         public_url: state.config.public_url.clone(),
+        programmes,
         workshops,
         sessions,
     })?

@@ -253,6 +253,8 @@ pub async fn sessions_of_workshop(db: &Db, workshop_id: &str) -> Result<Vec<Sess
 pub struct Programme {
     pub structure_id: String,
     pub workshop_id: String,
+    /// Sessions of one programme (a "Semaine du numérique").
+    pub programme_id: String,
     pub from: String,
     pub theme: String,
     pub public: String,
@@ -265,7 +267,9 @@ pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
         "{SESSION_SELECT} WHERE s.date >= $1 AND ($2 = '' OR s.structure_id = $2) \
          AND ($3 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'theme' AND t.code = $3)) \
          AND ($4 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'public' AND t.code = $4)) \
-         AND ($5 = '' OR pl.commune = $5) AND ($6 = '' OR s.workshop_id = $6) ORDER BY s.date, s.start_time LIMIT 200"
+         AND ($5 = '' OR pl.commune = $5) AND ($6 = '' OR s.workshop_id = $6) \
+         AND ($7 = '' OR EXISTS (SELECT 1 FROM programme_sessions ps WHERE ps.session_id = s.id AND ps.programme_id = $7)) \
+         ORDER BY s.date, s.start_time LIMIT 200"
     );
     let rows = sqlx::query(&sql)
         .bind(p.from.clone())
@@ -274,6 +278,7 @@ pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
         .bind(p.public.clone())
         .bind(p.commune.clone())
         .bind(p.workshop_id.clone())
+        .bind(p.programme_id.clone())
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(session_of).collect())

@@ -653,3 +653,49 @@ async fn a_structure_can_turn_reminders_off() {
     );
     app.stop().await;
 }
+
+/// A programme groups sessions: public page by day, A4 poster, its own calendar feed.
+#[tokio::test]
+async fn a_programme_groups_sessions_with_a_page_a_poster_and_a_feed() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let first = workshop_on(&app, &karim, &sid, "10", "1", 3).await;
+    let second = workshop_on(&app, &karim, &sid, "10", "1", 4).await;
+    let path = format!("/structures/{sid}/programmes/nouveau");
+    let r = karim
+        .post(&path, &[("title", ""), ("sessions", "not-a-session")])
+        .await;
+    r.assert_contains("Donnez un titre au programme");
+    r.assert_contains("Choisissez des séances à venir de la structure");
+    let r = karim
+        .post(
+            &path,
+            &[
+                ("title", "Semaine du numérique"),
+                ("description", "Une thématique par jour."),
+                ("sessions", first.as_str()),
+                ("sessions", second.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page_path = r.location();
+    let public = app.client();
+    let page = public.get(&page_path).await;
+    page.assert_contains("Semaine du numérique");
+    page.assert_contains(&format!("/ateliers/{first}"));
+    page.assert_contains(&format!("/ateliers/{second}"));
+    let poster = public.get(&format!("{page_path}/affiche")).await;
+    poster.assert_contains("class=\"poster\"");
+    poster.assert_contains("Inscription à l'accueil");
+    let id = page_path.trim_start_matches("/programmes/");
+    let ics = public.get(&format!("/ateliers.ics?programme={id}")).await;
+    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 2);
+    assert_eq!(public.get("/programmes/unknown").await.status, 404);
+    karim
+        .get(&format!("/structures/{sid}/ateliers"))
+        .await
+        .assert_contains("Semaine du numérique");
+    app.stop().await;
+}

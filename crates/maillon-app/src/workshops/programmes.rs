@@ -1,0 +1,246 @@
+//! Programmes: sessions grouped under one title ("Semaine du numérique, 18–22 novembre"),
+//! with a public page, an A4 poster to print and pin up (for people without internet),
+//! and a calendar feed (`/ateliers.ics?programme=…`).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::model::{date_long, Session};
+use super::store::{self, Programme};
+use crate::accounts::model::CurrentUser;
+use crate::activities::recorder_access;
+use crate::db::{self, now, text, Db, DbError};
+use crate::places::routes::today;
+use crate::structures::Structure;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/structures/{sid}/programmes/nouveau",
+            get(new_form).post(create),
+        )
+        .route("/programmes/{id}", get(public_page))
+        .route("/programmes/{id}/affiche", get(poster))
+}
+
+pub struct ProgrammeInfo {
+    pub id: String,
+    pub structure_id: String,
+    pub title: String,
+    pub description: String,
+}
+
+pub async fn get_programme(db: &Db, id: &str) -> Result<Option<ProgrammeInfo>, DbError> {
+    let row =
+        sqlx::query("SELECT id, structure_id, title, description FROM programmes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.read())
+            .await?;
+    Ok(row.map(|r| ProgrammeInfo {
+        id: text(&r, "id"),
+        structure_id: text(&r, "structure_id"),
+        title: text(&r, "title"),
+        description: text(&r, "description"),
+    }))
+}
+
+/// The structure's programmes, newest first (for the staff's list).
+pub async fn of_structure(db: &Db, sid: &str) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, title FROM programmes WHERE structure_id = $1 ORDER BY created_at DESC",
+    )
+    .bind(sid)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (text(r, "id"), text(r, "title")))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "workshops/programme_form.html")]
+struct FormPage {
+    page: Page,
+    sid: String,
+    form: FormData,
+    errors: FieldErrors,
+    sessions: Vec<Session>,
+}
+
+impl FormPage {
+    fn chosen(&self, id: &str) -> bool {
+        self.form.all("sessions").iter().any(|s| s == id)
+    }
+}
+
+async fn upcoming_of(state: &AppState, sid: &str, tz: &str) -> AppResult<Vec<Session>> {
+    Ok(store::upcoming(
+        &state.db,
+        &Programme {
+            structure_id: sid.to_string(),
+            from: today(tz),
+            ..Programme::default()
+        },
+    )
+    .await?)
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+    form: FormData,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let access = recorder_access(state, user, sid).await?;
+    let sessions = upcoming_of(state, sid, &access.structure.timezone).await?;
+    let page = Page::in_structure(state, "Nouveau programme", user, &access)
+        .await
+        .section("workshops");
+    Ok(render(&FormPage {
+        page,
+        sid: sid.to_string(),
+        form,
+        errors,
+        sessions,
+    })?
+    .into_response())
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    form_page(
+        &state,
+        &user,
+        &sid,
+        FormData::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let access = recorder_access(&state, &user, &sid).await?;
+    let mut errors = FieldErrors::default();
+    let title = form.get("title");
+    if title.is_empty() {
+        errors.add(
+            "title",
+            "Donnez un titre au programme, par exemple « Semaine du numérique ».",
+        );
+    } else if title.chars().count() > 150 {
+        errors.add("title", "Le titre fait 150 caractères au plus.");
+    }
+    // Only the structure's upcoming sessions can be chosen.
+    let offered: Vec<String> = upcoming_of(&state, &sid, &access.structure.timezone)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let chosen = form.all("sessions");
+    if chosen.is_empty() {
+        errors.add("sessions", "Cochez au moins une séance.");
+    } else if chosen.iter().any(|c| !offered.contains(c)) {
+        errors.add(
+            "sessions",
+            "Choisissez des séances à venir de la structure.",
+        );
+    }
+    if !errors.is_empty() {
+        return form_page(&state, &user, &sid, form, errors).await;
+    }
+    let id = db::new_id();
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("INSERT INTO programmes (id, structure_id, title, description, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.clone())
+        .bind(sid.clone())
+        .bind(title)
+        .bind(form.get("description"))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    for session in &chosen {
+        sqlx::query("INSERT INTO programme_sessions (programme_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id.clone())
+            .bind(session.clone())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/programmes/{id}")).into_response())
+}
+
+/// Sessions of a programme grouped by day: ("mardi 18 novembre 2026", sessions).
+type Days = Vec<(String, Vec<Session>)>;
+
+#[derive(Template)]
+#[template(path = "workshops/programme_page.html")]
+struct PublicPage {
+    page: Page,
+    programme: ProgrammeInfo,
+    structure: Structure,
+    days: Days,
+    public_url: String,
+    poster: bool,
+}
+
+async fn programme_view(state: &AppState, id: &str, poster: bool) -> AppResult<Response> {
+    let programme = get_programme(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let structure = crate::structures::store::get(&state.db, &programme.structure_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = store::upcoming(
+        &state.db,
+        &Programme {
+            programme_id: id.to_string(),
+            from: today(&structure.timezone),
+            ..Programme::default()
+        },
+    )
+    .await?;
+    let mut days: Days = Vec::new();
+    for s in sessions {
+        let day = date_long(&s.date);
+        match days.last_mut() {
+            Some((d, list)) if *d == day => list.push(s),
+            _ => days.push((day, vec![s])),
+        }
+    }
+    let page = Page::new(state, programme.title.clone()).await;
+    Ok(render(&PublicPage {
+        page,
+        programme,
+        structure,
+        days,
+        public_url: state.config.public_url.clone(),
+        poster,
+    })?
+    .into_response())
+}
+
+async fn public_page(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    programme_view(&state, &id, false).await
+}
+
+/// The same, laid out as an A4 poster: big type, one page, how to sign up without internet.
+async fn poster(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    programme_view(&state, &id, true).await
+}
