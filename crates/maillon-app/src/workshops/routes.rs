@@ -241,18 +241,23 @@ pub(super) async fn form_page(
     .into_response())
 }
 
+/// What the sessions' fields show before anything is typed.
+fn blank_sessions_form() -> FormData {
+    FormData::from_pairs(vec![
+        ("capacity".into(), "10".into()),
+        ("weeks".into(), "1".into()),
+        ("start_time".into(), "14:00".into()),
+        ("end_time".into(), "16:00".into()),
+    ])
+}
+
 async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let form = FormData::from_pairs(vec![
-        ("capacity".into(), "10".into()),
-        ("weeks".into(), "1".into()),
-        ("start_time".into(), "14:00".into()),
-        ("end_time".into(), "16:00".into()),
-    ]);
+    let form = blank_sessions_form();
     form_page(
         &state,
         &user,
@@ -368,12 +373,7 @@ async fn add_sessions_form(
     let workshop = store::workshop(&state.db, Some(&sid), &wid)
         .await?
         .ok_or(AppError::NotFound)?;
-    let form = FormData::from_pairs(vec![
-        ("capacity".into(), "10".into()),
-        ("weeks".into(), "1".into()),
-        ("start_time".into(), "14:00".into()),
-        ("end_time".into(), "16:00".into()),
-    ]);
+    let form = blank_sessions_form();
     form_page(
         &state,
         &user,
