@@ -137,12 +137,7 @@ async fn close(
     form: FormData,
 ) -> AppResult<Response> {
     recorder_access(&state, &user, &sid).await?;
-    let session = store::session(&state.db, Some(&sid), &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let workshop = store::workshop(&state.db, Some(&sid), &session.workshop_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (session, workshop) = super::routes::staff_session(&state, &sid, &id).await?;
     let walk_ins_text = form.get("walk_ins");
     if session.date > crate::places::routes::today(&state.config.timezone) {
         let mut errors = FieldErrors::default();

@@ -6,13 +6,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::model::{self, Workshop};
+use super::model;
 use super::registration;
-use super::routes::{form_page, sessions_of, FormKind};
+use super::routes::{form_page, sessions_of, staff_session, staff_workshop, FormKind};
 use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::AppResult;
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::AppState;
 
@@ -28,19 +28,13 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn workshop_of(state: &AppState, sid: &str, wid: &str) -> AppResult<Workshop> {
-    store::workshop(&state.db, Some(sid), wid)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn edit_workshop_form(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((sid, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let workshop = workshop_of(&state, &sid, &wid).await?;
+    let workshop = staff_workshop(&state, &sid, &wid).await?;
     let price = if workshop.price_kind == "payant" {
         model::euros(workshop.price_cents)
     } else {
@@ -66,7 +60,7 @@ async fn edit_workshop(
     form: FormData,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    workshop_of(&state, &sid, &wid).await?;
+    staff_workshop(&state, &sid, &wid).await?;
     match model::workshop_from_form(&form) {
         Err((mut w, errors)) => {
             w.id = wid;
@@ -99,10 +93,7 @@ async fn edit_session_form(
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let session = store::session(&state.db, Some(&sid), &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let workshop = workshop_of(&state, &sid, &session.workshop_id).await?;
+    let (session, workshop) = staff_session(&state, &sid, &id).await?;
     let form = FormData::from_pairs(vec![
         ("date".into(), session.date.clone()),
         ("start_time".into(), session.start_time.clone()),
@@ -132,10 +123,7 @@ async fn edit_session(
     form: FormData,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let session = store::session(&state.db, Some(&sid), &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let workshop = workshop_of(&state, &sid, &session.workshop_id).await?;
+    let (session, workshop) = staff_session(&state, &sid, &id).await?;
     let mut errors = FieldErrors::default();
     match sessions_of(&state, &access, &form).await? {
         Err(e) => errors = e,

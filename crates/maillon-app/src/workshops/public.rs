@@ -66,20 +66,7 @@ async fn programme(
         ..Programme::default()
     };
     let sessions = store::upcoming(&state.db, &filter).await?;
-    let mut communes: Vec<String> = store::upcoming(
-        &state.db,
-        &Programme {
-            from: today,
-            ..Programme::default()
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|s| s.commune)
-    .filter(|c| !c.is_empty())
-    .collect();
-    communes.sort();
-    communes.dedup();
+    let communes = store::communes_from(&state.db, &today).await?;
     let page = Page::new(&state, "Ateliers à venir").await;
     Ok(render(&ProgrammePage {
         page,

@@ -241,6 +241,26 @@ pub(super) async fn form_page(
     .into_response())
 }
 
+/// The structure's workshop `wid`, or 404.
+pub(super) async fn staff_workshop(state: &AppState, sid: &str, wid: &str) -> AppResult<Workshop> {
+    store::workshop(&state.db, Some(sid), wid)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The structure's session `id` with its workshop, or 404.
+pub(super) async fn staff_session(
+    state: &AppState,
+    sid: &str,
+    id: &str,
+) -> AppResult<(Session, Workshop)> {
+    let session = store::session(&state.db, Some(sid), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let workshop = staff_workshop(state, sid, &session.workshop_id).await?;
+    Ok((session, workshop))
+}
+
 /// What the sessions' fields show before anything is typed.
 fn blank_sessions_form() -> FormData {
     FormData::from_pairs(vec![
@@ -347,9 +367,7 @@ async fn show(
     flash: Flash,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let workshop = store::workshop(&state.db, Some(&sid), &wid)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let workshop = staff_workshop(&state, &sid, &wid).await?;
     let sessions = store::sessions_of_workshop(&state.db, &wid).await?;
     let page = Page::in_structure(&state, workshop.title.clone(), &user, &access)
         .await
@@ -370,9 +388,7 @@ async fn add_sessions_form(
     Path((sid, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let workshop = store::workshop(&state.db, Some(&sid), &wid)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let workshop = staff_workshop(&state, &sid, &wid).await?;
     let form = blank_sessions_form();
     form_page(
         &state,
@@ -393,9 +409,7 @@ async fn add_sessions(
     form: FormData,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    let workshop = store::workshop(&state.db, Some(&sid), &wid)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let workshop = staff_workshop(&state, &sid, &wid).await?;
     match sessions_of(&state, &access, &form).await? {
         Err(errors) => {
             form_page(

@@ -300,3 +300,14 @@ pub async fn attendance_state(db: &Db, session_id: &str) -> Result<(bool, String
         None => (false, String::new()),
     })
 }
+
+/// Communes of the places where sessions are planned from `from` on (the public filter).
+pub async fn communes_from(db: &Db, from: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT pl.commune FROM workshop_sessions s JOIN places pl ON pl.id = s.place_id \
+         WHERE s.date >= $1 AND pl.commune <> '' ORDER BY pl.commune",
+    )
+    .bind(from)
+    .fetch_all(db.read())
+    .await?)
+}
