@@ -29,6 +29,14 @@ pub struct Config {
     /// Named beneficiaries with no activity for this many months are anonymised
     /// (`MAILLON_ANONYMISE_AFTER_MONTHS`, default 24; 0 never).
     pub anonymise_after_months: i64,
+    /// SMS: the provider (`MAILLON_SMS_PROVIDER=brevo`); none: SMS stay in the outbox.
+    pub sms_provider: Option<String>,
+    /// The provider's API key (`MAILLON_SMS_API_KEY`), a secret.
+    pub sms_api_key: Option<String>,
+    /// Name shown as sender (`MAILLON_SMS_SENDER`, 3 to 11 letters or digits).
+    pub sms_sender: String,
+    /// The provider's address (`MAILLON_SMS_URL`), to point it elsewhere (tests, a proxy).
+    pub sms_url: String,
     /// Development mode: outbox messages are printed to the log (set by `maillon demo`).
     pub dev: bool,
 }
@@ -43,6 +51,8 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("timezone", &self.timezone)
             .field("workers", &self.workers)
+            .field("sms_provider", &self.sms_provider)
+            .field("sms_api_key", &self.sms_api_key.as_ref().map(|_| "***"))
             .field("dev", &self.dev)
             .finish_non_exhaustive()
     }
@@ -110,6 +120,30 @@ impl Config {
                 "MAILLON_TIMEZONE inconnu : {timezone}"
             )));
         }
+        let sms_provider = get("MAILLON_SMS_PROVIDER");
+        let sms_api_key = get("MAILLON_SMS_API_KEY");
+        match sms_provider.as_deref() {
+            None => {}
+            Some("brevo") if sms_api_key.is_some() => {}
+            Some("brevo") => {
+                return Err(ConfigError(
+                    "MAILLON_SMS_API_KEY manque : la clé d'API du fournisseur de SMS".into(),
+                ))
+            }
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "MAILLON_SMS_PROVIDER inconnu : « {other} » (fournisseur possible : brevo)"
+                )))
+            }
+        }
+        let sms_sender = get("MAILLON_SMS_SENDER").unwrap_or_else(|| "Maillon".into());
+        if !(3..=11).contains(&sms_sender.len())
+            || !sms_sender.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(ConfigError(
+                "MAILLON_SMS_SENDER : de 3 à 11 lettres ou chiffres, sans espace ni accent".into(),
+            ));
+        }
         Ok(Config {
             addr,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "maillon.db".into()),
@@ -127,6 +161,11 @@ impl Config {
             metrics_token: get("MAILLON_METRICS_TOKEN"),
             workers: number("MAILLON_WORKERS", 2)? as usize,
             anonymise_after_months: number("MAILLON_ANONYMISE_AFTER_MONTHS", 24)?,
+            sms_provider,
+            sms_api_key,
+            sms_sender,
+            sms_url: get("MAILLON_SMS_URL")
+                .unwrap_or_else(|| crate::sms::provider::BREVO_URL.into()),
             dev: false,
         })
     }
@@ -170,6 +209,8 @@ mod tests {
                 "smtp://envoi:smtp-secret@mail.test:587?tls=required",
             ),
             ("MAILLON_METRICS_TOKEN", "jeton-secret"),
+            ("MAILLON_SMS_PROVIDER", "brevo"),
+            ("MAILLON_SMS_API_KEY", "xkeysib-secret"),
         ])
         .unwrap();
         let logged = format!("{config:?}");
@@ -203,6 +244,14 @@ mod tests {
             .unwrap_err()
             .0
             .contains("https://"));
+        assert!(with(&[("MAILLON_SMS_PROVIDER", "brevo")])
+            .unwrap_err()
+            .0
+            .contains("MAILLON_SMS_API_KEY"));
+        assert!(with(&[("MAILLON_SMS_SENDER", "Centre social")])
+            .unwrap_err()
+            .0
+            .contains("MAILLON_SMS_SENDER"));
         assert!(with(&[("MAILLON_PUBLIC_URL", "https://maillon.fr/")])
             .unwrap()
             .secure_cookies());

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod jobs;
 pub mod mail;
 pub mod places;
+pub mod sms;
 pub mod structures;
 pub mod validate;
 pub mod web;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(places::routes::routes())
         .merge(places::csv::routes())
         .merge(mail::routes::routes())
+        .merge(sms::routes::routes())
         .merge(activities::routes::routes())
         .merge(activities::beneficiary_routes::routes())
         .merge(activities::stats_routes::routes())
@@ -101,7 +103,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
 }
 
 pub async fn start_with_db(config: Config, db: Db) -> Result<Running, String> {
-    let mailer = mail::Mailer::from_config(&config)?;
+    let senders = jobs::Senders::from_config(&config)?;
     let config = Arc::new(config);
     let state = AppState {
         db: db.clone(),
@@ -114,7 +116,7 @@ pub async fn start_with_db(config: Config, db: Db) -> Result<Running, String> {
         config.clone(),
         state.metrics.clone(),
         state.jobs.clone(),
-        mailer,
+        senders,
     );
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0007_workshops.sql"),
         then: None,
     },
+    Migration {
+        version: 8,
+        name: "workshop messages",
+        sql: include_str!("../../migrations/0008_workshop_messages.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

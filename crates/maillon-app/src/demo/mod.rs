@@ -75,6 +75,8 @@ fn structure(
         volunteers_see_beneficiaries: false,
         reminder_days: 2,
         reminder_morning: true,
+        // The demo shows every message: SMS land in the outbox.
+        sms_enabled: true,
     }
 }
 

@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use crate::config::Config;
 use crate::db::{now, Db};
 use crate::mail::Mailer;
+use crate::sms::Texter;
 use crate::web::metrics::Metrics;
 
 /// Wakes the workers of this process when a job is added, instead of waiting for the
@@ -42,24 +43,41 @@ impl Jobs {
 
 const POLL: Duration = Duration::from_secs(2);
 
+/// What carries messages out: e-mail (SMTP or the outbox) and SMS (a provider or the
+/// outbox).
+#[derive(Clone)]
+pub struct Senders {
+    pub mail: Mailer,
+    pub sms: Texter,
+}
+
+impl Senders {
+    pub fn from_config(config: &Config) -> Result<Senders, String> {
+        Ok(Senders {
+            mail: Mailer::from_config(config)?,
+            sms: Texter::from_config(config)?,
+        })
+    }
+}
+
 pub fn start_workers(
     db: Db,
     config: Arc<Config>,
     metrics: Arc<Metrics>,
     jobs: Jobs,
-    mailer: Mailer,
+    senders: Senders,
 ) {
     for _ in 0..config.workers {
-        let (db, config, metrics, jobs, mailer) = (
+        let (db, config, metrics, jobs, senders) = (
             db.clone(),
             config.clone(),
             metrics.clone(),
             jobs.clone(),
-            mailer.clone(),
+            senders.clone(),
         );
         tokio::spawn(async move {
             while !jobs.stopping() {
-                match run_one(&db, &config, &metrics, &mailer).await {
+                match run_one(&db, &config, &metrics, &senders).await {
                     Ok(true) => continue,
                     Ok(false) => {}
                     Err(e) => tracing::error!(error = %e, "job queue unavailable"),
@@ -81,13 +99,17 @@ pub async fn run_one(
     db: &Db,
     config: &Config,
     metrics: &Metrics,
-    mailer: &Mailer,
+    senders: &Senders,
 ) -> Result<bool, crate::db::DbError> {
     let Some(job) = store::claim(db).await? else {
         return Ok(false);
     };
     let result = match job.kind.as_str() {
-        "send_email" => crate::mail::deliver(db, config, mailer, &job.payload).await,
+        "send_email" => crate::mail::deliver(db, config, &senders.mail, &job.payload).await,
+        "send_sms" => {
+            let last_attempt = job.attempts >= job.max_attempts;
+            crate::sms::deliver(db, &senders.sms, &job.payload, last_attempt).await
+        }
         "purge" => crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
             .await
             .map_err(|e| e.to_string()),

@@ -51,6 +51,8 @@ pub struct Structure {
     /// Workshop reminders: days before a session (0 for none), and on its morning.
     pub reminder_days: i64,
     pub reminder_morning: bool,
+    /// Workshop messages go by SMS too, to mobile numbers (they cost money: off by default).
+    pub sms_enabled: bool,
 }
 
 impl Structure {
@@ -124,6 +126,7 @@ pub fn validate_form(
         volunteers_see_beneficiaries: form.has("volunteers_see_beneficiaries"),
         reminder_days: form.get("reminder_days").parse().unwrap_or(2),
         reminder_morning: form.has("reminder_morning"),
+        sms_enabled: form.has("sms_enabled"),
     };
     if !REMINDER_DAYS.iter().any(|(d, _)| *d == s.reminder_days) {
         errors.add(

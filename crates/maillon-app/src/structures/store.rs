@@ -18,11 +18,12 @@ fn from_row(r: &AnyRow) -> Structure {
         volunteers_see_beneficiaries: crate::db::flag(r, "volunteers_see_beneficiaries"),
         reminder_days: crate::db::int(r, "reminder_days"),
         reminder_morning: crate::db::flag(r, "reminder_morning"),
+        sms_enabled: crate::db::flag(r, "sms_enabled"),
     }
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
-    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning FROM structures WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled FROM structures WHERE id = $1")
         .bind(id)
         .fetch_optional(db.read())
         .await?;
@@ -30,7 +31,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
-    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning FROM structures ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled FROM structures ORDER BY name")
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(from_row).collect())
@@ -40,8 +41,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
-         volunteers_see_beneficiaries, reminder_days, reminder_morning) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)",
+         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13)",
     )
     .bind(id.clone())
     .bind(s.name.clone())
@@ -55,6 +56,7 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.volunteers_see_beneficiaries as i64)
     .bind(s.reminder_days)
     .bind(s.reminder_morning as i64)
+    .bind(s.sms_enabled as i64)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -64,7 +66,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     sqlx::query(
         "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
          timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9, reminder_days = $11, \
-         reminder_morning = $12 WHERE id = $10",
+         reminder_morning = $12, sms_enabled = $13 WHERE id = $10",
     )
     .bind(s.name.clone())
     .bind(s.kind.clone())
@@ -78,6 +80,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     .bind(id)
     .bind(s.reminder_days)
     .bind(s.reminder_morning as i64)
+    .bind(s.sms_enabled as i64)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -123,6 +123,14 @@ struct FlashQuery {
 
 const MESSAGES: &[(&str, &str)] = &[
     ("enregistre", "Modifications enregistrées."),
+    (
+        "seance-annulee",
+        "La séance est annulée ; les personnes inscrites sont prévenues.",
+    ),
+    (
+        "atelier-supprime",
+        "L'atelier est supprimé ; les personnes inscrites aux séances à venir sont prévenues.",
+    ),
     ("lieu-cree", "Le lieu a été créé."),
     ("lieu-supprime", "Le lieu a été supprimé."),
     ("structure-creee", "La structure a été créée."),

@@ -3,9 +3,11 @@
 //! is full and a personal link to see or cancel (decision 0010).
 
 pub mod attendance;
+pub mod cancelling;
 pub mod editing;
 pub mod feeds;
 pub mod model;
+pub mod notify;
 pub mod programmes;
 pub mod public;
 pub mod registration;

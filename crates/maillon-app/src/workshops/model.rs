@@ -159,6 +159,9 @@ pub struct Session {
     pub commune: String,
     pub structure_name: String,
     pub waiting: i64,
+    /// Cancelled by the centre (registrants were told), and why.
+    pub cancelled: bool,
+    pub cancel_reason: String,
 }
 
 impl Session {

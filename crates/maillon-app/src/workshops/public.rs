@@ -108,7 +108,7 @@ impl SessionPage {
 async fn open_session(state: &AppState, id: &str) -> AppResult<(Session, Workshop)> {
     let session = store::session(&state.db, None, id)
         .await?
-        .filter(|s| s.date >= today(&state.config.timezone))
+        .filter(|s| s.date >= today(&state.config.timezone) && !s.cancelled)
         .ok_or(AppError::NotFound)?;
     let workshop = store::workshop(&state.db, None, &session.workshop_id)
         .await?

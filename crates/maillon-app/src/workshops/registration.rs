@@ -7,6 +7,7 @@
 //! does not fit goes on the waiting list, in the order they asked; a freed seat goes to
 //! the first people waiting whose seats fit, who are told by e-mail.
 
+use super::notify::{self, About, Notice};
 use crate::accounts::tokens;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::validate;
@@ -187,18 +188,35 @@ pub async fn register(
     .bind(tokens::hash(&token))
     .execute(&mut *tx)
     .await?;
-    if !c.email.is_empty() {
-        let what = if status == CONFIRMED {
-            "Votre inscription est confirmée."
-        } else {
-            "L'atelier est complet : vous êtes sur la liste d'attente. Nous vous écrirons si une place se libère."
-        };
-        let body = format!(
-            "Bonjour {},\n\n{what}\n\nPour la consulter ou l'annuler : {public_url}/inscription/{token}\n",
-            c.name
-        );
-        crate::mail::queue(&mut tx, &c.email, "Votre inscription à un atelier", &body).await?;
-    }
+    let about = About::load(&mut tx, session_id).await?;
+    let link = format!("{public_url}/inscription/{token}");
+    let (what, short) = if status == CONFIRMED {
+        ("Votre inscription est confirmée.", "inscription confirmée")
+    } else {
+        (
+            "L'atelier est complet : vous êtes sur la liste d'attente. Nous vous préviendrons si une place se libère.",
+            "complet, vous êtes sur liste d'attente",
+        )
+    };
+    let notice = Notice {
+        subject: format!("Votre inscription : {}", about.title),
+        email: format!(
+            "Bonjour {},\n\n{what}\n\nAtelier « {} », {}{}.\n\nPour la consulter ou l'annuler : {link}\n",
+            c.name,
+            about.title,
+            about.when_long(),
+            at_place(&about.place_name),
+        ),
+        sms: format!(
+            "{} : {short} pour « {} » {}. Voir ou annuler : {link}",
+            about.structure_name,
+            about.title,
+            about.when_short()
+        ),
+        purpose: "inscription",
+    };
+    let channels = (about.structure_id.as_str(), about.sms_enabled);
+    notify::tell(&mut tx, channels, &c.email, &c.phone, &notice).await?;
     tx.commit().await?;
     Ok(Outcome::Registered {
         status: status.to_string(),
@@ -323,9 +341,19 @@ pub async fn cancel(
     Ok(Ok(r))
 }
 
+/// ", Médiathèque" when the place is known.
+fn at_place(place: &str) -> String {
+    if place.is_empty() {
+        String::new()
+    } else {
+        format!(", {place}")
+    }
+}
+
 /// Gives free seats to the people waiting, in order, skipping those who need more seats
-/// than are free; each promoted person with an e-mail is told.
+/// than are free; each promoted person is told (e-mail, SMS).
 pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<(), DbError> {
+    let mut about = None;
     let waiting = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM registrations WHERE session_id = $1 AND status = 'attente' ORDER BY asked_at, id"
     ))
@@ -341,20 +369,30 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
             .bind(now())
             .execute(&mut **tx)
             .await?;
-        if !r.email.is_empty() {
-            let body = format!(
-                "Bonjour {},\n\nUne place s'est libérée : votre inscription est confirmée.\n\
-                 Vous pouvez la consulter ou l'annuler avec le lien reçu lors de votre inscription.\n\n{public_url}/ateliers\n",
-                r.name
-            );
-            crate::mail::queue(
-                tx,
-                &r.email,
-                "Une place s'est libérée : inscription confirmée",
-                &body,
-            )
-            .await?;
+        if about.is_none() {
+            about = Some(About::load(tx, session_id).await?);
         }
+        let Some(about) = &about else { continue };
+        let notice = Notice {
+            subject: format!("Une place s'est libérée : {}", about.title),
+            email: format!(
+                "Bonjour {},\n\nUne place s'est libérée à l'atelier « {} », {}{} : votre inscription est confirmée.\n\
+                 Vous pouvez la consulter ou l'annuler avec le lien reçu lors de votre inscription.\n\n{public_url}/ateliers\n",
+                r.name,
+                about.title,
+                about.when_long(),
+                at_place(&about.place_name),
+            ),
+            sms: format!(
+                "{} : une place s'est libérée, vous êtes inscrit(e) à « {} » {}. Empêché(e) ? Annulez avec le lien reçu à l'inscription.",
+                about.structure_name,
+                about.title,
+                about.when_short()
+            ),
+            purpose: "place",
+        };
+        let channels = (about.structure_id.as_str(), about.sms_enabled);
+        notify::tell(tx, channels, &r.email, &r.phone, &notice).await?;
     }
     Ok(())
 }

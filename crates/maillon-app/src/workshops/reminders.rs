@@ -1,7 +1,7 @@
-//! Reminders by e-mail, by default two days before a session and on its morning (each
+//! Reminders by e-mail and SMS (when the structure sends SMS), by default two days before a session and on its morning (each
 //! structure chooses, `structures.reminder_days` and `reminder_morning`), never at night
 //! (22:00–08:00 in the structure's time zone): a job plans them every five minutes and
-//! queues the e-mails in the outbox, which logs each send and its outcome. A reminder is
+//! queues the e-mails and SMS, whose logs keep each send and its outcome. A reminder is
 //! sent once (`reminders_sent`), only to confirmed registrations that did not opt out,
 //! and not to someone who signed up after it was due (they need no reminding).
 
@@ -63,12 +63,14 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
     // A week ahead at most (the longest setting), and yesterday for other time zones.
     let (from, to) = (shift(&today, -1), shift(&today, 8));
     let rows = sqlx::query(
-        "SELECT r.id, r.name, r.email, r.created_at, s.date, s.start_time, s.end_time, w.title, st.timezone, st.name AS structure_name, \
+        "SELECT r.id, r.name, r.email, r.phone, r.created_at, s.date, s.start_time, s.end_time, w.title, st.timezone, \
+         st.id AS structure_id, st.name AS structure_name, st.phone AS structure_phone, st.sms_enabled, \
          st.reminder_days, st.reminder_morning, \
          COALESCE(pl.nom, '') AS place_name \
          FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id JOIN workshops w ON w.id = s.workshop_id \
          JOIN structures st ON st.id = s.structure_id LEFT JOIN places pl ON pl.id = s.place_id \
-         WHERE r.status = 'confirmee' AND r.reminders = 1 AND r.email <> '' AND s.date >= $1 AND s.date <= $2",
+         WHERE r.status = 'confirmee' AND r.reminders = 1 AND (r.email <> '' OR (st.sms_enabled = 1 AND r.phone <> '')) \
+         AND s.date >= $1 AND s.date <= $2 AND s.cancelled_at IS NULL",
     )
     .bind(from)
     .bind(to)
@@ -126,8 +128,37 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
             text(r, "start_time"),
             text(r, "end_time"),
         );
-        let subject = format!("Rappel : {} — {when}", text(r, "title"));
-        crate::mail::queue(&mut tx, &text(r, "email"), &subject, &body).await?;
+        let call = match text(r, "structure_phone") {
+            p if p.is_empty() => String::new(),
+            p => format!(" Prévenez au {} ou", crate::validate::phone_display(&p)),
+        };
+        let sms_when = if kind == "matin" {
+            format!(
+                "aujourd'hui à {}",
+                text(r, "start_time").replacen(':', "h", 1)
+            )
+        } else {
+            super::notify::when_short(&text(r, "date"), &text(r, "start_time"))
+        };
+        let notice = super::notify::Notice {
+            subject: format!("Rappel : {} — {when}", text(r, "title")),
+            email: body,
+            sms: format!(
+                "Rappel {} : atelier « {} » {sms_when}, {place}. Empêché(e) ?{call} annulez avec le lien reçu à l'inscription.",
+                text(r, "structure_name"),
+                text(r, "title"),
+            ),
+            purpose: "rappel",
+        };
+        let (structure_id, sms) = (text(r, "structure_id"), db::flag(r, "sms_enabled"));
+        super::notify::tell(
+            &mut tx,
+            (&structure_id, sms),
+            &text(r, "email"),
+            &text(r, "phone"),
+            &notice,
+        )
+        .await?;
         queued += 1;
     }
     tx.commit().await?;

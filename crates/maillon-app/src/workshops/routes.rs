@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
             get(add_sessions_form).post(add_sessions),
         )
         .merge(super::editing::routes())
+        .merge(super::cancelling::routes())
         .route("/structures/{sid}/seances/{id}", get(session_page))
         .route(
             "/structures/{sid}/seances/{id}/inscrire",
@@ -127,6 +128,7 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
+    flash: Flash,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
     let workshops = store::workshops(&state.db, &sid).await?;
@@ -141,7 +143,8 @@ async fn list(
     .await?;
     let page = Page::in_structure(&state, "Ateliers", &user, &access)
         .await
-        .section("workshops");
+        .section("workshops")
+        .flash(flash);
     let programmes = super::programmes::of_structure(&state.db, &sid).await?;
     Ok(render(&ListPage {
         page,
@@ -523,6 +526,7 @@ async fn register_at_desk(
     let access = recorder_access(&state, &user, &sid).await?;
     store::session(&state.db, Some(&sid), &id)
         .await?
+        .filter(|s| !s.cancelled)
         .ok_or(AppError::NotFound)?;
     let contact = match registration::contact_from_form(&form, false) {
         Ok(c) => c,

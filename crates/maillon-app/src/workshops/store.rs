@@ -198,7 +198,8 @@ pub async fn workshops(db: &Db, structure_id: &str) -> Result<Vec<Workshop>, DbE
 const SESSION_SELECT: &str = "SELECT s.id, s.workshop_id, s.structure_id, s.date, s.start_time, s.end_time, \
     COALESCE(s.place_id, '') AS place_id, s.capacity, s.seats_taken, s.animator, w.title, \
     COALESCE(pl.nom, '') AS place_name, COALESCE(pl.commune, '') AS commune, st.name AS structure_name, \
-    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'attente') AS waiting \
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'attente') AS waiting, \
+    COALESCE(s.cancelled_at, 0) AS cancelled_at, s.cancel_reason \
     FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id JOIN structures st ON st.id = s.structure_id \
     LEFT JOIN places pl ON pl.id = s.place_id";
 
@@ -219,6 +220,8 @@ fn session_of(r: &AnyRow) -> Session {
         commune: text(r, "commune"),
         structure_name: text(r, "structure_name"),
         waiting: db::int(r, "waiting"),
+        cancelled: db::int(r, "cancelled_at") > 0,
+        cancel_reason: text(r, "cancel_reason"),
     }
 }
 
@@ -264,7 +267,7 @@ pub struct Programme {
 /// Sessions from `p.from` on, in date order (at most 200).
 pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
     let sql = format!(
-        "{SESSION_SELECT} WHERE s.date >= $1 AND ($2 = '' OR s.structure_id = $2) \
+        "{SESSION_SELECT} WHERE s.date >= $1 AND s.cancelled_at IS NULL AND ($2 = '' OR s.structure_id = $2) \
          AND ($3 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'theme' AND t.code = $3)) \
          AND ($4 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'public' AND t.code = $4)) \
          AND ($5 = '' OR pl.commune = $5) AND ($6 = '' OR s.workshop_id = $6) \

@@ -461,3 +461,93 @@ fn decode_quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).to_string()
 }
+
+/// A fake SMS provider on loopback speaking Brevo's transactional API: it keeps every
+/// request (API key and JSON body) and answers with the statuses it is told, then 201.
+pub struct FakeSms {
+    pub addr: SocketAddr,
+    pub received: Arc<Mutex<Vec<(String, serde_json::Value)>>>,
+    pub answers: Arc<Mutex<Vec<u16>>>,
+}
+
+impl FakeSms {
+    pub async fn start() -> FakeSms {
+        use axum::http::{HeaderMap, StatusCode};
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let received: Arc<Mutex<Vec<(String, serde_json::Value)>>> = Arc::default();
+        let answers: Arc<Mutex<Vec<u16>>> = Arc::default();
+        let (store, planned) = (received.clone(), answers.clone());
+        let app = axum::Router::new().route(
+            "/v3/transactionalSMS/send",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let (store, planned) = (store.clone(), planned.clone());
+                async move {
+                    let key = headers
+                        .get("api-key")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_string();
+                    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+                    let n = {
+                        let mut all = store.lock().unwrap();
+                        all.push((key, json));
+                        all.len()
+                    };
+                    let status = {
+                        let mut planned = planned.lock().unwrap();
+                        if planned.is_empty() {
+                            201
+                        } else {
+                            planned.remove(0)
+                        }
+                    };
+                    let answer = if status == 201 {
+                        format!("{{\"messageId\": {}}}", 1000 + n)
+                    } else {
+                        "{\"code\": \"invalid_parameter\", \"message\": \"numéro refusé\"}"
+                            .to_string()
+                    };
+                    (StatusCode::from_u16(status).unwrap(), answer)
+                }
+            }),
+        );
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeSms {
+            addr,
+            received,
+            answers,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/v3/transactionalSMS/send", self.addr)
+    }
+
+    /// A Maillon with the demo, sending SMS through this fake provider.
+    pub async fn demo_app(&self) -> TestApp {
+        let url = self.url();
+        let app = TestApp::start_with(|c| {
+            c.sms_provider = Some("brevo".into());
+            c.sms_api_key = Some("cle-api-de-test".into());
+            c.sms_url = url;
+        })
+        .await;
+        maillon_app::demo::seed(&app.db, &app.base).await.unwrap();
+        app
+    }
+
+    /// Waits (bounded) until `n` requests arrived, and returns them.
+    pub async fn wait_for(&self, n: usize) -> Vec<(String, serde_json::Value)> {
+        for _ in 0..200 {
+            let all = self.received.lock().unwrap().clone();
+            if all.len() >= n {
+                return all;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the fake SMS provider did not receive {n} messages");
+    }
+}

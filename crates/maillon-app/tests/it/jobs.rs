@@ -1,7 +1,7 @@
 //! The durable job queue and the e-mail outbox.
 
+use maillon_app::jobs::Senders;
 use maillon_app::jobs::{self, store};
-use maillon_app::mail::Mailer;
 
 use crate::harness::{SmtpSink, TestApp};
 use crate::*;
@@ -25,9 +25,9 @@ async fn a_message_saved_before_a_crash_is_sent_afterwards() {
     let sink = SmtpSink::start().await;
     let mut config = (*app.state().config).clone();
     config.smtp_url = Some(sink.url());
-    let mailer = Mailer::from_config(&config).unwrap();
+    let senders = Senders::from_config(&config).unwrap();
     let metrics = maillon_app::web::metrics::Metrics::default();
-    assert!(jobs::run_one(&app.db, &config, &metrics, &mailer)
+    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert!(sink
@@ -37,7 +37,7 @@ async fn a_message_saved_before_a_crash_is_sent_afterwards() {
     assert_eq!(app.scalar_text("SELECT status FROM emails").await, "sent");
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "done");
     assert!(
-        !jobs::run_one(&app.db, &config, &metrics, &mailer)
+        !jobs::run_one(&app.db, &config, &metrics, &senders)
             .await
             .unwrap(),
         "nothing left"
@@ -51,7 +51,7 @@ async fn a_failing_job_is_retried_later_then_given_up() {
     // An SMTP server that is not there.
     let mut config = (*app.state().config).clone();
     config.smtp_url = Some("smtp://127.0.0.1:9".into());
-    let mailer = Mailer::from_config(&config).unwrap();
+    let senders = Senders::from_config(&config).unwrap();
     let metrics = maillon_app::web::metrics::Metrics::default();
     let mut tx = app.db.begin_write().await.unwrap();
     maillon_app::mail::queue(&mut tx, "habitant@quartier.test", "Bonjour", "Un message")
@@ -59,7 +59,7 @@ async fn a_failing_job_is_retried_later_then_given_up() {
         .unwrap();
     tx.commit().await.unwrap();
 
-    assert!(jobs::run_one(&app.db, &config, &metrics, &mailer)
+    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "pending");
@@ -73,14 +73,14 @@ async fn a_failing_job_is_retried_later_then_given_up() {
         .await
         .is_empty());
     // Not due yet: nothing runs.
-    assert!(!jobs::run_one(&app.db, &config, &metrics, &mailer)
+    assert!(!jobs::run_one(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
 
     // On its last attempt it is given up, and says why.
     app.exec("UPDATE jobs SET run_at = 0, attempts = max_attempts - 1")
         .await;
-    assert!(jobs::run_one(&app.db, &config, &metrics, &mailer)
+    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "failed");

@@ -10,6 +10,7 @@ mod jobs;
 mod personal_data;
 mod places;
 mod places_csv;
+mod sms;
 mod stats;
 mod tenancy;
 mod web_shell;

@@ -4,7 +4,7 @@
 use crate::harness::{Client, TestApp};
 use crate::*;
 
-fn in_days(n: i64) -> String {
+pub(crate) fn in_days(n: i64) -> String {
     let today = jiff::civil::Date::strptime(
         "%Y-%m-%d",
         maillon_app::places::routes::today("Europe/Paris"),
@@ -22,7 +22,7 @@ async fn workshop(app: &TestApp, karim: &Client, sid: &str, capacity: &str, week
     workshop_on(app, karim, sid, capacity, weeks, 7).await
 }
 
-async fn workshop_on(
+pub(crate) async fn workshop_on(
     app: &TestApp,
     karim: &Client,
     sid: &str,

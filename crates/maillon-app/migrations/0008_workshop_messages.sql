@@ -1,0 +1,27 @@
+-- Workshops, second part: SMS and sessions the centre cancels.
+
+-- Each structure chooses whether it sends SMS (they cost money).
+ALTER TABLE structures ADD COLUMN sms_enabled BIGINT NOT NULL DEFAULT 0;
+
+-- Every SMS written, queued in the same transaction as what caused it, then sent by a
+-- job; the row keeps the outcome: queued, sent, outbox (no provider), failed.
+CREATE TABLE sms_messages (
+    id TEXT PRIMARY KEY,
+    structure_id TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,
+    to_phone TEXT NOT NULL,
+    body TEXT NOT NULL,
+    parts BIGINT NOT NULL,
+    -- inscription, rappel, place, annulation
+    purpose TEXT NOT NULL,
+    status TEXT NOT NULL,
+    provider TEXT NOT NULL DEFAULT '',
+    provider_ref TEXT NOT NULL DEFAULT '',
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    sent_at BIGINT
+);
+CREATE INDEX sms_messages_structure ON sms_messages(structure_id, created_at);
+
+-- A session the centre cancelled stays, so that personal links can say so.
+ALTER TABLE workshop_sessions ADD COLUMN cancelled_at BIGINT;
+ALTER TABLE workshop_sessions ADD COLUMN cancel_reason TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,253 @@
+//! SMS, like e-mail: every message is stored first (the send log), in the transaction of
+//! what caused it, then sent by a job through the configured provider. Without a provider
+//! it stays in the outbox. Texts are kept in GSM-7 and short (two parts at most).
+
+pub mod gsm7;
+pub mod provider;
+pub mod routes;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::{self, now, text, Db, DbError, Tx};
+use provider::{SendError, SmsProvider};
+
+/// The longest SMS Maillon writes, in parts: enough for a date, a place and a link.
+pub const MAX_PARTS: usize = 2;
+
+/// The configured provider, if any.
+#[derive(Clone, Default)]
+pub struct Texter {
+    provider: Option<Arc<dyn SmsProvider>>,
+}
+
+impl Texter {
+    pub fn from_config(config: &Config) -> Result<Texter, String> {
+        let provider: Option<Arc<dyn SmsProvider>> = match config.sms_provider.as_deref() {
+            Some("brevo") => Some(Arc::new(provider::Brevo::new(
+                &config.sms_url,
+                config.sms_api_key.as_deref().unwrap_or_default(),
+                &config.sms_sender,
+            )?)),
+            _ => None,
+        };
+        Ok(Texter { provider })
+    }
+}
+
+/// A mobile number, which can receive SMS: French 06 and 07, overseas mobiles (06 9x in
+/// the Antilles, Guyane and Réunion, 06 39 in Mayotte), and any foreign number (the
+/// provider knows better). Landlines (01–05, 09) cannot.
+pub fn is_mobile(phone: &str) -> bool {
+    const FRENCH: &[&str] = &["+33", "+262", "+269", "+590", "+594", "+596"];
+    match FRENCH.iter().find_map(|code| phone.strip_prefix(code)) {
+        Some(national) => national.starts_with('6') || national.starts_with('7'),
+        None => phone.starts_with('+'),
+    }
+}
+
+/// Stores an SMS and its sending job in the caller's transaction. The text is put in
+/// GSM-7 and cut to `MAX_PARTS`.
+pub async fn queue(
+    tx: &mut Tx,
+    structure_id: &str,
+    to: &str,
+    body: &str,
+    purpose: &str,
+) -> Result<String, DbError> {
+    let body = gsm7::fit(&gsm7::to_gsm7(body), MAX_PARTS);
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO sms_messages (id, structure_id, to_phone, body, parts, purpose, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)",
+    )
+    .bind(id.clone())
+    .bind(structure_id)
+    .bind(to)
+    .bind(body.clone())
+    .bind(gsm7::parts(&body) as i64)
+    .bind(purpose)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    let payload = serde_json::json!({ "sms_id": id }).to_string();
+    crate::jobs::store::enqueue(tx, "send_sms", &payload, Some(&format!("sms-{id}")), now())
+        .await?;
+    Ok(id)
+}
+
+pub struct Sms {
+    pub id: String,
+    pub to_phone: String,
+    pub body: String,
+    pub parts: i64,
+    pub purpose: String,
+    pub status: String,
+    pub provider: String,
+    pub last_error: String,
+    pub created_at: i64,
+}
+
+impl Sms {
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "sent" => "Envoyé",
+            "outbox" => "Dans la boîte d'envoi (pas de fournisseur de SMS)",
+            "queued" => "En attente d'envoi",
+            _ => "Échec",
+        }
+    }
+
+    pub fn purpose_label(&self) -> &'static str {
+        match self.purpose.as_str() {
+            "inscription" => "Inscription",
+            "rappel" => "Rappel",
+            "place" => "Place libérée",
+            "annulation" => "Séance annulée",
+            _ => "Autre",
+        }
+    }
+
+    /// The text as shown in the log: a personal link is the person's, not the staff's.
+    pub fn body_display(&self) -> String {
+        match self.body.find("/inscription/") {
+            Some(i) => {
+                let start = i + "/inscription/".len();
+                let end = self.body[start..]
+                    .find(|c: char| c.is_whitespace())
+                    .map_or(self.body.len(), |e| start + e);
+                format!("{}…{}", &self.body[..start], &self.body[end..])
+            }
+            None => self.body.clone(),
+        }
+    }
+
+    pub fn phone_display(&self) -> String {
+        crate::validate::phone_display(&self.to_phone)
+    }
+}
+
+fn from_row(r: &db::AnyRow) -> Sms {
+    Sms {
+        id: text(r, "id"),
+        to_phone: text(r, "to_phone"),
+        body: text(r, "body"),
+        parts: db::int(r, "parts"),
+        purpose: text(r, "purpose"),
+        status: text(r, "status"),
+        provider: text(r, "provider"),
+        last_error: text(r, "last_error"),
+        created_at: db::int(r, "created_at"),
+    }
+}
+
+/// The send log of a structure, newest first.
+pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Sms>, DbError> {
+    let rows = sqlx::query(
+        "SELECT * FROM sms_messages WHERE structure_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+    )
+    .bind(structure_id)
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Parts sent (or waiting) by a structure since `since`: what it will be billed.
+pub async fn parts_since(db: &Db, structure_id: &str, since: i64) -> Result<i64, DbError> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COALESCE(SUM(parts), 0) AS BIGINT) FROM sms_messages \
+         WHERE structure_id = $1 AND created_at >= $2 AND status IN ('sent', 'queued')",
+    )
+    .bind(structure_id)
+    .bind(since)
+    .fetch_one(db.read())
+    .await
+    .map_err(DbError::from)
+}
+
+async fn record(
+    db: &Db,
+    id: &str,
+    status: &str,
+    provider: &str,
+    reference: &str,
+    error: &str,
+) -> Result<(), DbError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE sms_messages SET status = $1, provider = $2, provider_ref = $3, last_error = $4, sent_at = $5 WHERE id = $6",
+    )
+    .bind(status)
+    .bind(provider)
+    .bind(reference)
+    .bind(error)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The `send_sms` job. Idempotent: a message already sent, filed or refused is left alone.
+/// A temporary failure is retried by the queue until its `last_attempt`; a refusal is
+/// logged as failed at once.
+pub async fn deliver(
+    db: &Db,
+    texter: &Texter,
+    payload: &str,
+    last_attempt: bool,
+) -> Result<(), String> {
+    let id = serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v["sms_id"].as_str().map(str::to_string))
+        .ok_or("payload without sms_id")?;
+    let row = sqlx::query("SELECT * FROM sms_messages WHERE id = $1")
+        .bind(id.clone())
+        .fetch_optional(db.read())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("sms not found")?;
+    let sms = from_row(&row);
+    if sms.status != "queued" {
+        return Ok(());
+    }
+    let Some(provider) = &texter.provider else {
+        tracing::info!(sms = %sms.id, "SMS kept in the outbox (no SMS provider configured)");
+        return record(db, &id, "outbox", "", "", "")
+            .await
+            .map_err(|e| e.to_string());
+    };
+    match provider.send(&sms.to_phone, &sms.body).await {
+        Ok(reference) => record(db, &id, "sent", provider.name(), &reference, "")
+            .await
+            .map_err(|e| e.to_string()),
+        Err(SendError::Permanent(error)) => {
+            tracing::warn!(sms = %sms.id, error = %error, "SMS refused by the provider");
+            record(db, &id, "failed", provider.name(), "", &error)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Err(SendError::Temporary(error)) => {
+            let status = if last_attempt { "failed" } else { "queued" };
+            let _ = record(db, &id, status, provider.name(), "", &error).await;
+            Err(error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_mobiles_receive_sms() {
+        assert!(super::is_mobile("+33612345678"));
+        assert!(super::is_mobile("+33712345678"));
+        assert!(!super::is_mobile("+33477123456"));
+        assert!(!super::is_mobile("+33912345678"));
+        assert!(super::is_mobile("+262692123456"));
+        assert!(!super::is_mobile("+262262123456"));
+        assert!(super::is_mobile("+32470123456"));
+        assert!(!super::is_mobile(""));
+    }
+}

@@ -1,0 +1,62 @@
+//! The send log of a structure's SMS: what was sent to whom, when, and what came of it,
+//! with the parts of the last 30 days (what the provider bills). For those who manage the
+//! structure.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::Sms;
+use crate::accounts::model::CurrentUser;
+use crate::mail::routes::local_time;
+use crate::structures::access;
+use crate::web::error::AppResult;
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/structures/{sid}/sms", get(log))
+}
+
+#[derive(Template)]
+#[template(path = "sms/log.html")]
+struct LogPage {
+    page: Page,
+    sid: String,
+    enabled: bool,
+    provider: bool,
+    messages: Vec<(Sms, String)>,
+    parts_month: i64,
+}
+
+async fn log(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, &sid).await?;
+    access.require_manage()?;
+    let messages = super::latest(&state.db, &sid, 200)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let at = local_time(&state, m.created_at);
+            (m, at)
+        })
+        .collect();
+    let parts_month = super::parts_since(&state.db, &sid, crate::db::now() - 30 * 86_400).await?;
+    let page = Page::in_structure(&state, "SMS envoyés", &user, &access)
+        .await
+        .section("structure");
+    Ok(render(&LogPage {
+        page,
+        sid,
+        enabled: access.structure.sms_enabled,
+        provider: state.config.sms_provider.is_some(),
+        messages,
+        parts_month,
+    })?
+    .into_response())
+}

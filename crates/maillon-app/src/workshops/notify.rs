@@ -1,0 +1,98 @@
+//! Telling registrants: by e-mail when they gave one, and by SMS when they gave a mobile
+//! number and their structure sends SMS. Both are queued in the caller's transaction, so
+//! a message exists exactly when what it tells happened.
+
+use crate::db::{text, DbError, Tx};
+
+/// One thing to tell, written for each channel.
+pub struct Notice {
+    pub subject: String,
+    pub email: String,
+    /// Short: it is cut to two SMS parts.
+    pub sms: String,
+    /// For the SMS log: inscription, rappel, place, annulation.
+    pub purpose: &'static str,
+}
+
+/// What messages about a session say, and whether its structure sends SMS.
+pub struct About {
+    pub structure_id: String,
+    pub structure_name: String,
+    pub structure_phone: String,
+    pub sms_enabled: bool,
+    pub title: String,
+    pub date: String,
+    pub start_time: String,
+    pub place_name: String,
+}
+
+impl About {
+    pub async fn load(tx: &mut Tx, session_id: &str) -> Result<About, DbError> {
+        let r = sqlx::query(
+            "SELECT s.structure_id, st.name, st.phone, st.sms_enabled, w.title, s.date, s.start_time, \
+             COALESCE(pl.nom, '') AS place_name \
+             FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id \
+             JOIN structures st ON st.id = s.structure_id LEFT JOIN places pl ON pl.id = s.place_id \
+             WHERE s.id = $1",
+        )
+        .bind(session_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(About {
+            structure_id: text(&r, "structure_id"),
+            structure_name: text(&r, "name"),
+            structure_phone: text(&r, "phone"),
+            sms_enabled: crate::db::flag(&r, "sms_enabled"),
+            title: text(&r, "title"),
+            date: text(&r, "date"),
+            start_time: text(&r, "start_time"),
+            place_name: text(&r, "place_name"),
+        })
+    }
+
+    /// "mar. 24/11 à 14h00", for SMS.
+    pub fn when_short(&self) -> String {
+        when_short(&self.date, &self.start_time)
+    }
+
+    /// "mardi 24 novembre 2026 à 14 h 00", for e-mails.
+    pub fn when_long(&self) -> String {
+        format!(
+            "{} à {}",
+            super::model::date_long(&self.date),
+            self.start_time.replacen(':', " h ", 1)
+        )
+    }
+}
+
+pub fn when_short(date: &str, start_time: &str) -> String {
+    const DAYS: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
+    match jiff::civil::Date::strptime("%Y-%m-%d", date) {
+        Ok(d) => format!(
+            "{} {:02}/{:02} à {}",
+            DAYS[d.weekday().to_monday_zero_offset() as usize],
+            d.day(),
+            d.month(),
+            start_time.replacen(':', "h", 1)
+        ),
+        Err(_) => format!("{date} {start_time}"),
+    }
+}
+
+/// Queues `notice` to whoever can receive it.
+pub async fn tell(
+    tx: &mut Tx,
+    about_structure: (&str, bool),
+    email: &str,
+    phone: &str,
+    notice: &Notice,
+) -> Result<(), DbError> {
+    let (structure_id, sms_enabled) = about_structure;
+    if !email.is_empty() {
+        crate::mail::queue(tx, email, &notice.subject, &notice.email).await?;
+    }
+    if sms_enabled && crate::sms::is_mobile(phone) {
+        crate::sms::queue(tx, structure_id, phone, &notice.sms, notice.purpose).await?;
+    }
+    Ok(())
+}
