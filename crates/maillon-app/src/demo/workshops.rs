@@ -149,6 +149,15 @@ pub async fn seed(
             .execute(&mut *tx)
             .await?;
     }
+    // The tablet workshop's last date is called off (shown as such to staff and links).
+    let last: String = sqlx::query_scalar(
+        "SELECT id FROM workshop_sessions WHERE structure_id = $1 ORDER BY date DESC, start_time DESC LIMIT 1",
+    )
+    .bind(structure_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::workshops::cancelling::cancel_in(&mut tx, &last, "animateur en formation ce jour-là")
+        .await?;
     tx.commit().await?;
     Ok(())
 }
