@@ -1,7 +1,9 @@
--- Workshops, second part: SMS and sessions the centre cancels.
+-- Workshops, second part: SMS, freed seats to confirm, sessions the centre cancels.
 
--- Each structure chooses whether it sends SMS (they cost money).
+-- Each structure chooses whether it sends SMS (they cost money), and whether a seat
+-- freed for the waiting list must be confirmed within that many hours (0: given at once).
 ALTER TABLE structures ADD COLUMN sms_enabled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE structures ADD COLUMN offer_hours BIGINT NOT NULL DEFAULT 0;
 
 -- Every SMS written, queued in the same transaction as what caused it, then sent by a
 -- job; the row keeps the outcome: queued, sent, outbox (no provider), failed.
@@ -21,6 +23,10 @@ CREATE TABLE sms_messages (
     sent_at BIGINT
 );
 CREATE INDEX sms_messages_structure ON sms_messages(structure_id, created_at);
+
+-- A seat offered to someone of the waiting list (status 'proposee') is held until then.
+ALTER TABLE registrations ADD COLUMN offer_expires_at BIGINT;
+CREATE INDEX registrations_offers ON registrations(status, offer_expires_at);
 
 -- A session the centre cancelled stays, so that personal links can say so.
 ALTER TABLE workshop_sessions ADD COLUMN cancelled_at BIGINT;

@@ -20,6 +20,7 @@ Utilisation :
                                 crée un compte ; mot de passe demandé (ou MAILLON_PASSWORD)
   maillon backup --to FICHIER   copie cohérente de la base SQLite, même serveur en marche
   maillon remind                met dans la boîte d'envoi les rappels d'ateliers dus
+                                et retire les places proposées non confirmées à temps
                                 maintenant (le serveur le fait toutes les 5 minutes)
   maillon help                  cette aide
 
@@ -186,6 +187,16 @@ async fn remind() -> Result<(), String> {
         "{queued} rappel(s) mis dans la boîte d'envoi en {} ms.",
         started.elapsed().as_millis()
     );
+    let expired = maillon_app::workshops::registration::expire_offers(
+        &db,
+        &config.public_url,
+        maillon_app::db::now(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if expired > 0 {
+        println!("{expired} place(s) proposée(s) non confirmée(s) à temps, passée(s) à la suite.");
+    }
     db.close().await;
     Ok(())
 }

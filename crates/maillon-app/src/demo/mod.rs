@@ -75,8 +75,10 @@ fn structure(
         volunteers_see_beneficiaries: false,
         reminder_days: 2,
         reminder_morning: true,
-        // The demo shows every message: SMS land in the outbox.
+        // The demo shows every message: SMS land in the outbox; freed seats are offered
+        // for a day.
         sms_enabled: true,
+        offer_hours: 24,
     }
 }
 

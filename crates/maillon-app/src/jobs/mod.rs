@@ -128,6 +128,14 @@ pub async fn run_one(
                 }
             })
             .map_err(|e| e.to_string()),
+        "offers" => crate::workshops::registration::expire_offers(db, &config.public_url, now())
+            .await
+            .map(|n| {
+                if n > 0 {
+                    tracing::info!(expired = n, "unconfirmed offers passed on")
+                }
+            })
+            .map_err(|e| e.to_string()),
         other => Err(format!("unknown job kind {other}")),
     };
     match result {
@@ -177,6 +185,15 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
                 "reminders",
                 "{}",
                 Some(&format!("reminders-{}", now() / 300)),
+                now(),
+            )
+            .await?;
+            // Every five minutes too: freed seats not confirmed in time go to the next.
+            store::enqueue(
+                &mut tx,
+                "offers",
+                "{}",
+                Some(&format!("offers-{}", now() / 300)),
                 now(),
             )
             .await?;

@@ -53,6 +53,8 @@ pub struct Structure {
     pub reminder_morning: bool,
     /// Workshop messages go by SMS too, to mobile numbers (they cost money: off by default).
     pub sms_enabled: bool,
+    /// Hours a person of the waiting list has to confirm a freed seat (0: given at once).
+    pub offer_hours: i64,
 }
 
 impl Structure {
@@ -108,6 +110,14 @@ pub const REMINDER_DAYS: &[(i64, &str)] = &[
     (7, "Une semaine avant"),
 ];
 
+/// How long a person of the waiting list has to confirm a freed seat.
+pub const OFFER_HOURS: &[(i64, &str)] = &[
+    (0, "l'obtient aussitôt, sans avoir à confirmer"),
+    (12, "a 12 heures pour la confirmer"),
+    (24, "a 24 heures pour la confirmer"),
+    (48, "a 48 heures pour la confirmer"),
+];
+
 /// Reads and checks the structure form; shared by creation and edition.
 pub fn validate_form(
     form: &crate::web::forms::FormData,
@@ -127,7 +137,15 @@ pub fn validate_form(
         reminder_days: form.get("reminder_days").parse().unwrap_or(2),
         reminder_morning: form.has("reminder_morning"),
         sms_enabled: form.has("sms_enabled"),
+        offer_hours: form.get("offer_hours").parse().unwrap_or(0),
     };
+    if !OFFER_HOURS.iter().any(|(h, _)| *h == s.offer_hours) {
+        errors.add(
+            "offer_hours",
+            "Choisissez le délai de confirmation dans la liste.",
+        );
+        s.offer_hours = 0;
+    }
     if !REMINDER_DAYS.iter().any(|(d, _)| *d == s.reminder_days) {
         errors.add(
             "reminder_days",

@@ -116,6 +116,7 @@ struct FormPage {
     kinds: &'static [&'static str],
     timezones: &'static [(&'static str, &'static str)],
     reminder_days: &'static [(i64, &'static str)],
+    offer_hours: &'static [(i64, &'static str)],
 }
 
 fn show_form(
@@ -132,6 +133,7 @@ fn show_form(
         kinds: KINDS,
         timezones: TIMEZONES,
         reminder_days: super::REMINDER_DAYS,
+        offer_hours: super::OFFER_HOURS,
     };
     Ok(render(&form)?.into_response())
 }

@@ -19,11 +19,12 @@ fn from_row(r: &AnyRow) -> Structure {
         reminder_days: crate::db::int(r, "reminder_days"),
         reminder_morning: crate::db::flag(r, "reminder_morning"),
         sms_enabled: crate::db::flag(r, "sms_enabled"),
+        offer_hours: crate::db::int(r, "offer_hours"),
     }
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
-    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled FROM structures WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours FROM structures WHERE id = $1")
         .bind(id)
         .fetch_optional(db.read())
         .await?;
@@ -31,7 +32,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
-    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled FROM structures ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours FROM structures ORDER BY name")
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(from_row).collect())
@@ -41,8 +42,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
-         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13)",
+         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14)",
     )
     .bind(id.clone())
     .bind(s.name.clone())
@@ -57,6 +58,7 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.reminder_days)
     .bind(s.reminder_morning as i64)
     .bind(s.sms_enabled as i64)
+    .bind(s.offer_hours)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -66,7 +68,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     sqlx::query(
         "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
          timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9, reminder_days = $11, \
-         reminder_morning = $12, sms_enabled = $13 WHERE id = $10",
+         reminder_morning = $12, sms_enabled = $13, offer_hours = $14 WHERE id = $10",
     )
     .bind(s.name.clone())
     .bind(s.kind.clone())
@@ -81,6 +83,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     .bind(s.reminder_days)
     .bind(s.reminder_morning as i64)
     .bind(s.sms_enabled as i64)
+    .bind(s.offer_hours)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -20,6 +20,9 @@ pub struct About {
     pub structure_name: String,
     pub structure_phone: String,
     pub sms_enabled: bool,
+    /// Hours to confirm a freed seat (0: given at once).
+    pub offer_hours: i64,
+    pub timezone: String,
     pub title: String,
     pub date: String,
     pub start_time: String,
@@ -29,7 +32,7 @@ pub struct About {
 impl About {
     pub async fn load(tx: &mut Tx, session_id: &str) -> Result<About, DbError> {
         let r = sqlx::query(
-            "SELECT s.structure_id, st.name, st.phone, st.sms_enabled, w.title, s.date, s.start_time, \
+            "SELECT s.structure_id, st.name, st.phone, st.sms_enabled, st.offer_hours, st.timezone, w.title, s.date, s.start_time, \
              COALESCE(pl.nom, '') AS place_name \
              FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id \
              JOIN structures st ON st.id = s.structure_id LEFT JOIN places pl ON pl.id = s.place_id \
@@ -43,11 +46,34 @@ impl About {
             structure_name: text(&r, "name"),
             structure_phone: text(&r, "phone"),
             sms_enabled: crate::db::flag(&r, "sms_enabled"),
+            offer_hours: crate::db::int(&r, "offer_hours"),
+            timezone: text(&r, "timezone"),
             title: text(&r, "title"),
             date: text(&r, "date"),
             start_time: text(&r, "start_time"),
             place_name: text(&r, "place_name"),
         })
+    }
+
+    /// When the session starts, in seconds (its structure's time zone).
+    pub fn starts_at(&self) -> Option<i64> {
+        let zone = jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        jiff::civil::DateTime::strptime(
+            "%Y-%m-%d %H:%M",
+            format!("{} {}", self.date, self.start_time),
+        )
+        .ok()?
+        .to_zoned(zone)
+        .ok()
+        .map(|z| z.timestamp().as_second())
+    }
+
+    /// An instant as "24/11 à 14h00" in the structure's time zone.
+    pub fn local(&self, seconds: i64) -> String {
+        let zone = jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        jiff::Timestamp::from_second(seconds)
+            .map(|t| t.to_zoned(zone).strftime("%d/%m à %Hh%M").to_string())
+            .unwrap_or_default()
     }
 
     /// "mar. 24/11 à 14h00", for SMS.

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inscription/{token}", get(registration_page))
         .route("/inscription/{token}/annuler", post(cancel))
         .route("/inscription/{token}/rappels", post(no_reminders))
+        .route("/inscription/{token}/confirmer", post(confirm))
 }
 
 #[derive(Deserialize, Default)]
@@ -188,6 +189,8 @@ struct RegistrationPage {
     session: Session,
     position: i64,
     just_cancelled: bool,
+    /// Until when a seat offered to the person waits for their confirmation.
+    offer_until: String,
 }
 
 async fn show_registration(
@@ -202,6 +205,12 @@ async fn show_registration(
         .await?
         .ok_or(AppError::NotFound)?;
     let position = registration::position(&state.db, &registration).await?;
+    let offer_until = match registration.offer_expires_at {
+        Some(t) if registration.status == registration::OFFERED => {
+            crate::mail::routes::local_time(state, t)
+        }
+        _ => String::new(),
+    };
     let page = Page::new(state, "Votre inscription").await;
     Ok(render(&RegistrationPage {
         page,
@@ -210,6 +219,7 @@ async fn show_registration(
         session,
         position,
         just_cancelled,
+        offer_until,
     })?
     .into_response())
 }
@@ -236,6 +246,16 @@ async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> App
         Err(NotCancelled::AlreadyCancelled) => show_registration(&state, &token, false).await,
         Err(NotCancelled::Unknown) => Err(AppError::NotFound),
     }
+}
+
+/// The person takes the seat offered to them. Too late or already done: the page shows
+/// where things stand.
+async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    registration::by_token(&state.db, &token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    registration::confirm_offer(&state.db, &token).await?;
+    show_registration(&state, &token, false).await
 }
 
 async fn no_reminders(

@@ -16,6 +16,9 @@ use crate::web::forms::{FieldErrors, FormData};
 pub const CONFIRMED: &str = "confirmee";
 pub const WAITING: &str = "attente";
 pub const CANCELLED: &str = "annulee";
+/// A freed seat held for someone of the waiting list until they confirm it (or the delay
+/// of their structure passes).
+pub const OFFERED: &str = "proposee";
 
 /// The most seats one registration holds (a parent with children).
 pub const MAX_SEATS: i64 = 6;
@@ -104,6 +107,7 @@ pub struct Registration {
     pub asked_at: i64,
     pub present: bool,
     pub reminders: bool,
+    pub offer_expires_at: Option<i64>,
 }
 
 impl Registration {
@@ -111,6 +115,7 @@ impl Registration {
         match self.status.as_str() {
             CONFIRMED => "Confirmée",
             WAITING => "Liste d'attente",
+            OFFERED => "Place proposée, à confirmer",
             _ => "Annulée",
         }
     }
@@ -121,7 +126,7 @@ impl Registration {
 }
 
 const COLUMNS: &str =
-    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present, reminders";
+    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present, reminders, offer_expires_at";
 
 fn from_row(r: &AnyRow) -> Registration {
     Registration {
@@ -137,6 +142,7 @@ fn from_row(r: &AnyRow) -> Registration {
         asked_at: db::int(r, "asked_at"),
         present: db::flag(r, "present"),
         reminders: db::flag(r, "reminders"),
+        offer_expires_at: db::opt_int(r, "offer_expires_at"),
     }
 }
 
@@ -329,7 +335,7 @@ pub async fn cancel(
     if done.rows_affected() == 0 {
         return Ok(Err(NotCancelled::AlreadyCancelled));
     }
-    if r.status == CONFIRMED {
+    if r.status == CONFIRMED || r.status == OFFERED {
         sqlx::query("UPDATE workshop_sessions SET seats_taken = seats_taken - $2 WHERE id = $1")
             .bind(r.session_id.clone())
             .bind(r.seats)
@@ -364,27 +370,135 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
         if !take_seats(tx, session_id, r.seats).await? {
             continue;
         }
-        sqlx::query("UPDATE registrations SET status = 'confirmee', updated_at = $2 WHERE id = $1")
-            .bind(r.id.clone())
-            .bind(now())
-            .execute(&mut **tx)
-            .await?;
         if about.is_none() {
             about = Some(About::load(tx, session_id).await?);
         }
         let Some(about) = &about else { continue };
+        let expires = offer_deadline(about, &r);
+        sqlx::query(
+            "UPDATE registrations SET status = $2, offer_expires_at = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(r.id.clone())
+        .bind(if expires.is_some() { OFFERED } else { CONFIRMED })
+        .bind(expires)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+        let place = at_place(&about.place_name);
+        let notice = match expires {
+            Some(until) => Notice {
+                subject: format!("Une place vous attend : {} — à confirmer", about.title),
+                email: format!(
+                    "Bonjour {},\n\nUne place s'est libérée à l'atelier « {} », {}{place}. Elle vous est réservée \
+                     jusqu'au {} : confirmez-la avec le lien reçu lors de votre inscription (bouton « Je confirme ma place »).\n\
+                     Sans réponse, elle ira à la personne suivante de la liste d'attente.\n\n{public_url}/ateliers\n",
+                    r.name,
+                    about.title,
+                    about.when_long(),
+                    about.local(until),
+                ),
+                sms: format!(
+                    "{} : une place s'est libérée pour « {} » {}. Confirmez-la avant le {} avec le lien reçu à l'inscription.",
+                    about.structure_name,
+                    about.title,
+                    about.when_short(),
+                    about.local(until),
+                ),
+                purpose: "place",
+            },
+            None => Notice {
+                subject: format!("Une place s'est libérée : {}", about.title),
+                email: format!(
+                    "Bonjour {},\n\nUne place s'est libérée à l'atelier « {} », {}{place} : votre inscription est confirmée.\n\
+                     Vous pouvez la consulter ou l'annuler avec le lien reçu lors de votre inscription.\n\n{public_url}/ateliers\n",
+                    r.name,
+                    about.title,
+                    about.when_long(),
+                ),
+                sms: format!(
+                    "{} : une place s'est libérée, vous êtes inscrit(e) à « {} » {}. Empêché(e) ? Annulez avec le lien reçu à l'inscription.",
+                    about.structure_name,
+                    about.title,
+                    about.when_short()
+                ),
+                purpose: "place",
+            },
+        };
+        let channels = (about.structure_id.as_str(), about.sms_enabled);
+        notify::tell(tx, channels, &r.email, &r.phone, &notice).await?;
+    }
+    Ok(())
+}
+
+/// Until when a freed seat waits for `r` to confirm it; None when it is given at once:
+/// the structure asks for no confirmation, the person cannot be reached (registered at the
+/// desk without contact), or less than an hour would be left before the session.
+fn offer_deadline(about: &About, r: &Registration) -> Option<i64> {
+    let reachable = !r.email.is_empty() || (about.sms_enabled && crate::sms::is_mobile(&r.phone));
+    if about.offer_hours == 0 || !reachable {
+        return None;
+    }
+    let until = (now() + about.offer_hours * 3600).min(about.starts_at()?);
+    (until > now() + 3600).then_some(until)
+}
+
+/// The person confirms the seat offered to them, before its deadline. False when there
+/// is no such offer (unknown link, already confirmed, or too late).
+pub async fn confirm_offer(db: &Db, token: &str) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE registrations SET status = 'confirmee', offer_expires_at = NULL, updated_at = $2 \
+         WHERE token_hash = $1 AND status = 'proposee' AND offer_expires_at > $2",
+    )
+    .bind(tokens::hash(token))
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Offers whose deadline passed at `at` are withdrawn: the seat goes to the next person
+/// (who is told), and the person who did not answer is told too. Returns how many.
+pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM registrations WHERE status = 'proposee' AND offer_expires_at <= $1"
+    ))
+    .bind(at)
+    .fetch_all(db.read())
+    .await?;
+    let mut expired = 0;
+    for r in rows.iter().map(from_row) {
+        let mut tx = db.begin_write().await?;
+        // Guarded: a confirmation at the same moment wins, or this does, never both.
+        let done = sqlx::query(
+            "UPDATE registrations SET status = 'annulee', offer_expires_at = NULL, updated_at = $2 \
+             WHERE id = $1 AND status = 'proposee'",
+        )
+        .bind(r.id.clone())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            continue;
+        }
+        sqlx::query("UPDATE workshop_sessions SET seats_taken = seats_taken - $2 WHERE id = $1")
+            .bind(r.session_id.clone())
+            .bind(r.seats)
+            .execute(&mut *tx)
+            .await?;
+        let about = About::load(&mut tx, &r.session_id).await?;
         let notice = Notice {
-            subject: format!("Une place s'est libérée : {}", about.title),
+            subject: format!("Place non confirmée : {}", about.title),
             email: format!(
-                "Bonjour {},\n\nUne place s'est libérée à l'atelier « {} », {}{} : votre inscription est confirmée.\n\
-                 Vous pouvez la consulter ou l'annuler avec le lien reçu lors de votre inscription.\n\n{public_url}/ateliers\n",
+                "Bonjour {},\n\nLa place qui vous était proposée à l'atelier « {} », {}, n'a pas été confirmée à temps : \
+                 elle passe à la personne suivante. Vous pouvez vous inscrire à une autre séance : {public_url}/ateliers\n",
                 r.name,
                 about.title,
                 about.when_long(),
-                at_place(&about.place_name),
             ),
             sms: format!(
-                "{} : une place s'est libérée, vous êtes inscrit(e) à « {} » {}. Empêché(e) ? Annulez avec le lien reçu à l'inscription.",
+                "{} : la place proposée pour « {} » {} n'a pas été confirmée à temps, elle passe à la personne suivante.",
                 about.structure_name,
                 about.title,
                 about.when_short()
@@ -392,9 +506,12 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
             purpose: "place",
         };
         let channels = (about.structure_id.as_str(), about.sms_enabled);
-        notify::tell(tx, channels, &r.email, &r.phone, &notice).await?;
+        notify::tell(&mut tx, channels, &r.email, &r.phone, &notice).await?;
+        promote(&mut tx, public_url, &r.session_id).await?;
+        tx.commit().await?;
+        expired += 1;
     }
-    Ok(())
+    Ok(expired)
 }
 
 /// The person behind a personal link asks for no more reminders; false for an unknown link.

@@ -468,7 +468,7 @@ async fn session_view(
     let all = registration::of_session(&state.db, sid, id).await?;
     let (confirmed, waiting) = (
         all.iter()
-            .filter(|r| r.status == registration::CONFIRMED)
+            .filter(|r| r.status == registration::CONFIRMED || r.status == registration::OFFERED)
             .cloned()
             .collect(),
         all.iter()

@@ -286,3 +286,102 @@ async fn deleting_a_workshop_tells_the_people_of_its_coming_sessions() {
         .assert_contains("L'atelier est supprimé");
     app.stop().await;
 }
+
+/// With a confirmation delay, a freed seat is offered to the next person; confirmed, it
+/// is theirs; unanswered in time, it passes on and they are told.
+#[tokio::test]
+async fn a_freed_seat_waits_for_confirmation_then_passes_on() {
+    use maillon_app::workshops::registration;
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let settings = |hours: &'static str| {
+        [
+            ("name", FERRAT),
+            ("kind", "Centre social"),
+            ("timezone", "Europe/Paris"),
+            ("reminder_days", "2"),
+            ("offer_hours", hours),
+        ]
+    };
+    nadia
+        .post(&format!("/structures/{sid}/modifier"), &settings("5"))
+        .await
+        .assert_contains("Choisissez le délai de confirmation");
+    let r = nadia
+        .post(&format!("/structures/{sid}/modifier"), &settings("24"))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let session = workshop_on(&app, &karim, &sid, "1", "1", 5).await;
+    let public = app.client();
+    let path = format!("/ateliers/{session}");
+    let mut links = Vec::new();
+    for (name, email) in [
+        ("Anne", "anne@example.fr"),
+        ("Bruno", "bruno@example.fr"),
+        ("Chloé", "chloe@example.fr"),
+    ] {
+        let r = public
+            .post(&path, &[("name", name), ("email", email)])
+            .await;
+        links.push(r.location());
+    }
+    // Anne leaves: Bruno is offered the seat, which stays held (nobody else gets it).
+    public.post(&format!("{}/annuler", links[0]), &[]).await;
+    let page = public.get(&links[1]).await;
+    page.assert_contains("Une place s'est libérée pour vous");
+    page.assert_contains("Je confirme ma place");
+    assert!(app
+        .last_email_to("bruno@example.fr")
+        .await
+        .contains("confirmez-la"));
+    let seats = format!("SELECT seats_taken FROM workshop_sessions WHERE id = '{session}'");
+    assert_eq!(app.scalar_i64(&seats).await, 1);
+    karim
+        .get(&format!("/structures/{sid}/seances/{session}"))
+        .await
+        .assert_contains("Place proposée, à confirmer");
+    // Bruno confirms: the seat is his, and an expiry later changes nothing.
+    public
+        .post(&format!("{}/confirmer", links[1]), &[])
+        .await
+        .assert_contains("Confirmée");
+    let (db, url) = (&app.state().db, &app.state().config.public_url);
+    let tomorrow = maillon_app::db::now() + 25 * 3600;
+    assert_eq!(
+        registration::expire_offers(db, url, tomorrow)
+            .await
+            .unwrap(),
+        0
+    );
+    // Bruno leaves in turn: Chloé is offered the seat, does not answer, and it passes on.
+    public.post(&format!("{}/annuler", links[1]), &[]).await;
+    public
+        .get(&links[2])
+        .await
+        .assert_contains("Je confirme ma place");
+    assert_eq!(
+        registration::expire_offers(db, url, tomorrow)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(app
+        .last_email_to("chloe@example.fr")
+        .await
+        .contains("n'a pas été confirmée à temps"));
+    assert_eq!(app.scalar_i64(&seats).await, 0, "the seat is free again");
+    // Confirming too late: nothing changes, the page says where things stand.
+    let late = public.post(&format!("{}/confirmer", links[2]), &[]).await;
+    late.assert_contains("Annulée");
+    assert_eq!(app.scalar_i64(&seats).await, 0);
+    assert_eq!(
+        public
+            .post("/inscription/forged/confirmer", &[])
+            .await
+            .status,
+        404
+    );
+    app.stop().await;
+}
