@@ -333,6 +333,12 @@ try {
     await page.click('main form[action$="/inscrire"] button');
     check((await page.textContent('.flash')).includes('inscrite'), 'registered at the desk');
     await axeCheck(page, 'staff session');
+    // Calling the session off: the form, then everyone told.
+    await page.click('main a:has-text("Annuler la séance")');
+    await axeCheck(page, 'cancel a session');
+    await page.fill('#reason', 'animateur malade');
+    await page.click('main button[type=submit]');
+    check((await page.textContent('.flash')).includes('La séance est annulée'), 'session called off');
     await page.click('nav >> text=Ateliers');
     const staffList = page.url();
     await page.click('main a:has-text("Semaine du numérique")');
@@ -345,6 +351,17 @@ try {
     await page.goto(staffList);
     await page.click('main a:has-text("Nouvel atelier")');
     await axeCheck(page, 'new workshop form');
+  });
+
+  await step('structure admin: settings for SMS and freed seats, SMS log', async () => {
+    // A structure admin lands on the structure's page.
+    await signIn(page, 'direction@jeanferrat.test');
+    await page.click('main a:has-text("SMS envoyés")');
+    check((await page.textContent('main h1')).includes('SMS envoyés'), 'SMS log');
+    await axeCheck(page, 'SMS log');
+    await page.goBack();
+    await page.click('main a:has-text("Modifier la structure")');
+    await axeCheck(page, 'structure settings');
   });
 
   await step('forgotten password page', async () => {
