@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reminder planning (docs/benchmarks.md): the demo, plus 20 sessions starting in 26 hours
-# with 10,000 confirmed registrations that have an e-mail; then `maillon remind` plans
-# the reminders due and queues them in the outbox, and says how long it took.
+# with 10,000 confirmed registrations that have an e-mail, half of them a mobile too (the
+# demo structures send SMS); then `maillon remind` plans the reminders due and queues
+# the e-mails and SMS, and says how long it took.
 # Reminders are never planned at night (22:00–08:00, Europe/Paris): run it by day.
 # Usage: benchmarks/reminders.sh [sqlite|postgres]
 set -euo pipefail
@@ -30,7 +31,8 @@ SELECT 'bench-s' || i, w.id, w.structure_id, '$start_date', '$start_time', '23:5
 FROM n, (SELECT id, structure_id FROM workshops ORDER BY id LIMIT 1) w;
 INSERT INTO registrations (id, session_id, structure_id, name, phone, email, seats, needs, status, asked_at, token_hash, source, created_at, updated_at)
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
-SELECT 'bench-r' || i, 'bench-s' || (1 + i % 20), w.structure_id, 'Personne ' || i, '', 'p' || i || '@example.fr', 1, '', 'confirmee', 0, 'bench-t' || i, 'public', 0, 0
+SELECT 'bench-r' || i, 'bench-s' || (1 + i % 20), w.structure_id, 'Personne ' || i,
+  CASE WHEN i % 2 = 0 THEN '+336' || (10000000 + i) ELSE '' END, 'p' || i || '@example.fr', 1, '', 'confirmee', 0, 'bench-t' || i, 'public', 0, 0
 FROM n, (SELECT structure_id FROM workshops ORDER BY id LIMIT 1) w;"
 if [ "$DB" = postgres ]; then
   psql -q "$url" -c "$sql" >/dev/null

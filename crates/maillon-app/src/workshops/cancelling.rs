@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::model::Session;
-use super::notify::{self, About, Notice};
+use super::notify::{About, Notice};
 use super::routes::{staff_session, staff_workshop};
 use super::store;
 use crate::accounts::model::CurrentUser;
@@ -90,8 +90,9 @@ pub async fn cancel_in(
             ),
             purpose: "annulation",
         };
-        let channels = (about.structure_id.as_str(), about.sms_enabled);
-        notify::tell(tx, channels, &text(p, "email"), &text(p, "phone"), &notice).await?;
+        about
+            .tell(tx, &text(p, "email"), &text(p, "phone"), &notice)
+            .await?;
     }
     Ok(Some(people.len()))
 }

@@ -76,6 +76,24 @@ impl About {
             .unwrap_or_default()
     }
 
+    /// Queues `notice` to a person of this session, on the channels they can receive.
+    pub async fn tell(
+        &self,
+        tx: &mut Tx,
+        email: &str,
+        phone: &str,
+        notice: &Notice,
+    ) -> Result<(), DbError> {
+        tell(
+            tx,
+            (&self.structure_id, self.sms_enabled),
+            email,
+            phone,
+            notice,
+        )
+        .await
+    }
+
     /// "mar. 24/11 à 14h00", for SMS.
     pub fn when_short(&self) -> String {
         when_short(&self.date, &self.start_time)

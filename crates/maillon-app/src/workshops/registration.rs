@@ -7,7 +7,7 @@
 //! does not fit goes on the waiting list, in the order they asked; a freed seat goes to
 //! the first people waiting whose seats fit, who are told by e-mail.
 
-use super::notify::{self, About, Notice};
+use super::notify::{About, Notice};
 use crate::accounts::tokens;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::validate;
@@ -221,8 +221,7 @@ pub async fn register(
         ),
         purpose: "inscription",
     };
-    let channels = (about.structure_id.as_str(), about.sms_enabled);
-    notify::tell(&mut tx, channels, &c.email, &c.phone, &notice).await?;
+    about.tell(&mut tx, &c.email, &c.phone, &notice).await?;
     tx.commit().await?;
     Ok(Outcome::Registered {
         status: status.to_string(),
@@ -424,8 +423,7 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
                 purpose: "place",
             },
         };
-        let channels = (about.structure_id.as_str(), about.sms_enabled);
-        notify::tell(tx, channels, &r.email, &r.phone, &notice).await?;
+        about.tell(tx, &r.email, &r.phone, &notice).await?;
     }
     Ok(())
 }
@@ -505,8 +503,7 @@ pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, 
             ),
             purpose: "place",
         };
-        let channels = (about.structure_id.as_str(), about.sms_enabled);
-        notify::tell(&mut tx, channels, &r.email, &r.phone, &notice).await?;
+        about.tell(&mut tx, &r.email, &r.phone, &notice).await?;
         promote(&mut tx, public_url, &r.session_id).await?;
         tx.commit().await?;
         expired += 1;
