@@ -123,6 +123,11 @@ struct FlashQuery {
 
 const MESSAGES: &[(&str, &str)] = &[
     ("enregistre", "Modifications enregistrées."),
+    ("place-confirmee", "La place est confirmée."),
+    (
+        "place-plus-proposee",
+        "Cette place n'est plus proposée (déjà confirmée, ou délai passé).",
+    ),
     (
         "seance-annulee",
         "La séance est annulée ; les personnes inscrites sont prévenues.",

@@ -254,7 +254,8 @@ async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Ap
     registration::by_token(&state.db, &token)
         .await?
         .ok_or(AppError::NotFound)?;
-    registration::confirm_offer(&state.db, &token).await?;
+    let hash = crate::accounts::tokens::hash(&token);
+    registration::confirm_offer(&state.db, "token_hash = $1", &[&hash]).await?;
     show_registration(&state, &token, false).await
 }
 

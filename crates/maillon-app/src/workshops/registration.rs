@@ -440,18 +440,23 @@ fn offer_deadline(about: &About, r: &Registration) -> Option<i64> {
     (until > now() + 3600).then_some(until)
 }
 
-/// The person confirms the seat offered to them, before its deadline. False when there
-/// is no such offer (unknown link, already confirmed, or too late).
-pub async fn confirm_offer(db: &Db, token: &str) -> Result<bool, DbError> {
+/// The seat offered to the registration chosen by `condition` (as for `cancel`) is
+/// confirmed, before its deadline: by the person's link, or by staff when they called.
+/// False when there is no such offer (unknown, already confirmed, or too late).
+pub async fn confirm_offer(db: &Db, condition: &str, binds: &[&str]) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE registrations SET status = 'confirmee', offer_expires_at = NULL, updated_at = $2 \
-         WHERE token_hash = $1 AND status = 'proposee' AND offer_expires_at > $2",
-    )
-    .bind(tokens::hash(token))
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
+    // `now` is our own integer, written in the statement so that the caller's binds keep
+    // their numbers.
+    let t = now();
+    let sql = format!(
+        "UPDATE registrations SET status = 'confirmee', offer_expires_at = NULL, updated_at = {t} \
+         WHERE {condition} AND status = 'proposee' AND offer_expires_at > {t}"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b.to_string());
+    }
+    let done = q.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }

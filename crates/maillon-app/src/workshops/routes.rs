@@ -44,6 +44,10 @@ pub fn routes() -> Router<AppState> {
             post(cancel),
         )
         .route(
+            "/structures/{sid}/seances/{id}/inscriptions/{rid}/confirmer",
+            post(confirm_offer),
+        )
+        .route(
             "/structures/{sid}/seances/{id}/inscrits.{format}",
             get(export),
         )
@@ -549,6 +553,22 @@ async fn register_at_desk(
         }
         Outcome::Registered { .. } => "inscription-attente",
         Outcome::AlreadyRegistered => "deja-inscrit",
+    };
+    Ok(Redirect::to(&format!("/structures/{sid}/seances/{id}?info={info}")).into_response())
+}
+
+/// The person offered a freed seat said yes at the desk or on the phone.
+async fn confirm_offer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id, rid)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    recorder_access(&state, &user, &sid).await?;
+    let condition = "id = $1 AND structure_id = $2 AND session_id = $3";
+    let info = if registration::confirm_offer(&state.db, condition, &[&rid, &sid, &id]).await? {
+        "place-confirmee"
+    } else {
+        "place-plus-proposee"
     };
     Ok(Redirect::to(&format!("/structures/{sid}/seances/{id}?info={info}")).into_response())
 }

@@ -347,6 +347,22 @@ async fn a_freed_seat_waits_for_confirmation_then_passes_on() {
         .post(&format!("{}/confirmer", links[1]), &[])
         .await
         .assert_contains("Confirmée");
+    // Confirming twice changes nothing; staff find nothing left to confirm either.
+    public
+        .post(&format!("{}/confirmer", links[1]), &[])
+        .await
+        .assert_contains("Confirmée");
+    let bruno = app
+        .scalar_text("SELECT id FROM registrations WHERE email = 'bruno@example.fr'")
+        .await;
+    let staff_confirm =
+        format!("/structures/{sid}/seances/{session}/inscriptions/{bruno}/confirmer");
+    let r = karim.post(&staff_confirm, &[]).await;
+    assert!(
+        r.location().ends_with("info=place-plus-proposee"),
+        "{}",
+        r.location()
+    );
     let (db, url) = (&app.state().db, &app.state().config.public_url);
     let tomorrow = maillon_app::db::now() + 25 * 3600;
     assert_eq!(
@@ -355,10 +371,31 @@ async fn a_freed_seat_waits_for_confirmation_then_passes_on() {
             .unwrap(),
         0
     );
-    // Bruno leaves in turn: Chloé is offered the seat, does not answer, and it passes on.
+    // A seat offered to someone who phones to say yes: staff confirm it for them.
+    let dan = public
+        .post(&path, &[("name", "Dan"), ("email", "dan@example.fr")])
+        .await
+        .location();
     public.post(&format!("{}/annuler", links[1]), &[]).await;
+    let chloe = app
+        .scalar_text("SELECT id FROM registrations WHERE email = 'chloe@example.fr'")
+        .await;
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/seances/{session}/inscriptions/{chloe}/confirmer"),
+            &[],
+        )
+        .await;
+    assert!(
+        r.location().ends_with("info=place-confirmee"),
+        "{}",
+        r.location()
+    );
+    public.get(&links[2]).await.assert_contains("Confirmée");
+    // Chloé leaves in turn: Dan is offered the seat, does not answer, and it passes on.
+    public.post(&format!("{}/annuler", links[2]), &[]).await;
     public
-        .get(&links[2])
+        .get(&dan)
         .await
         .assert_contains("Je confirme ma place");
     assert_eq!(
@@ -368,12 +405,12 @@ async fn a_freed_seat_waits_for_confirmation_then_passes_on() {
         1
     );
     assert!(app
-        .last_email_to("chloe@example.fr")
+        .last_email_to("dan@example.fr")
         .await
         .contains("n'a pas été confirmée à temps"));
     assert_eq!(app.scalar_i64(&seats).await, 0, "the seat is free again");
     // Confirming too late: nothing changes, the page says where things stand.
-    let late = public.post(&format!("{}/confirmer", links[2]), &[]).await;
+    let late = public.post(&format!("{dan}/confirmer"), &[]).await;
     late.assert_contains("Annulée");
     assert_eq!(app.scalar_i64(&seats).await, 0);
     assert_eq!(
