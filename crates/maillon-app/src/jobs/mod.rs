@@ -105,7 +105,10 @@ pub async fn run_one(
         return Ok(false);
     };
     let result = match job.kind.as_str() {
-        "send_email" => crate::mail::deliver(db, config, &senders.mail, &job.payload).await,
+        "send_email" => {
+            let last_attempt = job.attempts >= job.max_attempts;
+            crate::mail::deliver(db, config, &senders.mail, &job.payload, last_attempt).await
+        }
         "send_sms" => {
             let last_attempt = job.attempts >= job.max_attempts;
             crate::sms::deliver(db, &senders.sms, &job.payload, last_attempt).await

@@ -102,7 +102,8 @@ impl Email {
         match self.status.as_str() {
             "sent" => "Envoyé",
             "outbox" => "Dans la boîte d'envoi (pas de serveur SMTP)",
-            "queued" => "En attente d'envoi",
+            "queued" if self.last_error.is_empty() => "En attente d'envoi",
+            "queued" => "Nouvel essai prévu",
             _ => "Échec",
         }
     }
@@ -149,12 +150,14 @@ async fn set_status(db: &Db, id: &str, status: &str, error: Option<&str>) -> Res
     Ok(())
 }
 
-/// The `send_email` job. Idempotent: a message already sent or filed is left alone.
+/// The `send_email` job. Idempotent: a message already sent or filed is left alone. On
+/// its `last_attempt`, a failure marks the message failed.
 pub async fn deliver(
     db: &Db,
     config: &Config,
     mailer: &Mailer,
     payload: &str,
+    last_attempt: bool,
 ) -> Result<(), String> {
     let id = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
@@ -204,7 +207,8 @@ pub async fn deliver(
             .map_err(|e| e.to_string()),
         Err(e) => {
             let error = e.to_string();
-            let _ = set_status(db, &id, "queued", Some(&error)).await;
+            let status = if last_attempt { "failed" } else { "queued" };
+            let _ = set_status(db, &id, status, Some(&error)).await;
             Err(error)
         }
     }

@@ -93,7 +93,8 @@ impl Sms {
         match self.status.as_str() {
             "sent" => "Envoyé",
             "outbox" => "Dans la boîte d'envoi (pas de fournisseur de SMS)",
-            "queued" => "En attente d'envoi",
+            "queued" if self.last_error.is_empty() => "En attente d'envoi",
+            "queued" => "Nouvel essai prévu",
             _ => "Échec",
         }
     }

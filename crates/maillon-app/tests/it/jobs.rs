@@ -84,6 +84,7 @@ async fn a_failing_job_is_retried_later_then_given_up() {
         .await
         .unwrap());
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "failed");
+    assert_eq!(app.scalar_text("SELECT status FROM emails").await, "failed");
     assert!(metrics
         .render(&[])
         .contains("maillon_jobs_processed_total{kind=\"send_email\",outcome=\"failed\"} 1"));

@@ -108,6 +108,7 @@ async fn sms_go_through_the_provider_in_gsm7_and_each_send_is_logged() {
     log.assert_contains("06 98 76 54 32");
     log.assert_contains("Envoyé");
     log.assert_contains("Échec");
+    log.assert_contains("Nouvel essai prévu");
     assert!(!log.body.contains(&link), "the personal link is not shown");
     assert_eq!(
         karim.get(&format!("/structures/{sid}/sms")).await.status,
