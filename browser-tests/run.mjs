@@ -309,6 +309,11 @@ try {
     await axeCheck(page, 'programme');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${BASE}/ateliers`);
+    await page.click('main a:has-text("Premiers pas sur la tablette") >> nth=1');
+    check((await page.textContent('main')).includes('Cycle de 5 séances'), 'a cycle shows all its dates');
+    check((await page.textContent('h2#inscription')).includes('au cycle'), 'signing up is for the cycle');
+    await axeCheck(page, 'cycle page');
+    await page.goto(`${BASE}/ateliers`);
     await page.click('main a:has-text("Démarches en ligne")');
     check((await page.textContent('main')).includes('Complet'), 'the full session says so');
     await page.fill('#name', 'Odile Perret');

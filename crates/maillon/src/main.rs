@@ -187,7 +187,7 @@ async fn remind() -> Result<(), String> {
         "{queued} rappel(s) mis dans la boîte d'envoi en {} ms.",
         started.elapsed().as_millis()
     );
-    let expired = maillon_app::workshops::registration::expire_offers(
+    let expired = maillon_app::workshops::waiting::expire_offers(
         &db,
         &config.public_url,
         maillon_app::db::now(),

@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0008_workshop_messages.sql"),
         then: None,
     },
+    Migration {
+        version: 9,
+        name: "workshop cycles",
+        sql: include_str!("../../migrations/0009_workshop_cycles.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

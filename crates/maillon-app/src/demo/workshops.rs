@@ -18,12 +18,14 @@ struct Demo {
     weeks: i64,
     hours: (&'static str, &'static str),
     capacity: i64,
+    /// Registering once holds a seat at every session.
+    cycle: bool,
 }
 
 const WORKSHOPS: &[Demo] = &[
     Demo {
         title: "Premiers pas sur la tablette",
-        description: "Allumer la tablette, toucher l'écran, ouvrir une application, prendre une photo. Pour les personnes qui n'ont jamais utilisé de tablette : on prend le temps.",
+        description: "Allumer la tablette, toucher l'écran, ouvrir une application, prendre une photo. Pour les personnes qui n'ont jamais utilisé de tablette : on prend le temps, six semaines de suite, on s'inscrit une fois pour tout le cycle.",
         theme: "prise_en_main",
         public: "seniors",
         level: "debutant",
@@ -32,6 +34,7 @@ const WORKSHOPS: &[Demo] = &[
         weeks: 6,
         hours: ("14:00", "16:00"),
         capacity: 8,
+        cycle: true,
     },
     Demo {
         title: "Démarches en ligne : CAF, impôts, France Travail",
@@ -44,6 +47,7 @@ const WORKSHOPS: &[Demo] = &[
         weeks: 1,
         hours: ("09:30", "11:30"),
         capacity: 3,
+        cycle: false,
     },
     Demo {
         title: "Jeux contre les fake news",
@@ -56,6 +60,7 @@ const WORKSHOPS: &[Demo] = &[
         weeks: 1,
         hours: ("15:00", "17:00"),
         capacity: 12,
+        cycle: false,
     },
 ];
 
@@ -83,6 +88,7 @@ pub async fn seed(
             level: d.level.into(),
             material: d.material.into(),
             price_kind: "gratuit".into(),
+            cycle: d.cycle,
             ..Workshop::default()
         };
         let mut tx = db.begin_write().await?;

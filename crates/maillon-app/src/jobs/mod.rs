@@ -131,7 +131,7 @@ pub async fn run_one(
                 }
             })
             .map_err(|e| e.to_string()),
-        "offers" => crate::workshops::registration::expire_offers(db, &config.public_url, now())
+        "offers" => crate::workshops::waiting::expire_offers(db, &config.public_url, now())
             .await
             .map(|n| {
                 if n > 0 {

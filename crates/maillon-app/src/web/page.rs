@@ -171,6 +171,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("deja-annulee", "Cette inscription était déjà annulée."),
     (
+        "cycle-termine",
+        "Toutes les séances de ce cycle sont passées ou annulées : il n'y a plus d'inscription possible.",
+    ),
+    (
         "emargement-clos",
         "L'émargement est clos : l'atelier est enregistré dans les activités.",
     ),

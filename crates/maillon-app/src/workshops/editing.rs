@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
+use super::cycles;
 use super::model;
-use super::registration;
 use super::routes::{form_page, sessions_of, staff_session, staff_workshop, FormKind};
 use super::store;
 use crate::accounts::model::CurrentUser;
@@ -60,8 +60,19 @@ async fn edit_workshop(
     form: FormData,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    staff_workshop(&state, &sid, &wid).await?;
-    match model::workshop_from_form(&form) {
+    let current = staff_workshop(&state, &sid, &wid).await?;
+    let checked = match model::workshop_from_form(&form) {
+        Ok(w) if w.cycle != current.cycle && cycles::has_registrations(&state.db, &wid).await? => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "cycle",
+                "Des personnes sont déjà inscrites : on ne peut plus passer d'un cycle à des séances séparées, ni l'inverse.",
+            );
+            Err((w, errors))
+        }
+        other => other,
+    };
+    match checked {
         Err((mut w, errors)) => {
             w.id = wid;
             form_page(
@@ -130,7 +141,7 @@ async fn edit_session(
         Ok(changed) => {
             let mut tx = state.db.begin_write().await?;
             if store::update_session(&mut tx, &sid, &id, &changed[0]).await? {
-                registration::promote(&mut tx, &state.config.public_url, &id).await?;
+                super::waiting::promote(&mut tx, &state.config.public_url, &id).await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!(
                     "/structures/{sid}/seances/{id}?info=enregistre"

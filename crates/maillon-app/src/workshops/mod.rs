@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod cancelling;
+pub mod cycles;
 pub mod editing;
 pub mod feeds;
 pub mod model;
@@ -14,3 +15,4 @@ pub mod registration;
 pub mod reminders;
 pub mod routes;
 pub mod store;
+pub mod waiting;

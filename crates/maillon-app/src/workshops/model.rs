@@ -34,6 +34,8 @@ pub struct Workshop {
     pub price_cents: i64,
     pub price_condition: String,
     pub accessibility: String,
+    /// People register once for all the sessions (see cycles.rs).
+    pub cycle: bool,
 }
 
 impl Workshop {
@@ -107,6 +109,7 @@ pub fn workshop_from_form(form: &FormData) -> Result<Workshop, (Workshop, FieldE
         price_cents: 0,
         price_condition: form.get("price_condition"),
         accessibility: form.get("accessibility"),
+        cycle: form.get("cycle") == "1",
     };
     if w.title.is_empty() {
         errors.add("title", "Donnez un titre à l'atelier.");
@@ -162,6 +165,8 @@ pub struct Session {
     /// Cancelled by the centre (registrants were told), and why.
     pub cancelled: bool,
     pub cancel_reason: String,
+    /// Its workshop is a cycle: registering holds a seat at every session to come.
+    pub cycle: bool,
 }
 
 impl Session {

@@ -93,6 +93,16 @@ struct SessionPage {
     errors: FieldErrors,
     /// Said kindly when the same contact signs up twice.
     already: bool,
+    /// For a cycle, the sessions a registration holds (all those to come).
+    cycle: Vec<Session>,
+    /// Seats free at the session, or at every session of the cycle.
+    seats_left: i64,
+}
+
+impl SessionPage {
+    fn full(&self) -> bool {
+        self.seats_left == 0
+    }
 }
 
 impl SessionPage {
@@ -125,6 +135,21 @@ async fn session_form(
     already: bool,
 ) -> AppResult<Response> {
     let (session, workshop) = open_session(state, id).await?;
+    let cycle: Vec<Session> = if workshop.cycle {
+        let today = today(&state.config.timezone);
+        store::sessions_of_workshop(&state.db, &workshop.id)
+            .await?
+            .into_iter()
+            .filter(|s| s.date >= today && !s.cancelled)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let seats_left = cycle
+        .iter()
+        .map(Session::seats_left)
+        .min()
+        .unwrap_or(session.seats_left());
     let page = Page::new(state, workshop.title.clone()).await;
     Ok(render(&SessionPage {
         page,
@@ -133,6 +158,8 @@ async fn session_form(
         contact,
         errors,
         already,
+        cycle,
+        seats_left,
     })?
     .into_response())
 }
@@ -177,6 +204,8 @@ async fn sign_up(
         Outcome::AlreadyRegistered => {
             session_form(&state, &id, contact, FieldErrors::default(), true).await
         }
+        // Only when the session was called off between the page and the click.
+        Outcome::Closed => Err(AppError::NotFound),
     }
 }
 
@@ -191,6 +220,8 @@ struct RegistrationPage {
     just_cancelled: bool,
     /// Until when a seat offered to the person waits for their confirmation.
     offer_until: String,
+    /// For a cycle, each session with the state of the person's seat there.
+    cycle: Vec<(Session, &'static str)>,
 }
 
 async fn show_registration(
@@ -198,9 +229,34 @@ async fn show_registration(
     token: &str,
     just_cancelled: bool,
 ) -> AppResult<Response> {
-    let registration = registration::by_token(&state.db, token)
+    let mut registration = registration::by_token(&state.db, token)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut cycle = Vec::new();
+    if !registration.cycle_id.is_empty() {
+        let rows = registration::whole_cycle(&state.db, &registration.cycle_id).await?;
+        for r in &rows {
+            if let Some(s) = store::session(&state.db, None, &r.session_id).await? {
+                let state = if s.cancelled {
+                    "Séance annulée"
+                } else {
+                    r.status_label()
+                };
+                cycle.push((s, state));
+            }
+        }
+        // The cycle stands as its first session the centre did not cancel says (the first
+        // row alone would say "cancelled" once the centre calls its date off).
+        let today = today(&state.config.timezone);
+        let standing = cycle
+            .iter()
+            .zip(&rows)
+            .find(|(s, _)| !s.0.cancelled && s.0.date >= today)
+            .or_else(|| cycle.iter().zip(&rows).find(|(s, _)| !s.0.cancelled));
+        if let Some((_, r)) = standing {
+            registration = r.clone();
+        }
+    }
     let session = store::session(&state.db, None, &registration.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -220,6 +276,7 @@ async fn show_registration(
         position,
         just_cancelled,
         offer_until,
+        cycle,
     })?
     .into_response())
 }
@@ -255,7 +312,7 @@ async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Ap
         .await?
         .ok_or(AppError::NotFound)?;
     let hash = crate::accounts::tokens::hash(&token);
-    registration::confirm_offer(&state.db, "token_hash = $1", &[&hash]).await?;
+    super::waiting::confirm_offer(&state.db, "token_hash = $1", &[&hash]).await?;
     show_registration(&state, &token, false).await
 }
 

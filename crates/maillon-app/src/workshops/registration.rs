@@ -7,6 +7,7 @@
 //! does not fit goes on the waiting list, in the order they asked; a freed seat goes to
 //! the first people waiting whose seats fit, who are told by e-mail.
 
+use super::cycles;
 use super::notify::{About, Notice};
 use crate::accounts::tokens;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
@@ -108,6 +109,8 @@ pub struct Registration {
     pub present: bool,
     pub reminders: bool,
     pub offer_expires_at: Option<i64>,
+    /// For a cycle, shared by the person's rows (one per session); empty otherwise.
+    pub cycle_id: String,
 }
 
 impl Registration {
@@ -126,7 +129,7 @@ impl Registration {
 }
 
 const COLUMNS: &str =
-    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present, reminders, offer_expires_at";
+    "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present, reminders, offer_expires_at, cycle_id";
 
 fn from_row(r: &AnyRow) -> Registration {
     Registration {
@@ -143,6 +146,7 @@ fn from_row(r: &AnyRow) -> Registration {
         present: db::flag(r, "present"),
         reminders: db::flag(r, "reminders"),
         offer_expires_at: db::opt_int(r, "offer_expires_at"),
+        cycle_id: text(r, "cycle_id"),
     }
 }
 
@@ -153,9 +157,12 @@ pub enum Outcome {
     Registered { status: String, token: String },
     /// The same phone or e-mail already holds a registration for this session.
     AlreadyRegistered,
+    /// A cycle with no session left to come.
+    Closed,
 }
 
-/// Registers `c` for the session of `structure_id`; `source` is "public" or "staff".
+/// Registers `c` for the session of `structure_id` (for a cycle: for all its sessions
+/// to come); `source` is "public" or "staff".
 pub async fn register(
     db: &Db,
     public_url: &str,
@@ -165,36 +172,51 @@ pub async fn register(
     source: &str,
 ) -> Result<Outcome, DbError> {
     let mut tx = db.begin_write().await?;
-    if already_registered(&mut tx, session_id, c).await? {
+    let held = cycles::held(&mut tx, session_id).await?;
+    let Some(first) = held.sessions.first().cloned() else {
+        return Ok(Outcome::Closed);
+    };
+    if already_registered(&mut tx, &held.sessions, c).await? {
         return Ok(Outcome::AlreadyRegistered);
     }
-    let status = if take_seats(&mut tx, session_id, c.seats).await? {
+    let status = if cycles::take_all(&mut tx, &held.sessions, c.seats).await? {
         CONFIRMED
     } else {
         WAITING
     };
     let token = tokens::new_token();
     let t = now();
-    sqlx::query(
-        "INSERT INTO registrations (id, session_id, name, phone, email, seats, needs, status, source, asked_at, \
-         structure_id, token_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10, $10)",
-    )
-    .bind(db::new_id())
-    .bind(session_id)
-    .bind(c.name.clone())
-    .bind(c.phone.clone())
-    .bind(c.email.clone())
-    .bind(c.seats)
-    .bind(c.needs.clone())
-    .bind(status)
-    .bind(source)
-    .bind(t)
-    .bind(structure_id)
-    .bind(tokens::hash(&token))
-    .execute(&mut *tx)
-    .await?;
-    let about = About::load(&mut tx, session_id).await?;
+    let lead = db::new_id();
+    for (i, session) in held.sessions.iter().enumerate() {
+        // The first row holds the personal link; a cycle's other rows hold the hash of a
+        // secret nobody has, and point to the first.
+        let (id, secret) = if i == 0 {
+            (lead.clone(), token.clone())
+        } else {
+            (db::new_id(), tokens::new_token())
+        };
+        sqlx::query(
+            "INSERT INTO registrations (id, session_id, name, phone, email, seats, needs, status, source, asked_at, \
+             structure_id, token_hash, cycle_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10, $10)",
+        )
+        .bind(id)
+        .bind(session.clone())
+        .bind(c.name.clone())
+        .bind(c.phone.clone())
+        .bind(c.email.clone())
+        .bind(c.seats)
+        .bind(c.needs.clone())
+        .bind(status)
+        .bind(source)
+        .bind(t)
+        .bind(structure_id)
+        .bind(tokens::hash(&secret))
+        .bind(held.cycle.then(|| lead.clone()))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let about = About::load(&mut tx, &first).await?;
     let link = format!("{public_url}/inscription/{token}");
     let (what, short) = if status == CONFIRMED {
         ("Votre inscription est confirmée.", "inscription confirmée")
@@ -204,20 +226,34 @@ pub async fn register(
             "complet, vous êtes sur liste d'attente",
         )
     };
+    let (dates, sms_when) = if held.cycle {
+        (
+            format!(
+                "Cycle de {} séances, à toutes les dates :\n{}",
+                held.sessions.len(),
+                cycles::dates_text(&mut tx, &held.sessions).await?
+            ),
+            format!(
+                "({} séances dès {})",
+                held.sessions.len(),
+                about.when_short()
+            ),
+        )
+    } else {
+        (
+            format!("{}{}", about.when_long(), at_place(&about.place_name)),
+            about.when_short(),
+        )
+    };
     let notice = Notice {
         subject: format!("Votre inscription : {}", about.title),
         email: format!(
-            "Bonjour {},\n\n{what}\n\nAtelier « {} », {}{}.\n\nPour la consulter ou l'annuler : {link}\n",
-            c.name,
-            about.title,
-            about.when_long(),
-            at_place(&about.place_name),
+            "Bonjour {},\n\n{what}\n\nAtelier « {} », {dates}.\n\nPour la consulter ou l'annuler : {link}\n",
+            c.name, about.title,
         ),
         sms: format!(
-            "{} : {short} pour « {} » {}. Voir ou annuler : {link}",
-            about.structure_name,
-            about.title,
-            about.when_short()
+            "{} : {short} pour « {} » {sms_when}. Voir ou annuler : {link}",
+            about.structure_name, about.title,
         ),
         purpose: "inscription",
     };
@@ -229,33 +265,30 @@ pub async fn register(
     })
 }
 
-async fn already_registered(tx: &mut Tx, session_id: &str, c: &Contact) -> Result<bool, DbError> {
+/// Whether the same phone or e-mail already holds a registration at one of `sessions`.
+async fn already_registered(
+    tx: &mut Tx,
+    sessions: &[String],
+    c: &Contact,
+) -> Result<bool, DbError> {
     if c.phone.is_empty() && c.email.is_empty() {
         return Ok(false);
     }
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status <> 'annulee' \
-         AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3))",
-    )
-    .bind(session_id)
-    .bind(c.phone.clone())
-    .bind(c.email.clone())
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(n > 0)
-}
-
-/// Takes `seats` seats of the session if they are free: the one statement that guards
-/// against overbooking.
-async fn take_seats(tx: &mut Tx, session_id: &str, seats: i64) -> Result<bool, DbError> {
-    let done = sqlx::query(
-        "UPDATE workshop_sessions SET seats_taken = seats_taken + $2 WHERE id = $1 AND seats_taken + $2 <= capacity",
-    )
-    .bind(session_id)
-    .bind(seats)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    for session_id in sessions {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status <> 'annulee' \
+             AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3))",
+        )
+        .bind(session_id.clone())
+        .bind(c.phone.clone())
+        .bind(c.email.clone())
+        .fetch_one(&mut **tx)
+        .await?;
+        if n > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The registration a personal link opens.
@@ -309,7 +342,8 @@ pub enum NotCancelled {
 }
 
 /// Cancels the registration chosen by `condition` ("token_hash = $1" or "id = $1 AND
-/// structure_id = $2"), frees its seats and gives them to the people waiting.
+/// structure_id = $2"), and for a cycle the person's sessions still to come; frees the
+/// seats and gives them to the people waiting.
 pub async fn cancel(
     db: &Db,
     public_url: &str,
@@ -325,29 +359,88 @@ pub async fn cancel(
     let Some(r) = q.fetch_optional(&mut *tx).await?.as_ref().map(from_row) else {
         return Ok(Err(NotCancelled::Unknown));
     };
-    // Guarded too: two cancellations at once free the seats once.
-    let done = sqlx::query("UPDATE registrations SET status = 'annulee', updated_at = $2 WHERE id = $1 AND status <> 'annulee'")
-        .bind(r.id.clone())
+    let rows = if r.cycle_id.is_empty() {
+        vec![r.clone()]
+    } else {
+        let today = cycles::held(&mut tx, &r.session_id).await?.today;
+        cycle_rows(&mut tx, &r.cycle_id, &today).await?
+    };
+    let mut cancelled = 0;
+    for row in &rows {
+        // Guarded too: two cancellations at once free the seats once.
+        let done = sqlx::query(
+            "UPDATE registrations SET status = 'annulee', offer_expires_at = NULL, updated_at = $2 \
+             WHERE id = $1 AND status <> 'annulee'",
+        )
+        .bind(row.id.clone())
         .bind(now())
         .execute(&mut *tx)
         .await?;
-    if done.rows_affected() == 0 {
+        if done.rows_affected() == 0 {
+            continue;
+        }
+        cancelled += 1;
+        if row.status == CONFIRMED || row.status == OFFERED {
+            cycles::release(&mut tx, std::slice::from_ref(&row.session_id), row.seats).await?;
+        }
+    }
+    if cancelled == 0 {
         return Ok(Err(NotCancelled::AlreadyCancelled));
     }
-    if r.status == CONFIRMED || r.status == OFFERED {
-        sqlx::query("UPDATE workshop_sessions SET seats_taken = seats_taken - $2 WHERE id = $1")
-            .bind(r.session_id.clone())
-            .bind(r.seats)
-            .execute(&mut *tx)
-            .await?;
-        promote(&mut tx, public_url, &r.session_id).await?;
+    if let Some(row) = rows.first() {
+        super::waiting::promote(&mut tx, public_url, &row.session_id).await?;
     }
     tx.commit().await?;
     Ok(Ok(r))
 }
 
+/// The rows of a cycle registration at sessions from `from` on (not cancelled by the
+/// centre), in date order.
+pub(super) async fn cycle_rows(
+    tx: &mut Tx,
+    cycle_id: &str,
+    from: &str,
+) -> Result<Vec<Registration>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id \
+         WHERE r.cycle_id = $1 AND s.date >= $2 AND s.cancelled_at IS NULL ORDER BY s.date, s.start_time, s.id",
+        qualified()
+    ))
+    .bind(cycle_id)
+    .bind(from)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// The columns of a registration, read from `registrations r` in a join.
+pub(super) fn qualified() -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("r.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn row(r: &AnyRow) -> Registration {
+    from_row(r)
+}
+
+/// Every row of a cycle registration, past ones included (its personal page).
+pub async fn whole_cycle(db: &Db, cycle_id: &str) -> Result<Vec<Registration>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id \
+         WHERE r.cycle_id = $1 ORDER BY s.date, s.start_time, s.id",
+        qualified()
+    ))
+    .bind(cycle_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
 /// ", Médiathèque" when the place is known.
-fn at_place(place: &str) -> String {
+pub(super) fn at_place(place: &str) -> String {
     if place.is_empty() {
         String::new()
     } else {
@@ -355,177 +448,18 @@ fn at_place(place: &str) -> String {
     }
 }
 
-/// Gives free seats to the people waiting, in order, skipping those who need more seats
-/// than are free; each promoted person is told (e-mail, SMS).
-pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<(), DbError> {
-    let mut about = None;
-    let waiting = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM registrations WHERE session_id = $1 AND status = 'attente' ORDER BY asked_at, id"
-    ))
-    .bind(session_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    for r in waiting.iter().map(from_row) {
-        if !take_seats(tx, session_id, r.seats).await? {
-            continue;
-        }
-        if about.is_none() {
-            about = Some(About::load(tx, session_id).await?);
-        }
-        let Some(about) = &about else { continue };
-        let expires = offer_deadline(about, &r);
-        sqlx::query(
-            "UPDATE registrations SET status = $2, offer_expires_at = $3, updated_at = $4 WHERE id = $1",
-        )
-        .bind(r.id.clone())
-        .bind(if expires.is_some() { OFFERED } else { CONFIRMED })
-        .bind(expires)
-        .bind(now())
-        .execute(&mut **tx)
-        .await?;
-        let place = at_place(&about.place_name);
-        let notice = match expires {
-            Some(until) => Notice {
-                subject: format!("Une place vous attend : {} — à confirmer", about.title),
-                email: format!(
-                    "Bonjour {},\n\nUne place s'est libérée à l'atelier « {} », {}{place}. Elle vous est réservée \
-                     jusqu'au {} : confirmez-la avec le lien reçu lors de votre inscription (bouton « Je confirme ma place »).\n\
-                     Sans réponse, elle ira à la personne suivante de la liste d'attente.\n\n{public_url}/ateliers\n",
-                    r.name,
-                    about.title,
-                    about.when_long(),
-                    about.local(until),
-                ),
-                sms: format!(
-                    "{} : une place s'est libérée pour « {} » {}. Confirmez-la avant le {} avec le lien reçu à l'inscription.",
-                    about.structure_name,
-                    about.title,
-                    about.when_short(),
-                    about.local(until),
-                ),
-                purpose: "place",
-            },
-            None => Notice {
-                subject: format!("Une place s'est libérée : {}", about.title),
-                email: format!(
-                    "Bonjour {},\n\nUne place s'est libérée à l'atelier « {} », {}{place} : votre inscription est confirmée.\n\
-                     Vous pouvez la consulter ou l'annuler avec le lien reçu lors de votre inscription.\n\n{public_url}/ateliers\n",
-                    r.name,
-                    about.title,
-                    about.when_long(),
-                ),
-                sms: format!(
-                    "{} : une place s'est libérée, vous êtes inscrit(e) à « {} » {}. Empêché(e) ? Annulez avec le lien reçu à l'inscription.",
-                    about.structure_name,
-                    about.title,
-                    about.when_short()
-                ),
-                purpose: "place",
-            },
-        };
-        about.tell(tx, &r.email, &r.phone, &notice).await?;
-    }
-    Ok(())
-}
-
-/// Until when a freed seat waits for `r` to confirm it; None when it is given at once:
-/// the structure asks for no confirmation, the person cannot be reached (registered at the
-/// desk without contact), or less than an hour would be left before the session.
-fn offer_deadline(about: &About, r: &Registration) -> Option<i64> {
-    let reachable = !r.email.is_empty() || (about.sms_enabled && crate::sms::is_mobile(&r.phone));
-    if about.offer_hours == 0 || !reachable {
-        return None;
-    }
-    let until = (now() + about.offer_hours * 3600).min(about.starts_at()?);
-    (until > now() + 3600).then_some(until)
-}
-
-/// The seat offered to the registration chosen by `condition` (as for `cancel`) is
-/// confirmed, before its deadline: by the person's link, or by staff when they called.
-/// False when there is no such offer (unknown, already confirmed, or too late).
-pub async fn confirm_offer(db: &Db, condition: &str, binds: &[&str]) -> Result<bool, DbError> {
-    let mut tx = db.begin_write().await?;
-    // `now` is our own integer, written in the statement so that the caller's binds keep
-    // their numbers.
-    let t = now();
-    let sql = format!(
-        "UPDATE registrations SET status = 'confirmee', offer_expires_at = NULL, updated_at = {t} \
-         WHERE {condition} AND status = 'proposee' AND offer_expires_at > {t}"
-    );
-    let mut q = sqlx::query(&sql);
-    for b in binds {
-        q = q.bind(b.to_string());
-    }
-    let done = q.execute(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Offers whose deadline passed at `at` are withdrawn: the seat goes to the next person
-/// (who is told), and the person who did not answer is told too. Returns how many.
-pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, DbError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM registrations WHERE status = 'proposee' AND offer_expires_at <= $1"
-    ))
-    .bind(at)
-    .fetch_all(db.read())
-    .await?;
-    let mut expired = 0;
-    for r in rows.iter().map(from_row) {
-        let mut tx = db.begin_write().await?;
-        // Guarded: a confirmation at the same moment wins, or this does, never both.
-        let done = sqlx::query(
-            "UPDATE registrations SET status = 'annulee', offer_expires_at = NULL, updated_at = $2 \
-             WHERE id = $1 AND status = 'proposee'",
-        )
-        .bind(r.id.clone())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            continue;
-        }
-        sqlx::query("UPDATE workshop_sessions SET seats_taken = seats_taken - $2 WHERE id = $1")
-            .bind(r.session_id.clone())
-            .bind(r.seats)
-            .execute(&mut *tx)
-            .await?;
-        let about = About::load(&mut tx, &r.session_id).await?;
-        let notice = Notice {
-            subject: format!("Place non confirmée : {}", about.title),
-            email: format!(
-                "Bonjour {},\n\nLa place qui vous était proposée à l'atelier « {} », {}, n'a pas été confirmée à temps : \
-                 elle passe à la personne suivante. Vous pouvez vous inscrire à une autre séance : {public_url}/ateliers\n",
-                r.name,
-                about.title,
-                about.when_long(),
-            ),
-            sms: format!(
-                "{} : la place proposée pour « {} » {} n'a pas été confirmée à temps, elle passe à la personne suivante.",
-                about.structure_name,
-                about.title,
-                about.when_short()
-            ),
-            purpose: "place",
-        };
-        about.tell(&mut tx, &r.email, &r.phone, &notice).await?;
-        promote(&mut tx, public_url, &r.session_id).await?;
-        tx.commit().await?;
-        expired += 1;
-    }
-    Ok(expired)
-}
-
-/// The person behind a personal link asks for no more reminders; false for an unknown link.
+/// The person behind a personal link asks for no more reminders (for a cycle, at every
+/// session); false for an unknown link.
 pub async fn stop_reminders(db: &Db, token: &str) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE registrations SET reminders = 0, updated_at = $2 WHERE token_hash = $1",
+        "UPDATE registrations SET reminders = 0, updated_at = $2 WHERE token_hash = $1 \
+         OR cycle_id IN (SELECT id FROM registrations WHERE token_hash = $1)",
     )
     .bind(tokens::hash(token))
     .bind(now())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done.rows_affected() >= 1)
 }

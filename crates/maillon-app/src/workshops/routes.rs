@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::cycles;
 use super::model::{self, Session, Workshop, PRICES, PUBLICS};
 use super::registration::{self, Contact, Outcome, Registration};
 use super::store;
@@ -433,7 +434,26 @@ async fn add_sessions(
         Ok(sessions) => {
             let mut tx = state.db.begin_write().await?;
             for s in &sessions {
-                store::insert_session(&mut tx, &sid, &wid, s).await?;
+                let id = store::insert_session(&mut tx, &sid, &wid, s).await?;
+                // A cycle's registrants come to the new session too; all of it or nothing.
+                if let Err(seated) = cycles::include_new_session(&mut tx, &wid, &id).await? {
+                    let mut errors = FieldErrors::default();
+                    errors.add(
+                        "capacity",
+                        format!("{seated} places sont déjà prises dans ce cycle : la nouvelle séance doit en offrir au moins autant."),
+                    );
+                    drop(tx);
+                    return form_page(
+                        &state,
+                        &user,
+                        &access,
+                        FormKind::AddSessions,
+                        workshop,
+                        form,
+                        errors,
+                    )
+                    .await;
+                }
             }
             tx.commit().await?;
             Ok(
@@ -553,6 +573,7 @@ async fn register_at_desk(
         }
         Outcome::Registered { .. } => "inscription-attente",
         Outcome::AlreadyRegistered => "deja-inscrit",
+        Outcome::Closed => "cycle-termine",
     };
     Ok(Redirect::to(&format!("/structures/{sid}/seances/{id}?info={info}")).into_response())
 }
@@ -565,7 +586,7 @@ async fn confirm_offer(
 ) -> AppResult<Response> {
     recorder_access(&state, &user, &sid).await?;
     let condition = "id = $1 AND structure_id = $2 AND session_id = $3";
-    let info = if registration::confirm_offer(&state.db, condition, &[&rid, &sid, &id]).await? {
+    let info = if super::waiting::confirm_offer(&state.db, condition, &[&rid, &sid, &id]).await? {
         "place-confirmee"
     } else {
         "place-plus-proposee"

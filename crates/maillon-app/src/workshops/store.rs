@@ -13,7 +13,7 @@ pub async fn insert_workshop(
     let t = now();
     sqlx::query(
         "INSERT INTO workshops (id, structure_id, title, description, level, material, price_kind, price_cents, \
-         price_condition, accessibility, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+         price_condition, accessibility, cycle, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $11, $11)",
     )
     .bind(id.clone())
     .bind(structure_id)
@@ -26,6 +26,7 @@ pub async fn insert_workshop(
     .bind(w.price_condition.clone())
     .bind(w.accessibility.clone())
     .bind(t)
+    .bind(i64::from(w.cycle))
     .execute(&mut **tx)
     .await?;
     write_tags(tx, &id, w).await?;
@@ -41,7 +42,7 @@ pub async fn update_workshop(
 ) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE workshops SET title = $3, description = $4, level = $5, material = $6, price_kind = $7, \
-         price_cents = $8, price_condition = $9, accessibility = $10, updated_at = $11 WHERE id = $1 AND structure_id = $2",
+         price_cents = $8, price_condition = $9, accessibility = $10, updated_at = $11, cycle = $12 WHERE id = $1 AND structure_id = $2",
     )
     .bind(id)
     .bind(structure_id)
@@ -54,6 +55,7 @@ pub async fn update_workshop(
     .bind(w.price_condition.clone())
     .bind(w.accessibility.clone())
     .bind(now())
+    .bind(i64::from(w.cycle))
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -132,7 +134,7 @@ pub async fn insert_session(
     Ok(id)
 }
 
-const WORKSHOP_COLUMNS: &str = "id, title, description, level, material, price_kind, price_cents, price_condition, accessibility";
+const WORKSHOP_COLUMNS: &str = "id, title, description, level, material, price_kind, price_cents, price_condition, accessibility, cycle";
 
 async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
     let id = text(row, "id");
@@ -146,6 +148,7 @@ async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
         price_cents: db::int(row, "price_cents"),
         price_condition: text(row, "price_condition"),
         accessibility: text(row, "accessibility"),
+        cycle: db::flag(row, "cycle"),
         ..Workshop::default()
     };
     for r in
@@ -199,7 +202,7 @@ const SESSION_SELECT: &str = "SELECT s.id, s.workshop_id, s.structure_id, s.date
     COALESCE(s.place_id, '') AS place_id, s.capacity, s.seats_taken, s.animator, w.title, \
     COALESCE(pl.nom, '') AS place_name, COALESCE(pl.commune, '') AS commune, st.name AS structure_name, \
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'attente') AS waiting, \
-    COALESCE(s.cancelled_at, 0) AS cancelled_at, s.cancel_reason \
+    COALESCE(s.cancelled_at, 0) AS cancelled_at, s.cancel_reason, w.cycle \
     FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id JOIN structures st ON st.id = s.structure_id \
     LEFT JOIN places pl ON pl.id = s.place_id";
 
@@ -222,6 +225,7 @@ fn session_of(r: &AnyRow) -> Session {
         waiting: db::int(r, "waiting"),
         cancelled: db::int(r, "cancelled_at") > 0,
         cancel_reason: text(r, "cancel_reason"),
+        cycle: db::flag(r, "cycle"),
     }
 }
 

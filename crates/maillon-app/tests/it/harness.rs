@@ -119,6 +119,21 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The first column of every row.
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(self.db.read())
+            .await
+            .unwrap()
+    }
+
+    pub async fn ints(&self, sql: &str) -> Vec<i64> {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_all(self.db.read())
+            .await
+            .unwrap()
+    }
+
     pub async fn exec(&self, sql: &str) {
         let mut tx = self.db.begin_write().await.unwrap();
         sqlx::query(sql).execute(&mut *tx).await.unwrap();

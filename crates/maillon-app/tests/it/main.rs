@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod activities;
+mod cycles;
 mod exports;
 mod jobs;
 mod personal_data;
