@@ -369,6 +369,43 @@ try {
     await axeCheck(page, 'structure settings');
   });
 
+  await step('resources: list, make one block by block, adapt, print', async () => {
+    await page.context().clearCookies();
+    await page.goto(`${BASE}/ressources`);
+    check((await page.textContent('main')).includes('Repérer une arnaque par SMS'), 'public resources listed');
+    await axeCheck(page, 'resource list');
+    await page.click('main a:has-text("Repérer une arnaque par SMS — version jeunes")');
+    check((await page.textContent('main')).includes('Adaptée de'), 'attribution shown');
+    await axeCheck(page, 'resource page');
+    await page.emulateMedia({ media: 'print' });
+    check(!(await page.isVisible('.no-print')), 'editing tools not printed');
+    await page.emulateMedia({ media: 'screen' });
+    await signIn(page, 'karim@jeanferrat.test');
+    await page.goto(`${BASE}/ressources`);
+    await page.click('main a:has-text("Nouvelle ressource (Centre social Jean Ferrat)")');
+    await page.fill('#title', 'Faire une capture d\'écran');
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('.error-summary')).includes('Choisissez au moins une thématique'), 'missing theme said');
+    check((await page.inputValue('#title')) === "Faire une capture d'écran", 'typed title kept');
+    await axeCheck(page, 'resource form with errors');
+    await page.check('input[name=themes][value=maitrise_outils]');
+    await page.check('input[name=licence][value="cc-by-sa-4.0"]');
+    await Promise.all([page.waitForURL(/ressources\/[^/]+\?info/), page.click('main form button[type=submit]')]);
+    await page.selectOption('#type', 'texte');
+    await page.click('main button:has-text("Ajouter un bloc")');
+    await axeCheck(page, 'text block form');
+    await page.fill('#body', '- Appuyer **en même temps** sur marche et volume bas');
+    await page.click('main form button[type=submit]');
+    check((await page.innerHTML('main')).includes('<strong>en même temps</strong>'), 'formatted text shown');
+    await axeCheck(page, 'resource being made');
+    await page.goto(`${BASE}/ressources?theme=risques_cyber`);
+    await page.click('main a:has-text("Mots de passe : la phrase secrète")');
+    await page.click('main a:has-text("Adapter pour mon public")');
+    await axeCheck(page, 'adapt page');
+    await page.click('main button:has-text("Faire ma version")');
+    check((await page.textContent('main')).includes('(adaptation)'), 'own version made');
+  });
+
   await step('forgotten password page', async () => {
     await page.goto(`${BASE}/mot-de-passe-oublie`);
     await axeCheck(page, 'forgotten password');

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod jobs;
 pub mod mail;
 pub mod places;
+pub mod resources;
 pub mod sms;
 pub mod structures;
 pub mod validate;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(activities::import::routes())
         .merge(workshops::routes::routes())
         .merge(workshops::public::routes())
+        .merge(resources::routes::routes())
         .merge(workshops::attendance::routes())
         .merge(workshops::feeds::routes())
         .merge(workshops::programmes::routes())

@@ -81,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0009_workshop_cycles.sql"),
         then: None,
     },
+    Migration {
+        version: 10,
+        name: "resources",
+        sql: include_str!("../../migrations/0010_resources.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

@@ -2,6 +2,7 @@
 //! so that a newcomer sees the product in one command.
 
 mod activities;
+mod resources;
 pub mod scale;
 mod workshops;
 
@@ -216,6 +217,22 @@ pub async fn seed(db: &Db, public_url: &str) -> Result<bool, String> {
     )
     .await
     .map_err(err)?;
+
+    // Resources of three mediators: Karim (Jean Ferrat), Sophie, Thomas.
+    let mut authors: [(String, String, String); 3] = Default::default();
+    for (slot, (sid, account)) in authors.iter_mut().zip([
+        (&ferrat_id, &ACCOUNTS[2]),
+        (&tilleuls_id, &ACCOUNTS[4]),
+        (&mediatheque_id, &ACCOUNTS[5]),
+    ]) {
+        let uid = crate::accounts::store::find_by_email(db, account.email)
+            .await
+            .map_err(err)?
+            .map(|u| u.id)
+            .unwrap_or_default();
+        *slot = (sid.clone(), uid, account.name.to_string());
+    }
+    resources::seed(db, &authors).await.map_err(err)?;
 
     // A pending invitation, so that the team page and the outbox have something to show.
     let token = tokens::new_token();

@@ -171,6 +171,17 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("deja-annulee", "Cette inscription était déjà annulée."),
     (
+        "ressource-creee",
+        "La ressource est créée, en brouillon : ajoutez-lui son contenu ci-dessous.",
+    ),
+    (
+        "ressource-adaptee",
+        "Votre version est créée, en brouillon : modifiez-la pour votre public.",
+    ),
+    ("ressource-supprimee", "La ressource a été supprimée."),
+    ("bloc-ajoute", "Le bloc est ajouté."),
+    ("bloc-supprime", "Le bloc est supprimé."),
+    (
         "cycle-termine",
         "Toutes les séances de ce cycle sont passées ou annulées : il n'y a plus d'inscription possible.",
     ),

@@ -418,50 +418,52 @@ async fn add_sessions(
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
     let workshop = staff_workshop(&state, &sid, &wid).await?;
-    match sessions_of(&state, &access, &form).await? {
-        Err(errors) => {
-            form_page(
-                &state,
-                &user,
-                &access,
-                FormKind::AddSessions,
-                workshop,
-                form,
-                errors,
-            )
-            .await
-        }
-        Ok(sessions) => {
-            let mut tx = state.db.begin_write().await?;
-            for s in &sessions {
-                let id = store::insert_session(&mut tx, &sid, &wid, s).await?;
-                // A cycle's registrants come to the new session too; all of it or nothing.
-                if let Err(seated) = cycles::include_new_session(&mut tx, &wid, &id).await? {
-                    let mut errors = FieldErrors::default();
-                    errors.add(
-                        "capacity",
-                        format!("{seated} places sont déjà prises dans ce cycle : la nouvelle séance doit en offrir au moins autant."),
-                    );
-                    drop(tx);
-                    return form_page(
-                        &state,
-                        &user,
-                        &access,
-                        FormKind::AddSessions,
-                        workshop,
-                        form,
-                        errors,
-                    )
-                    .await;
-                }
+    let errors = match sessions_of(&state, &access, &form).await? {
+        Err(errors) => errors,
+        Ok(sessions) => match insert_sessions(&state, &sid, &wid, &sessions).await? {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!(
+                    "/structures/{sid}/ateliers/{wid}?info=enregistre"
+                ))
+                .into_response())
             }
-            tx.commit().await?;
-            Ok(
-                Redirect::to(&format!("/structures/{sid}/ateliers/{wid}?info=enregistre"))
-                    .into_response(),
-            )
+            Err(errors) => errors,
+        },
+    };
+    form_page(
+        &state,
+        &user,
+        &access,
+        FormKind::AddSessions,
+        workshop,
+        form,
+        errors,
+    )
+    .await
+}
+
+/// Adds sessions to a workshop; a cycle's registrants come to them too. All of it, or
+/// nothing and why.
+async fn insert_sessions(
+    state: &AppState,
+    sid: &str,
+    wid: &str,
+    sessions: &[Session],
+) -> AppResult<Result<(), FieldErrors>> {
+    let mut tx = state.db.begin_write().await?;
+    for s in sessions {
+        let id = store::insert_session(&mut tx, sid, wid, s).await?;
+        if let Err(seated) = cycles::include_new_session(&mut tx, wid, &id).await? {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "capacity",
+                format!("{seated} places sont déjà prises dans ce cycle : la nouvelle séance doit en offrir au moins autant."),
+            );
+            return Ok(Err(errors));
         }
     }
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 #[derive(Template)]

@@ -11,6 +11,7 @@ mod jobs;
 mod personal_data;
 mod places;
 mod places_csv;
+mod resources;
 mod sms;
 mod stats;
 mod tenancy;

@@ -1,0 +1,63 @@
+-- Resource commons: teaching resources made in a structure, described with the field's
+-- vocabularies, shared as drafts, within the structure, across the network or publicly,
+-- and adapted by others with a visible link to the original.
+CREATE TABLE resources (
+    id TEXT PRIMARY KEY,
+    structure_id TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,
+    -- Who made it; kept when the account goes (the name stays for attribution).
+    author_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    author_name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    level TEXT NOT NULL DEFAULT '',
+    duration_minutes BIGINT,
+    material TEXT NOT NULL DEFAULT '',
+    licence TEXT NOT NULL,
+    -- brouillon (draft: its author), structure, reseau (network), public
+    visibility TEXT NOT NULL DEFAULT 'brouillon',
+    tested_notes TEXT NOT NULL DEFAULT '',
+    -- The resource this one adapts, and what attribution said when it was adapted (kept
+    -- even if the original is deleted or hidden later).
+    adapted_from_id TEXT REFERENCES resources(id) ON DELETE SET NULL,
+    adapted_from_title TEXT NOT NULL DEFAULT '',
+    adapted_from_author TEXT NOT NULL DEFAULT '',
+    adapted_from_structure TEXT NOT NULL DEFAULT '',
+    adapted_from_licence TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX resources_structure ON resources(structure_id, updated_at);
+CREATE INDEX resources_visibility ON resources(visibility, updated_at);
+CREATE INDEX resources_adapted_from ON resources(adapted_from_id);
+
+-- Themes, resource types, publics and professional sectors (taxonomy section 2).
+CREATE TABLE resource_tags (
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    code TEXT NOT NULL,
+    PRIMARY KEY (resource_id, kind, code)
+);
+CREATE INDEX resource_tags_code ON resource_tags(kind, code);
+
+-- What a resource is based on, in order.
+CREATE TABLE resource_sources (
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    title TEXT NOT NULL,
+    url TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (resource_id, position)
+);
+
+-- The content, as an ordered list of blocks: section (a title), text (safe Markdown),
+-- link (url, title, description); image and file blocks come with file storage.
+CREATE TABLE resource_blocks (
+    id TEXT PRIMARY KEY,
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX resource_blocks_resource ON resource_blocks(resource_id, position);

@@ -1,0 +1,44 @@
+//! Resource commons: mediators make teaching resources, describe them with the field's
+//! vocabularies and a licence, share them (draft, structure, network, public) and adapt
+//! each other's, with attribution (decision 0012).
+
+pub mod blocks;
+pub mod model;
+pub mod routes;
+pub mod store;
+pub mod text;
+pub mod vocab;
+
+use crate::accounts::model::{CurrentUser, Role};
+use model::Resource;
+
+/// The same rule as `store::visible_to`, for one resource.
+pub fn can_read(user: Option<&CurrentUser>, r: &Resource) -> bool {
+    match (r.visibility.as_str(), user) {
+        ("public", _) => true,
+        (_, None) => false,
+        ("reseau", Some(_)) => true,
+        ("structure", Some(u)) => u.is_network_admin || u.role_in(&r.structure_id).is_some(),
+        (_, Some(u)) => u.id == r.author_id,
+    }
+}
+
+/// The author changes their resource; once shared, the structure's admins and mediators
+/// may too (the team keeps its resources up to date when the author leaves).
+pub fn can_edit(user: &CurrentUser, r: &Resource) -> bool {
+    user.id == r.author_id
+        || (r.visibility != "brouillon"
+            && matches!(
+                user.role_in(&r.structure_id),
+                Some(Role::StructureAdmin | Role::Mediator)
+            ))
+}
+
+/// The structures where `user` makes resources: where they are admin or mediator.
+pub fn making_structures(user: &CurrentUser) -> Vec<(String, String)> {
+    user.memberships
+        .iter()
+        .filter(|m| matches!(m.role, Role::StructureAdmin | Role::Mediator))
+        .map(|m| (m.structure_id.clone(), m.structure_name.clone()))
+        .collect()
+}

@@ -1,0 +1,481 @@
+//! Pages of resources: the list anyone may search (what they may read), a resource's
+//! page (printable), making and describing one, deleting it, and adapting someone else's.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::model::{self, Block, Resource};
+use super::vocab::{self, Licence, LICENCES, PUBLICS, SECTORS, TYPES, VISIBILITIES};
+use super::{can_edit, can_read, making_structures, store};
+use crate::accounts::model::CurrentUser;
+use crate::accounts::session::MaybeUser;
+use crate::activities::recorder_access;
+use crate::activities::vocab::{Choice, LEVELS};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::{Flash, Page};
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ressources", get(list))
+        .route("/ressources/{id}", get(show))
+        .route(
+            "/structures/{sid}/ressources/nouvelle",
+            get(new_form).post(create),
+        )
+        .route("/ressources/{id}/modifier", get(edit_form).post(edit))
+        .route("/ressources/{id}/supprimer", get(delete_form).post(delete))
+        .route("/ressources/{id}/adapter", get(adapt_form).post(adapt))
+        .merge(super::blocks::routes())
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    q: Option<String>,
+    theme: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    public: Option<String>,
+    level: Option<String>,
+    licence: Option<String>,
+    structure: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "resources/list.html")]
+struct ListPage {
+    page: Page,
+    resources: Vec<Resource>,
+    filter: store::Filter,
+    /// Where the person may make a resource (none when signed out).
+    making: Vec<(String, String)>,
+    families: &'static [(&'static str, &'static [Choice])],
+    types: &'static [Choice],
+    publics: &'static [Choice],
+    levels: &'static [Choice],
+    licences: &'static [Licence],
+}
+
+async fn list(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<ListQuery>,
+    flash: Flash,
+) -> AppResult<Response> {
+    let filter = store::Filter {
+        structure_id: q.structure.unwrap_or_default(),
+        words: q.q.unwrap_or_default(),
+        theme: q.theme.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        public: q.public.unwrap_or_default(),
+        level: q.level.unwrap_or_default(),
+        licence: q.licence.unwrap_or_default(),
+    };
+    let resources = store::list(&state.db, user.as_ref(), &filter).await?;
+    let mut page = Page::new(&state, "Ressources")
+        .await
+        .section("resources")
+        .flash(flash);
+    if let Some(u) = &user {
+        page = page.user(u);
+    }
+    Ok(render(&ListPage {
+        page,
+        resources,
+        filter,
+        making: user.as_ref().map(making_structures).unwrap_or_default(),
+        families: vocab::THEME_FAMILIES,
+        types: TYPES,
+        publics: PUBLICS,
+        levels: LEVELS,
+        licences: LICENCES,
+    })?
+    .into_response())
+}
+
+/// A resource `user` may read, or 404 (whether it exists or not).
+pub(super) async fn readable(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> AppResult<Resource> {
+    store::get(&state.db, id)
+        .await?
+        .filter(|r| can_read(user, r))
+        .ok_or(AppError::NotFound)
+}
+
+/// A resource `user` may change, or 404.
+pub(super) async fn editable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> AppResult<Resource> {
+    readable(state, Some(user), id).await.and_then(|r| {
+        if can_edit(user, &r) {
+            Ok(r)
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+}
+
+#[derive(Template)]
+#[template(path = "resources/show.html")]
+struct ShowPage {
+    page: Page,
+    resource: Resource,
+    blocks: Vec<Block>,
+    adaptations: Vec<Resource>,
+    editable: bool,
+    /// Signed in with a structure to adapt into, and the licence allows it.
+    can_adapt: bool,
+    signed_in: bool,
+    block_kinds: &'static [Choice],
+}
+
+impl ShowPage {
+    fn origin_licence(&self) -> &'static Licence {
+        vocab::licence(&self.resource.adapted_from_licence)
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<String>,
+    flash: Flash,
+) -> AppResult<Response> {
+    let resource = readable(&state, user.as_ref(), &id).await?;
+    let blocks = store::blocks(&state.db, &id).await?;
+    let adaptations = store::adaptations(&state.db, user.as_ref(), &id).await?;
+    let mut page = Page::new(&state, resource.title.clone())
+        .await
+        .section("resources")
+        .flash(flash);
+    if let Some(u) = &user {
+        page = page.user(u);
+    }
+    let editable = user.as_ref().is_some_and(|u| can_edit(u, &resource));
+    let can_adapt = resource.licence().allows_adaptation
+        && user
+            .as_ref()
+            .is_some_and(|u| !making_structures(u).is_empty());
+    Ok(render(&ShowPage {
+        page,
+        editable,
+        can_adapt,
+        signed_in: user.is_some(),
+        resource,
+        blocks,
+        adaptations,
+        block_kinds: model::BLOCK_KINDS,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "resources/form.html")]
+struct FormPage {
+    page: Page,
+    action: String,
+    resource: Resource,
+    form: FormData,
+    errors: FieldErrors,
+    /// An adaptation of a share-alike resource keeps its licence.
+    licence_locked: bool,
+    families: &'static [(&'static str, &'static [Choice])],
+    types: &'static [Choice],
+    publics: &'static [Choice],
+    sectors: &'static [Choice],
+    levels: &'static [Choice],
+    licences: &'static [Licence],
+    visibilities: &'static [Choice],
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    title: String,
+    action: String,
+    resource: Resource,
+    form: FormData,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let page = Page::new(state, title)
+        .await
+        .user(user)
+        .section("resources");
+    let licence_locked = vocab::licence(&resource.adapted_from_licence).share_alike
+        && !resource.adapted_from_licence.is_empty();
+    Ok(render(&FormPage {
+        page,
+        action,
+        resource,
+        form,
+        errors,
+        licence_locked,
+        families: vocab::THEME_FAMILIES,
+        types: TYPES,
+        publics: PUBLICS,
+        sectors: SECTORS,
+        levels: LEVELS,
+        licences: LICENCES,
+        visibilities: VISIBILITIES,
+    })?
+    .into_response())
+}
+
+/// What the description's free fields show before anything is typed.
+fn form_of(r: &Resource) -> FormData {
+    FormData::from_pairs(vec![
+        (
+            "duration".into(),
+            r.duration_minutes
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        ),
+        ("sources".into(), r.sources_text()),
+    ])
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
+    recorder_access(&state, &user, &sid).await?;
+    let r = Resource {
+        licence: "cc-by-sa-4.0".into(),
+        visibility: "brouillon".into(),
+        ..Resource::default()
+    };
+    let form = form_of(&r);
+    form_page(
+        &state,
+        &user,
+        "Nouvelle ressource".into(),
+        format!("/structures/{sid}/ressources/nouvelle"),
+        r,
+        form,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    recorder_access(&state, &user, &sid).await?;
+    match model::resource_from_form(&form) {
+        Err((r, errors)) => {
+            form_page(
+                &state,
+                &user,
+                "Nouvelle ressource".into(),
+                format!("/structures/{sid}/ressources/nouvelle"),
+                r,
+                form,
+                errors,
+            )
+            .await
+        }
+        Ok(r) => {
+            let mut tx = state.db.begin_write().await?;
+            let id = store::insert(&mut tx, &sid, author(&user), &r).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/ressources/{id}?info=ressource-creee")).into_response())
+        }
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let r = editable(&state, &user, &id).await?;
+    let form = form_of(&r);
+    form_page(
+        &state,
+        &user,
+        format!("Décrire : {}", r.title),
+        format!("/ressources/{id}/modifier"),
+        r,
+        form,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let current = editable(&state, &user, &id).await?;
+    let checked = model::resource_from_form(&form).and_then(|r| {
+        // A share-alike original binds its adaptations to the same licence.
+        if vocab::licence(&current.adapted_from_licence).share_alike
+            && r.licence != current.adapted_from_licence
+        {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "licence",
+                "Cette ressource adapte une ressource sous licence « partage dans les mêmes conditions » : elle garde la même licence.",
+            );
+            return Err((r, errors));
+        }
+        Ok(r)
+    });
+    match checked {
+        Err((mut r, errors)) => {
+            r.id = id.clone();
+            r.adapted_from_licence = current.adapted_from_licence;
+            form_page(
+                &state,
+                &user,
+                format!("Décrire : {}", current.title),
+                format!("/ressources/{id}/modifier"),
+                r,
+                form,
+                errors,
+            )
+            .await
+        }
+        Ok(r) => {
+            let mut tx = state.db.begin_write().await?;
+            store::update(&mut tx, &id, &r).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/ressources/{id}?info=enregistre")).into_response())
+        }
+    }
+}
+
+/// How a resource names its author: their name, or their address if they gave none.
+fn author(user: &CurrentUser) -> (&str, &str) {
+    let name = if user.name.is_empty() {
+        &user.email
+    } else {
+        &user.name
+    };
+    (&user.id, name)
+}
+
+#[derive(Template)]
+#[template(path = "resources/delete.html")]
+struct DeletePage {
+    page: Page,
+    resource: Resource,
+}
+
+async fn delete_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let resource = editable(&state, &user, &id).await?;
+    let page = Page::new(&state, format!("Supprimer : {}", resource.title))
+        .await
+        .user(&user)
+        .section("resources");
+    Ok(render(&DeletePage { page, resource })?.into_response())
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    editable(&state, &user, &id).await?;
+    let mut tx = state.db.begin_write().await?;
+    store::delete(&mut tx, &id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/ressources?info=ressource-supprimee").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "resources/adapt.html")]
+struct AdaptPage {
+    page: Page,
+    resource: Resource,
+    structures: Vec<(String, String)>,
+}
+
+/// A resource the person may adapt (they read it, its licence allows it), with the
+/// structures they may adapt it into; 404 otherwise.
+async fn adaptable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> AppResult<(Resource, Vec<(String, String)>)> {
+    let r = readable(state, Some(user), id).await?;
+    let structures = making_structures(user);
+    if !r.licence().allows_adaptation || structures.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok((r, structures))
+}
+
+async fn adapt_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (resource, structures) = adaptable(&state, &user, &id).await?;
+    let page = Page::new(&state, format!("Adapter : {}", resource.title))
+        .await
+        .user(&user)
+        .section("resources");
+    Ok(render(&AdaptPage {
+        page,
+        resource,
+        structures,
+    })?
+    .into_response())
+}
+
+/// Makes the person's own version: a copy in their structure, as a draft, that says
+/// where it comes from; a share-alike licence stays, others may be changed later.
+async fn adapt(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (original, structures) = adaptable(&state, &user, &id).await?;
+    let chosen = form.get("structure_id");
+    let sid = structures
+        .iter()
+        .find(|(s, _)| *s == chosen)
+        .or_else(|| (structures.len() == 1).then(|| &structures[0]))
+        .map(|(s, _)| s.clone())
+        .ok_or(AppError::NotFound)?;
+    let copy = Resource {
+        title: format!("{} (adaptation)", original.title)
+            .chars()
+            .take(150)
+            .collect(),
+        visibility: "brouillon".into(),
+        adapted_from_id: original.id.clone(),
+        adapted_from_title: original.title.clone(),
+        adapted_from_author: original.author_name.clone(),
+        adapted_from_structure: original.structure_name.clone(),
+        adapted_from_licence: original.licence.clone(),
+        ..original.clone()
+    };
+    let mut tx = state.db.begin_write().await?;
+    let new_id = store::insert(&mut tx, &sid, author(&user), &copy).await?;
+    store::copy_blocks(&mut tx, &original.id, &new_id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/ressources/{new_id}?info=ressource-adaptee")).into_response())
+}

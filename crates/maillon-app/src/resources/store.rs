@@ -1,0 +1,421 @@
+//! Queries on resources and their blocks. Who may read or change a resource is decided
+//! in `access.rs`; lists are filtered in SQL by the same rule (`visible_to`).
+
+use super::model::{Block, Resource, Source};
+use crate::accounts::model::CurrentUser;
+use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+
+const COLUMNS: &str = "r.id, r.structure_id, st.name AS structure_name, COALESCE(r.author_id, '') AS author_id, \
+    r.author_name, r.title, r.summary, r.level, r.duration_minutes, r.material, r.licence, r.visibility, \
+    r.tested_notes, COALESCE(r.adapted_from_id, '') AS adapted_from_id, r.adapted_from_title, \
+    r.adapted_from_author, r.adapted_from_structure, r.adapted_from_licence, r.updated_at";
+const FROM: &str = "FROM resources r JOIN structures st ON st.id = r.structure_id";
+
+fn from_row(row: &AnyRow) -> Resource {
+    Resource {
+        id: text(row, "id"),
+        structure_id: text(row, "structure_id"),
+        structure_name: text(row, "structure_name"),
+        author_id: text(row, "author_id"),
+        author_name: text(row, "author_name"),
+        title: text(row, "title"),
+        summary: text(row, "summary"),
+        level: text(row, "level"),
+        duration_minutes: db::opt_int(row, "duration_minutes"),
+        material: text(row, "material"),
+        licence: text(row, "licence"),
+        visibility: text(row, "visibility"),
+        tested_notes: text(row, "tested_notes"),
+        adapted_from_id: text(row, "adapted_from_id"),
+        adapted_from_title: text(row, "adapted_from_title"),
+        adapted_from_author: text(row, "adapted_from_author"),
+        adapted_from_structure: text(row, "adapted_from_structure"),
+        adapted_from_licence: text(row, "adapted_from_licence"),
+        updated_at: db::int(row, "updated_at"),
+        ..Resource::default()
+    }
+}
+
+/// The SQL condition "resource `r` may be read by `user`", with its binds from `$first`
+/// on: public ones for everyone; the network's for anyone signed in; a structure's for
+/// its members (and the network's admins); a draft for its author.
+pub fn visible_to(user: Option<&CurrentUser>, first: usize) -> (String, Vec<String>) {
+    let Some(u) = user else {
+        return ("r.visibility = 'public'".into(), Vec::new());
+    };
+    let mut binds = vec![u.id.clone()];
+    let structures = if u.is_network_admin {
+        "OR r.visibility = 'structure'".to_string()
+    } else if u.memberships.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = u
+            .memberships
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                binds.push(m.structure_id.clone());
+                format!("${}", first + 1 + i)
+            })
+            .collect();
+        format!(
+            "OR (r.visibility = 'structure' AND r.structure_id IN ({}))",
+            marks.join(", ")
+        )
+    };
+    (
+        format!(
+            "(r.visibility IN ('public', 'reseau') {structures} OR (r.visibility = 'brouillon' AND r.author_id = ${first}))"
+        ),
+        binds,
+    )
+}
+
+/// A resource with its tags and sources, whoever may read it (the caller checks).
+pub async fn get(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(db.read())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut r = from_row(&row);
+    for t in
+        sqlx::query("SELECT kind, code FROM resource_tags WHERE resource_id = $1 ORDER BY code")
+            .bind(id)
+            .fetch_all(db.read())
+            .await?
+    {
+        let code = text(&t, "code");
+        match text(&t, "kind").as_str() {
+            "theme" => r.themes.push(code),
+            "type" => r.types.push(code),
+            "public" => r.publics.push(code),
+            _ => r.sectors.push(code),
+        }
+    }
+    r.sources = sqlx::query(
+        "SELECT title, url FROM resource_sources WHERE resource_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(db.read())
+    .await?
+    .iter()
+    .map(|s| Source {
+        title: text(s, "title"),
+        url: text(s, "url"),
+    })
+    .collect();
+    Ok(Some(r))
+}
+
+/// What a list of resources can be narrowed to ('' for any).
+#[derive(Default)]
+pub struct Filter {
+    pub structure_id: String,
+    pub words: String,
+    pub theme: String,
+    pub kind: String,
+    pub public: String,
+    pub level: String,
+    pub licence: String,
+}
+
+/// Resources `user` may read, newest first (at most 100).
+pub async fn list(
+    db: &Db,
+    user: Option<&CurrentUser>,
+    f: &Filter,
+) -> Result<Vec<Resource>, DbError> {
+    let (visible, binds) = visible_to(user, 8);
+    let tag = |n: usize, kind: &str| {
+        format!("(${n} = '' OR EXISTS (SELECT 1 FROM resource_tags t WHERE t.resource_id = r.id AND t.kind = '{kind}' AND t.code = ${n}))")
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {visible} AND ($1 = '' OR r.structure_id = $1) \
+         AND ($2 = '' OR LOWER(r.title) LIKE $2 OR LOWER(r.summary) LIKE $2) AND {} AND {} AND {} \
+         AND ($6 = '' OR r.level = $6) AND ($7 = '' OR r.licence = $7) \
+         ORDER BY r.updated_at DESC, r.id LIMIT 100",
+        tag(3, "theme"),
+        tag(4, "type"),
+        tag(5, "public"),
+    );
+    let words = if f.words.trim().is_empty() {
+        String::new()
+    } else {
+        format!("%{}%", f.words.trim().to_lowercase())
+    };
+    let mut q = sqlx::query(&sql)
+        .bind(f.structure_id.clone())
+        .bind(words)
+        .bind(f.theme.clone())
+        .bind(f.kind.clone())
+        .bind(f.public.clone())
+        .bind(f.level.clone())
+        .bind(f.licence.clone());
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(db.read()).await?.iter().map(from_row).collect())
+}
+
+/// Adaptations of `id` that `user` may read.
+pub async fn adaptations(
+    db: &Db,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<Vec<Resource>, DbError> {
+    let (visible, binds) = visible_to(user, 2);
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE r.adapted_from_id = $1 AND {visible} ORDER BY r.updated_at DESC");
+    let mut q = sqlx::query(&sql).bind(id);
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(db.read()).await?.iter().map(from_row).collect())
+}
+
+/// A new resource of `author` (id, name as shown).
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: &str,
+    author: (&str, &str),
+    r: &Resource,
+) -> Result<String, DbError> {
+    let id = db::new_id();
+    let t = now();
+    sqlx::query(
+        "INSERT INTO resources (id, structure_id, author_id, author_name, title, summary, level, duration_minutes, material, \
+         licence, visibility, tested_notes, adapted_from_id, adapted_from_title, adapted_from_author, adapted_from_structure, \
+         adapted_from_licence, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+    )
+    .bind(id.clone())
+    .bind(structure_id)
+    .bind(author.0)
+    .bind(author.1)
+    .bind(r.title.clone())
+    .bind(r.summary.clone())
+    .bind(r.level.clone())
+    .bind(r.duration_minutes)
+    .bind(r.material.clone())
+    .bind(r.licence.clone())
+    .bind(r.visibility.clone())
+    .bind(r.tested_notes.clone())
+    .bind(Some(r.adapted_from_id.clone()).filter(|a| !a.is_empty()))
+    .bind(r.adapted_from_title.clone())
+    .bind(r.adapted_from_author.clone())
+    .bind(r.adapted_from_structure.clone())
+    .bind(r.adapted_from_licence.clone())
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    write_lists(tx, &id, r).await?;
+    Ok(id)
+}
+
+/// Changes the description of a resource (not its content, author nor origin).
+pub async fn update(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE resources SET title = $2, summary = $3, level = $4, duration_minutes = $5, material = $6, licence = $7, \
+         visibility = $8, tested_notes = $9, updated_at = $10 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(r.title.clone())
+    .bind(r.summary.clone())
+    .bind(r.level.clone())
+    .bind(r.duration_minutes)
+    .bind(r.material.clone())
+    .bind(r.licence.clone())
+    .bind(r.visibility.clone())
+    .bind(r.tested_notes.clone())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    for table in ["resource_tags", "resource_sources"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE resource_id = $1"))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    write_lists(tx, id, r).await
+}
+
+async fn write_lists(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> {
+    for (kind, codes) in [
+        ("theme", &r.themes),
+        ("type", &r.types),
+        ("public", &r.publics),
+        ("secteur", &r.sectors),
+    ] {
+        for code in codes {
+            sqlx::query("INSERT INTO resource_tags (resource_id, kind, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(kind)
+                .bind(code.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for (i, s) in r.sources.iter().enumerate() {
+        sqlx::query("INSERT INTO resource_sources (resource_id, position, title, url) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(i as i64)
+            .bind(s.title.clone())
+            .bind(s.url.clone())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM resources WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks a resource changed (its content moved).
+pub async fn touch(tx: &mut Tx, id: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE resources SET updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn block_of(row: &AnyRow) -> Block {
+    Block {
+        id: text(row, "id"),
+        kind: text(row, "kind"),
+        title: text(row, "title"),
+        body: text(row, "body"),
+        url: text(row, "url"),
+    }
+}
+
+pub async fn blocks(db: &Db, resource_id: &str) -> Result<Vec<Block>, DbError> {
+    Ok(sqlx::query("SELECT id, kind, title, body, url FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id")
+        .bind(resource_id)
+        .fetch_all(db.read())
+        .await?
+        .iter()
+        .map(block_of)
+        .collect())
+}
+
+pub async fn block(db: &Db, resource_id: &str, id: &str) -> Result<Option<Block>, DbError> {
+    Ok(sqlx::query(
+        "SELECT id, kind, title, body, url FROM resource_blocks WHERE id = $1 AND resource_id = $2",
+    )
+    .bind(id)
+    .bind(resource_id)
+    .fetch_optional(db.read())
+    .await?
+    .as_ref()
+    .map(block_of))
+}
+
+/// Adds a block at the end.
+pub async fn add_block(tx: &mut Tx, resource_id: &str, b: &Block) -> Result<(), DbError> {
+    let last: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(position), -1) FROM resource_blocks WHERE resource_id = $1",
+    )
+    .bind(resource_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO resource_blocks (id, resource_id, position, kind, title, body, url, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(db::new_id())
+    .bind(resource_id)
+    .bind(last + 1)
+    .bind(b.kind.clone())
+    .bind(b.title.clone())
+    .bind(b.body.clone())
+    .bind(b.url.clone())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    touch(tx, resource_id).await
+}
+
+pub async fn update_block(
+    tx: &mut Tx,
+    resource_id: &str,
+    id: &str,
+    b: &Block,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE resource_blocks SET title = $3, body = $4, url = $5 WHERE id = $1 AND resource_id = $2")
+        .bind(id)
+        .bind(resource_id)
+        .bind(b.title.clone())
+        .bind(b.body.clone())
+        .bind(b.url.clone())
+        .execute(&mut **tx)
+        .await?;
+    touch(tx, resource_id).await
+}
+
+pub async fn delete_block(tx: &mut Tx, resource_id: &str, id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM resource_blocks WHERE id = $1 AND resource_id = $2")
+        .bind(id)
+        .bind(resource_id)
+        .execute(&mut **tx)
+        .await?;
+    touch(tx, resource_id).await
+}
+
+/// Moves a block one place up (`up`) or down: the blocks are renumbered in their new
+/// order, so that positions stay 0, 1, 2… whatever happened before.
+pub async fn move_block(tx: &mut Tx, resource_id: &str, id: &str, up: bool) -> Result<(), DbError> {
+    let mut ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id",
+    )
+    .bind(resource_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let Some(i) = ids.iter().position(|b| b == id) else {
+        return Ok(());
+    };
+    match (up, i) {
+        (true, i) if i > 0 => ids.swap(i, i - 1),
+        (false, i) if i + 1 < ids.len() => ids.swap(i, i + 1),
+        _ => return Ok(()),
+    }
+    for (n, b) in ids.iter().enumerate() {
+        sqlx::query("UPDATE resource_blocks SET position = $2 WHERE id = $1")
+            .bind(b.clone())
+            .bind(n as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    touch(tx, resource_id).await
+}
+
+/// Copies the blocks of `from` to `to` (an adaptation starts as a copy).
+pub async fn copy_blocks(tx: &mut Tx, from: &str, to: &str) -> Result<(), DbError> {
+    let rows = sqlx::query("SELECT kind, title, body, url, position FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id")
+        .bind(from)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (n, r) in rows.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO resource_blocks (id, resource_id, position, kind, title, body, url, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(db::new_id())
+        .bind(to)
+        .bind(n as i64)
+        .bind(text(r, "kind"))
+        .bind(text(r, "title"))
+        .bind(text(r, "body"))
+        .bind(text(r, "url"))
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

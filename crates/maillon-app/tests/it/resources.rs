@@ -1,0 +1,379 @@
+//! Resource commons: making a resource, its blocks, who sees it, adapting it with
+//! attribution, and the licence that forbids it.
+
+use crate::harness::{Client, TestApp};
+use crate::*;
+
+const SOPHIE: &str = TILLEULS_ADMIN;
+
+/// Creates a resource through the form; returns its page's path.
+async fn create(app: &TestApp, who: &Client, sid: &str, title: &str, licence: &str) -> String {
+    let r = who
+        .post(
+            &format!("/structures/{sid}/ressources/nouvelle"),
+            &[
+                ("title", title),
+                ("summary", "Reconnaître les faux messages de livraison."),
+                ("themes", "risques_cyber"),
+                ("types", "pedagogique"),
+                ("publics", "seniors"),
+                ("level", "debutant"),
+                ("duration", "60"),
+                ("licence", licence),
+                ("visibility", "brouillon"),
+                (
+                    "sources",
+                    "Cybermalveillance — https://www.cybermalveillance.gouv.fr\nQuiz MAIF",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let path = r.location().split('?').next().unwrap().to_string();
+    assert!(path.starts_with("/ressources/"), "{path}");
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM resources WHERE title = '{}'",
+            title.replace('\'', "''")
+        ))
+        .await,
+        1
+    );
+    path
+}
+
+async fn set_visibility(who: &Client, path: &str, visibility: &str, licence: &str) -> u16 {
+    who.post(
+        &format!("{path}/modifier"),
+        &[
+            ("title", "Colis en attente : arnaque ou pas ?"),
+            ("themes", "risques_cyber"),
+            ("licence", licence),
+            ("visibility", visibility),
+        ],
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn a_mediator_makes_a_resource_block_by_block() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let before = app.scalar_i64("SELECT COUNT(*) FROM resources").await;
+
+    // Bad input: said next to each field, what was typed is kept, nothing saved.
+    let long = "x".repeat(301);
+    let r = karim
+        .post(
+            &format!("/structures/{sid}/ressources/nouvelle"),
+            &[
+                ("title", ""),
+                ("summary", &long),
+                ("duration", "une heure"),
+                ("sources", "Les Bons Clics — ftp://lesbonsclics.fr"),
+                ("material", "Tablettes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("Donnez un titre à la ressource.");
+    r.assert_contains("300 caractères au plus (il en a 301)");
+    r.assert_contains("Choisissez au moins une thématique.");
+    r.assert_contains("Choisissez la licence");
+    r.assert_contains("Indiquez la durée en minutes");
+    r.assert_contains("Ligne 1 : « ftp://lesbonsclics.fr » n'est pas une adresse web");
+    r.assert_contains("value=\"Tablettes\"");
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM resources").await,
+        before
+    );
+
+    let path = create(
+        &app,
+        &karim,
+        &sid,
+        "Colis en attente : arnaque ou pas ?",
+        "cc-by-sa-4.0",
+    )
+    .await;
+    let page = karim.get(&path).await;
+    page.assert_contains("Brouillon");
+    page.assert_contains("Seniors &#38; personnes âgées");
+    page.assert_contains("href=\"https://www.cybermalveillance.gouv.fr\"");
+    page.assert_contains("1 h");
+
+    // Blocks: a section, a text with a script in it, a link; wrong ones refused.
+    let add = |fields: Vec<(&'static str, &'static str)>| {
+        let karim = &karim;
+        let path = path.clone();
+        async move { karim.post(&format!("{path}/blocs/nouveau"), &fields).await }
+    };
+    let r = add(vec![
+        ("kind", "lien"),
+        ("url", "javascript:alert(1)"),
+        ("title", ""),
+    ])
+    .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("Indiquez une adresse web complète");
+    r.assert_contains("Donnez un titre au lien.");
+    assert_eq!(
+        add(vec![("kind", "section"), ("title", "Déroulé")])
+            .await
+            .status,
+        303
+    );
+    let r = add(vec![
+        ("kind", "texte"),
+        (
+            "body",
+            "- **Ne pas cliquer**\n- <script>alert('x')</script> transférer au 33700",
+        ),
+    ])
+    .await;
+    assert_eq!(r.status, 303);
+    let r = add(vec![
+        ("kind", "lien"),
+        ("url", "https://www.cybermalveillance.gouv.fr"),
+        ("title", "Cybermalveillance"),
+    ])
+    .await;
+    assert_eq!(r.status, 303);
+    let page = karim.get(&path).await;
+    page.assert_contains("<strong>Ne pas cliquer</strong>");
+    page.assert_contains("&lt;script&gt;");
+    assert!(
+        !page.body.contains("<script>alert"),
+        "a script is shown, never run"
+    );
+
+    // Reordered without JavaScript: the link goes up above the text.
+    let blocks = app
+        .texts(
+            "SELECT b.id FROM resource_blocks b JOIN resources r ON r.id = b.resource_id \
+             WHERE r.title = 'Colis en attente : arnaque ou pas ?' ORDER BY b.position",
+        )
+        .await;
+    assert_eq!(blocks.len(), 3);
+    let r = karim
+        .post(&format!("{path}/blocs/{}/monter", blocks[2]), &[])
+        .await;
+    assert_eq!(r.status, 303);
+    let kinds = app
+        .texts(&format!(
+            "SELECT kind FROM resource_blocks WHERE resource_id = '{}' ORDER BY position",
+            path.trim_start_matches("/ressources/")
+        ))
+        .await;
+    assert_eq!(kinds, ["section", "lien", "texte"]);
+    // Changed, then deleted.
+    let r = karim
+        .post(
+            &format!("{path}/blocs/{}/modifier", blocks[0]),
+            &[("title", "")],
+        )
+        .await;
+    r.assert_contains("Écrivez le titre de la partie.");
+    karim
+        .post(
+            &format!("{path}/blocs/{}/modifier", blocks[0]),
+            &[("title", "Les étapes")],
+        )
+        .await;
+    karim.get(&path).await.assert_contains("Les étapes");
+    karim
+        .post(&format!("{path}/blocs/{}/supprimer", blocks[1]), &[])
+        .await;
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM resource_blocks WHERE resource_id = '{}'",
+            path.trim_start_matches("/ressources/")
+        ))
+        .await,
+        2
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn who_sees_a_resource_follows_its_visibility() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let sophie = app.signed_in(SOPHIE, PASSWORD).await;
+    let anyone = app.client();
+    let path = create(
+        &app,
+        &karim,
+        &sid,
+        "Colis en attente : arnaque ou pas ?",
+        "cc-by-sa-4.0",
+    )
+    .await;
+    let status = |c: &Client, p: String| {
+        let c = c.clone();
+        async move { c.get(&p).await.status }
+    };
+
+    // A draft: its author only.
+    assert_eq!(status(&karim, path.clone()).await, 200);
+    for c in [&nadia, &sophie, &anyone] {
+        assert_eq!(status(c, path.clone()).await, 404);
+    }
+    assert!(!nadia
+        .get("/ressources")
+        .await
+        .body
+        .contains("Colis en attente"));
+
+    // The structure: its team, who may then change it too; not another structure.
+    assert_eq!(
+        set_visibility(&karim, &path, "structure", "cc-by-sa-4.0").await,
+        303
+    );
+    assert_eq!(status(&nadia, path.clone()).await, 200);
+    assert_eq!(status(&sophie, path.clone()).await, 404);
+    assert_eq!(status(&nadia, format!("{path}/modifier")).await, 200);
+
+    // The network: anyone signed in, but only the structure changes it.
+    assert_eq!(
+        set_visibility(&karim, &path, "reseau", "cc-by-sa-4.0").await,
+        303
+    );
+    assert_eq!(status(&sophie, path.clone()).await, 200);
+    assert_eq!(status(&anyone, path.clone()).await, 404);
+    assert_eq!(status(&sophie, format!("{path}/modifier")).await, 404);
+    assert_eq!(
+        sophie.post(&format!("{path}/supprimer"), &[]).await.status,
+        404
+    );
+
+    // Public: anyone, in the list too.
+    assert_eq!(
+        set_visibility(&karim, &path, "public", "cc-by-sa-4.0").await,
+        303
+    );
+    assert_eq!(status(&anyone, path.clone()).await, 200);
+    anyone
+        .get("/ressources?theme=risques_cyber&q=colis")
+        .await
+        .assert_contains("Colis en attente");
+
+    // A volunteer makes no resource; deleting asks first, then deletes.
+    let volunteer = app.signed_in(FERRAT_VOLUNTEER, PASSWORD).await;
+    assert_eq!(
+        status(&volunteer, format!("/structures/{sid}/ressources/nouvelle")).await,
+        404
+    );
+    karim
+        .get(&format!("{path}/supprimer"))
+        .await
+        .assert_contains("Supprimer « Colis en attente");
+    assert_eq!(
+        karim.post(&format!("{path}/supprimer"), &[]).await.status,
+        303
+    );
+    assert_eq!(status(&karim, path.clone()).await, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn adapting_keeps_attribution_and_respects_the_licence() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let sophie = app.signed_in(SOPHIE, PASSWORD).await;
+    let path = create(
+        &app,
+        &karim,
+        &sid,
+        "Colis en attente : arnaque ou pas ?",
+        "cc-by-sa-4.0",
+    )
+    .await;
+    karim
+        .post(
+            &format!("{path}/blocs/nouveau"),
+            &[("kind", "texte"), ("body", "Ne pas cliquer.")],
+        )
+        .await;
+    assert_eq!(
+        set_visibility(&karim, &path, "reseau", "cc-by-sa-4.0").await,
+        303
+    );
+
+    // Sophie adapts it: a draft copy in her structure, content included, that cites it.
+    sophie
+        .get(&path)
+        .await
+        .assert_contains("Adapter pour mon public");
+    let r = sophie.post(&format!("{path}/adapter"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let copy = r.location().split('?').next().unwrap().to_string();
+    let page = sophie.get(&copy).await;
+    page.assert_contains("Colis en attente : arnaque ou pas ? (adaptation)");
+    page.assert_contains("Adaptée de");
+    page.assert_contains("par Karim Diallo (Centre social Jean Ferrat)");
+    page.assert_contains("Ne pas cliquer.");
+    let tilleuls = app.structure_id(TILLEULS).await;
+    assert_eq!(
+        app.scalar_text(&format!(
+            "SELECT structure_id FROM resources WHERE id = '{}'",
+            copy.trim_start_matches("/ressources/")
+        ))
+        .await,
+        tilleuls
+    );
+    // Share-alike: the adaptation keeps the licence.
+    let r = sophie
+        .post(
+            &format!("{copy}/modifier"),
+            &[
+                ("title", "Colis : version Tilleuls"),
+                ("themes", "risques_cyber"),
+                ("licence", "cc0"),
+                ("visibility", "reseau"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("elle garde la même licence");
+    assert_eq!(
+        set_visibility(&sophie, &copy, "reseau", "cc-by-sa-4.0").await,
+        303
+    );
+    // The original lists its adaptations that the reader may see.
+    karim.get(&path).await.assert_contains("Adaptations");
+
+    // Without a licence, nobody adapts.
+    assert_eq!(set_visibility(&karim, &path, "reseau", "aucune").await, 303);
+    let page = sophie.get(&path).await;
+    assert!(!page.body.contains("Adapter pour mon public"));
+    page.assert_contains("demandez l'accord de son auteur");
+    assert_eq!(
+        sophie.post(&format!("{path}/adapter"), &[]).await.status,
+        404
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_shares_thirty_resources() {
+    let app = TestApp::demo().await;
+    assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM resources").await, 30);
+    let list = app.client().get("/ressources").await;
+    list.assert_contains("Repérer une arnaque par SMS");
+    // Drafts, structure and network ones stay out of the public list.
+    assert!(!list.body.contains("Atelier photo : retoucher"));
+    let adapted = app
+        .scalar_text("SELECT id FROM resources WHERE title LIKE '%version jeunes'")
+        .await;
+    app.client()
+        .get(&format!("/ressources/{adapted}"))
+        .await
+        .assert_contains("Adaptée de");
+    app.stop().await;
+}
