@@ -404,6 +404,25 @@ try {
     await axeCheck(page, 'adapt page');
     await page.click('main button:has-text("Faire ma version")');
     check((await page.textContent('main')).includes('(adaptation)'), 'own version made');
+    await page.goto(`${BASE}/ressources?q=carte grise`);
+    await page.click('main a:has-text("Carte grise en ligne")');
+    check(!(await page.textContent('main')).includes('Adapter pour mon public'), 'no licence, no adaptation');
+    await page.click('main a:has-text("Donner mon avis")');
+    await page.click('main button[type=submit]');
+    check((await page.textContent('.error-summary')).includes('Choisissez une réponse'), 'missing answer said');
+    await axeCheck(page, 'review form with errors');
+    await page.check('input[name=rating][value="4"]');
+    await page.click('main button[type=submit]');
+    check((await page.textContent('main')).includes('Recommandée : Beaucoup'), 'badge shown');
+    await page.click('main a:has-text("Signaler un problème")');
+    await axeCheck(page, 'report form');
+    await page.check('input[name=reason][value=obsolete]');
+    await page.fill('#comment', 'Le site a changé d\'adresse.');
+    await page.click('main button[type=submit]');
+    await signIn(page, 'coordination@federation.test');
+    await page.goto(`${BASE}/reseau/signalements`);
+    check((await page.textContent('main')).includes('Le contenu est obsolète'), 'report listed for the network');
+    await axeCheck(page, 'reports');
   });
 
   await step('forgotten password page', async () => {

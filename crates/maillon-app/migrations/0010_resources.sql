@@ -61,3 +61,39 @@ CREATE TABLE resource_blocks (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX resource_blocks_resource ON resource_blocks(resource_id, position);
+
+-- "Recommandez-vous cette ressource ?" 1 Non, 2 Moyen, 3 Oui, 4 Beaucoup: one per person,
+-- editable; and who used it with their public.
+CREATE TABLE resource_reviews (
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    rating BIGINT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (resource_id, user_id)
+);
+CREATE TABLE resource_uses (
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    used_at BIGINT NOT NULL,
+    PRIMARY KEY (resource_id, user_id)
+);
+
+-- Reports of signed-in people, for the network's admins to resolve. The resource's title
+-- is kept so that a report still reads once the resource is deleted.
+CREATE TABLE resource_reports (
+    id TEXT PRIMARY KEY,
+    resource_id TEXT REFERENCES resources(id) ON DELETE SET NULL,
+    resource_title TEXT NOT NULL,
+    reporter_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    reason TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    -- ouvert, then: classe (nothing to change), depubliee (back to draft), supprimee
+    status TEXT NOT NULL DEFAULT 'ouvert',
+    message TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    resolved_at BIGINT,
+    resolved_by TEXT REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX resource_reports_status ON resource_reports(status, created_at);

@@ -50,6 +50,15 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The network's pages: 403 for anyone else.
+    pub fn require_network_admin(&self) -> Result<(), crate::web::error::AppError> {
+        if self.is_network_admin {
+            Ok(())
+        } else {
+            Err(crate::web::error::AppError::Forbidden)
+        }
+    }
+
     pub fn role_in(&self, structure_id: &str) -> Option<Role> {
         self.memberships
             .iter()

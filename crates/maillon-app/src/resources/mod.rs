@@ -3,7 +3,9 @@
 //! each other's, with attribution (decision 0012).
 
 pub mod blocks;
+pub mod feedback;
 pub mod model;
+pub mod moderation;
 pub mod routes;
 pub mod store;
 pub mod text;

@@ -39,6 +39,11 @@ pub struct Resource {
     pub adapted_from_structure: String,
     pub adapted_from_licence: String,
     pub updated_at: i64,
+    /// Answers to "Recommandez-vous cette ressource ?" (how many, sum of 1–4), and how
+    /// many people used it with their public.
+    pub review_count: i64,
+    pub review_sum: i64,
+    pub uses: i64,
 }
 
 impl Resource {
@@ -48,6 +53,23 @@ impl Resource {
 
     pub fn visibility_label(&self) -> &'static str {
         crate::activities::vocab::label(VISIBILITIES, &self.visibility)
+    }
+
+    /// The badge of the answers: "Oui · 3,2 / 4 · 5 avis"; empty without any.
+    pub fn recommendation(&self) -> String {
+        if self.review_count == 0 {
+            return String::new();
+        }
+        let tenths = (self.review_sum * 10 + self.review_count / 2) / self.review_count;
+        let nearest =
+            ((self.review_sum * 2 + self.review_count) / (2 * self.review_count)).clamp(1, 4);
+        format!(
+            "{} · {},{} / 4 · {} avis",
+            super::vocab::rating_label(nearest),
+            tenths / 10,
+            tenths % 10,
+            self.review_count
+        )
     }
 
     /// "1 h 30", "45 min".

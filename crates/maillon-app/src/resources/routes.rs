@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/ressources/{id}/supprimer", get(delete_form).post(delete))
         .route("/ressources/{id}/adapter", get(adapt_form).post(adapt))
         .merge(super::blocks::routes())
+        .merge(super::feedback::routes())
+        .merge(super::moderation::routes())
 }
 
 #[derive(Deserialize, Default)]
@@ -137,6 +139,10 @@ struct ShowPage {
     can_adapt: bool,
     signed_in: bool,
     block_kinds: &'static [Choice],
+    reviews: Vec<super::feedback::Review>,
+    is_author: bool,
+    has_reviewed: bool,
+    used: bool,
 }
 
 impl ShowPage {
@@ -166,11 +172,18 @@ async fn show(
         && user
             .as_ref()
             .is_some_and(|u| !making_structures(u).is_empty());
+    let reviews = super::feedback::reviews(&state.db, &id).await?;
+    let me = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    let used = !me.is_empty() && super::feedback::has_used(&state.db, &id, &me).await?;
     Ok(render(&ShowPage {
         page,
         editable,
         can_adapt,
         signed_in: user.is_some(),
+        is_author: resource.author_id == me,
+        has_reviewed: reviews.iter().any(|v| v.user_id == me),
+        used,
+        reviews,
         resource,
         blocks,
         adaptations,

@@ -8,7 +8,10 @@ use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 const COLUMNS: &str = "r.id, r.structure_id, st.name AS structure_name, COALESCE(r.author_id, '') AS author_id, \
     r.author_name, r.title, r.summary, r.level, r.duration_minutes, r.material, r.licence, r.visibility, \
     r.tested_notes, COALESCE(r.adapted_from_id, '') AS adapted_from_id, r.adapted_from_title, \
-    r.adapted_from_author, r.adapted_from_structure, r.adapted_from_licence, r.updated_at";
+    r.adapted_from_author, r.adapted_from_structure, r.adapted_from_licence, r.updated_at, \
+    (SELECT COUNT(*) FROM resource_reviews v WHERE v.resource_id = r.id) AS review_count, \
+    (SELECT CAST(COALESCE(SUM(v.rating), 0) AS BIGINT) FROM resource_reviews v WHERE v.resource_id = r.id) AS review_sum, \
+    (SELECT COUNT(*) FROM resource_uses u WHERE u.resource_id = r.id) AS uses";
 const FROM: &str = "FROM resources r JOIN structures st ON st.id = r.structure_id";
 
 fn from_row(row: &AnyRow) -> Resource {
@@ -32,6 +35,9 @@ fn from_row(row: &AnyRow) -> Resource {
         adapted_from_structure: text(row, "adapted_from_structure"),
         adapted_from_licence: text(row, "adapted_from_licence"),
         updated_at: db::int(row, "updated_at"),
+        review_count: db::int(row, "review_count"),
+        review_sum: db::int(row, "review_sum"),
+        uses: db::int(row, "uses"),
         ..Resource::default()
     }
 }

@@ -103,6 +103,25 @@ pub const SECTORS: &[Choice] = &[
     ("autres", "Autres professionnels"),
 ];
 
+/// "Recommandez-vous cette ressource ?"
+pub const RATINGS: &[(i64, &str)] = &[(1, "Non"), (2, "Moyen"), (3, "Oui"), (4, "Beaucoup")];
+
+pub fn rating_label(rating: i64) -> &'static str {
+    RATINGS
+        .iter()
+        .find(|r| r.0 == rating)
+        .map(|r| r.1)
+        .unwrap_or("")
+}
+
+/// Why someone reports a resource (a comment is required too).
+pub const REPORT_REASONS: &[Choice] = &[
+    ("inapproprie", "Le contenu est inapproprié"),
+    ("obsolete", "Le contenu est obsolète"),
+    ("erreurs", "Il y a des erreurs"),
+    ("doublon", "C'est le doublon d'une autre ressource"),
+];
+
 pub const VISIBILITIES: &[Choice] = &[
     ("brouillon", "Brouillon : moi seul·e"),
     ("structure", "Ma structure"),

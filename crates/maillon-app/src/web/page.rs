@@ -180,6 +180,12 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("ressource-supprimee", "La ressource a été supprimée."),
     ("bloc-ajoute", "Le bloc est ajouté."),
+    ("avis-enregistre", "Merci : votre avis est enregistré."),
+    (
+        "signalement-envoye",
+        "Merci : la coordination du réseau va regarder votre signalement.",
+    ),
+    ("signalement-traite", "Le signalement est traité ; l'auteur a reçu votre message."),
     ("bloc-supprime", "Le bloc est supprimé."),
     (
         "cycle-termine",

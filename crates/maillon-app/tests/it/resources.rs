@@ -377,3 +377,151 @@ async fn the_demo_shares_thirty_resources() {
         .assert_contains("Adaptée de");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn colleagues_recommend_use_and_report_a_resource() {
+    let app = TestApp::demo().await;
+    let id = app
+        .scalar_text("SELECT id FROM resources WHERE title = 'Repérer une arnaque par SMS'")
+        .await;
+    let path = format!("/ressources/{id}");
+    let sophie = app.signed_in(SOPHIE, PASSWORD).await;
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+
+    // One answer per person, that they may change; not the author.
+    let r = sophie
+        .post(
+            &format!("{path}/avis"),
+            &[("comment", "Parfait pour nos seniors")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("Choisissez une réponse");
+    r.assert_contains("Parfait pour nos seniors");
+    let review = |c: &Client, rating: &'static str| {
+        let (c, path) = (c.clone(), path.clone());
+        async move {
+            c.post(
+                &format!("{path}/avis"),
+                &[("rating", rating), ("comment", "Testé")],
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(review(&sophie, "4").await, 303);
+    sophie
+        .get(&path)
+        .await
+        .assert_contains("Recommandée : Beaucoup · 4,0 / 4 · 1 avis");
+    assert_eq!(review(&nadia, "3").await, 303);
+    assert_eq!(review(&sophie, "2").await, 303);
+    app.client()
+        .get(&path)
+        .await
+        .assert_contains("Recommandée : Oui · 2,5 / 4 · 2 avis");
+    assert_eq!(karim.get(&format!("{path}/avis")).await.status, 404);
+
+    // "I used it": once per person, and taken back.
+    sophie.post(&format!("{path}/utilisee"), &[]).await;
+    nadia.post(&format!("{path}/utilisee"), &[]).await;
+    sophie.get(&path).await.assert_contains("par 2 personne(s)");
+    sophie.post(&format!("{path}/utilisee"), &[]).await;
+    sophie.get(&path).await.assert_contains("par 1 personne(s)");
+
+    // A report needs a reason and a comment.
+    let r = sophie.post(&format!("{path}/signaler"), &[]).await;
+    r.assert_contains("Choisissez la raison du signalement.");
+    r.assert_contains("Expliquez ce qui ne va pas");
+    let r = sophie
+        .post(
+            &format!("{path}/signaler"),
+            &[
+                ("reason", "obsolete"),
+                ("comment", "Le 33700 a changé de fonctionnement."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+
+    // The network's admin sees it; others may not.
+    assert_eq!(nadia.get("/reseau/signalements").await.status, 403);
+    let claire = app.signed_in(NETWORK_ADMIN, PASSWORD).await;
+    let list = claire.get("/reseau/signalements").await;
+    list.assert_contains("Le contenu est obsolète");
+    list.assert_contains("Le 33700 a changé");
+    let rid = app.scalar_text("SELECT id FROM resource_reports").await;
+    // Back to draft needs a message for the author, who gets it by e-mail.
+    let r = claire
+        .post(
+            &format!("/reseau/signalements/{rid}"),
+            &[("action", "depublier")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    r.assert_contains("Écrivez un message à l'auteur");
+    let r = claire
+        .post(
+            &format!("/reseau/signalements/{rid}"),
+            &[
+                ("action", "depublier"),
+                ("message", "Merci de mettre à jour le numéro."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.client().get(&path).await.status, 404);
+    assert_eq!(
+        karim.get(&path).await.status,
+        200,
+        "its author still has it"
+    );
+    let mail = app.last_email_to(FERRAT_MEDIATOR).await;
+    assert!(mail.contains("Merci de mettre à jour le numéro."), "{mail}");
+    assert!(mail.contains("repassée en brouillon"), "{mail}");
+
+    // Deleting closes every open report of the resource.
+    let other = app
+        .scalar_text("SELECT id FROM resources WHERE title = 'Mots de passe : la phrase secrète'")
+        .await;
+    for who in [&sophie, &nadia] {
+        who.post(
+            &format!("/ressources/{other}/signaler"),
+            &[("reason", "doublon"), ("comment", "Voir la fiche CNIL.")],
+        )
+        .await;
+    }
+    let rid = app
+        .scalar_text(&format!(
+            "SELECT id FROM resource_reports WHERE resource_id = '{other}' ORDER BY created_at LIMIT 1"
+        ))
+        .await;
+    let r = claire
+        .post(
+            &format!("/reseau/signalements/{rid}"),
+            &[
+                ("action", "supprimer"),
+                ("message", "Doublon de la fiche CNIL."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM resources WHERE id = '{other}'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM resource_reports WHERE status = 'ouvert'")
+            .await,
+        0
+    );
+    claire
+        .get("/reseau/signalements")
+        .await
+        .assert_contains("Ressource supprimée");
+    app.stop().await;
+}

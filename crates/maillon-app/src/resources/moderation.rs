@@ -1,0 +1,300 @@
+//! Reports and moderation: anyone signed in reports a resource they can read (a reason of
+//! the field and a comment); the network's admins see open reports and close them —
+//! nothing to change, back to draft, or deleted — with a message e-mailed to the author.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::model::Resource;
+use super::routes::readable;
+use super::vocab::REPORT_REASONS;
+use crate::accounts::model::CurrentUser;
+use crate::activities::vocab::{label, Choice};
+use crate::db::{self, now, text, Db, DbError};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::page::{Flash, Page};
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ressources/{id}/signaler", get(form).post(report))
+        .route("/reseau/signalements", get(list))
+        .route("/reseau/signalements/{rid}", post(resolve))
+}
+
+#[derive(Template)]
+#[template(path = "resources/report.html")]
+struct FormPage {
+    page: Page,
+    resource: Resource,
+    form: FormData,
+    errors: FieldErrors,
+    reasons: &'static [Choice],
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    resource: Resource,
+    form: FormData,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let page = Page::new(state, format!("Signaler : {}", resource.title))
+        .await
+        .user(user)
+        .section("resources");
+    Ok(render(&FormPage {
+        page,
+        resource,
+        form,
+        errors,
+        reasons: REPORT_REASONS,
+    })?
+    .into_response())
+}
+
+async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let resource = readable(&state, Some(&user), &id).await?;
+    form_page(
+        &state,
+        &user,
+        resource,
+        FormData::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let resource = readable(&state, Some(&user), &id).await?;
+    let (reason, comment) = (form.get("reason"), form.get("comment"));
+    let mut errors = FieldErrors::default();
+    if !REPORT_REASONS.iter().any(|(c, _)| *c == reason) {
+        errors.add("reason", "Choisissez la raison du signalement.");
+    }
+    if comment.is_empty() {
+        errors.add(
+            "comment",
+            "Expliquez ce qui ne va pas : la coordination en a besoin pour agir.",
+        );
+    } else if comment.chars().count() > 1000 {
+        errors.add("comment", "Le commentaire fait 1 000 caractères au plus.");
+    }
+    if !errors.is_empty() {
+        return form_page(&state, &user, resource, form, errors).await;
+    }
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO resource_reports (id, resource_id, resource_title, reporter_id, reason, comment, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(db::new_id())
+    .bind(id.clone())
+    .bind(resource.title)
+    .bind(user.id.clone())
+    .bind(reason)
+    .bind(comment)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/ressources/{id}?info=signalement-envoye")).into_response())
+}
+
+pub struct Report {
+    pub id: String,
+    pub resource_id: String,
+    pub resource_title: String,
+    pub reporter: String,
+    pub reason: String,
+    pub comment: String,
+    pub status: String,
+    pub message: String,
+}
+
+impl Report {
+    pub fn reason_label(&self) -> &'static str {
+        label(REPORT_REASONS, &self.reason)
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "ouvert" => "À traiter",
+            "classe" => "Classé sans suite",
+            "depubliee" => "Ressource repassée en brouillon",
+            _ => "Ressource supprimée",
+        }
+    }
+}
+
+/// Open reports first, then the 50 latest closed ones.
+async fn reports(db: &Db) -> Result<Vec<Report>, DbError> {
+    Ok(sqlx::query(
+        "SELECT p.id, COALESCE(p.resource_id, '') AS resource_id, p.resource_title, COALESCE(u.name, '') AS reporter, \
+         p.reason, p.comment, p.status, p.message FROM resource_reports p LEFT JOIN users u ON u.id = p.reporter_id \
+         ORDER BY CASE WHEN p.status = 'ouvert' THEN 0 ELSE 1 END, p.created_at DESC LIMIT 200",
+    )
+    .fetch_all(db.read())
+    .await?
+    .iter()
+    .map(|r| Report {
+        id: text(r, "id"),
+        resource_id: text(r, "resource_id"),
+        resource_title: text(r, "resource_title"),
+        reporter: text(r, "reporter"),
+        reason: text(r, "reason"),
+        comment: text(r, "comment"),
+        status: text(r, "status"),
+        message: text(r, "message"),
+    })
+    .collect())
+}
+
+#[derive(Template)]
+#[template(path = "resources/reports.html")]
+struct ListPage {
+    page: Page,
+    reports: Vec<Report>,
+    /// The report whose form came back with an error, and the error.
+    failed: (String, FieldErrors),
+}
+
+impl ListPage {
+    fn errors_for(&self, id: &str) -> FieldErrors {
+        if self.failed.0 == id {
+            self.failed.1.clone()
+        } else {
+            FieldErrors::default()
+        }
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &CurrentUser,
+    flash: Flash,
+    failed: (String, FieldErrors),
+) -> AppResult<Response> {
+    let page = Page::new(state, "Signalements de ressources")
+        .await
+        .user(user)
+        .section("reports")
+        .flash(flash);
+    let reports = reports(&state.db).await?;
+    Ok(render(&ListPage {
+        page,
+        reports,
+        failed,
+    })?
+    .into_response())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    flash: Flash,
+) -> AppResult<Response> {
+    user.require_network_admin()?;
+    list_page(&state, &user, flash, Default::default()).await
+}
+
+/// Closes a report (and the other open reports of the same resource): nothing to change,
+/// back to draft, or deleted; the author is told by e-mail, the message being required
+/// when their resource changes.
+async fn resolve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(rid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    user.require_network_admin()?;
+    let row = sqlx::query(
+        "SELECT COALESCE(resource_id, '') AS resource_id, resource_title FROM resource_reports WHERE id = $1 AND status = 'ouvert'",
+    )
+    .bind(rid.clone())
+    .fetch_optional(state.db.read())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (resource_id, title) = (text(&row, "resource_id"), text(&row, "resource_title"));
+    let (action, message) = (form.get("action"), form.get("message"));
+    let status = match action.as_str() {
+        "classer" => "classe",
+        "depublier" => "depubliee",
+        "supprimer" => "supprimee",
+        _ => return Err(AppError::NotFound),
+    };
+    let mut errors = FieldErrors::default();
+    if status != "classe" && message.is_empty() {
+        errors.add(
+            "message",
+            "Écrivez un message à l'auteur : il saura pourquoi sa ressource change.",
+        );
+    } else if message.chars().count() > 2000 {
+        errors.add("message", "Le message fait 2 000 caractères au plus.");
+    }
+    if !errors.is_empty() {
+        return list_page(&state, &user, Flash::default(), (rid, errors)).await;
+    }
+    let author: Option<String> = sqlx::query_scalar(
+        "SELECT u.email FROM resources r JOIN users u ON u.id = r.author_id WHERE r.id = $1",
+    )
+    .bind(resource_id.clone())
+    .fetch_optional(state.db.read())
+    .await?;
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query(
+        "UPDATE resource_reports SET status = $3, message = $4, resolved_at = $5, resolved_by = $6 \
+         WHERE status = 'ouvert' AND (id = $1 OR ($2 <> '' AND resource_id = $2))",
+    )
+    .bind(rid)
+    .bind(resource_id.clone())
+    .bind(status)
+    .bind(message.clone())
+    .bind(now())
+    .bind(user.id.clone())
+    .execute(&mut *tx)
+    .await?;
+    let what = match status {
+        "depubliee" => {
+            sqlx::query(
+                "UPDATE resources SET visibility = 'brouillon', updated_at = $2 WHERE id = $1",
+            )
+            .bind(resource_id.clone())
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            "a été repassée en brouillon : vous seul·e la voyez, le temps de la corriger"
+        }
+        "supprimee" => {
+            super::store::delete(&mut tx, &resource_id).await?;
+            "a été supprimée"
+        }
+        _ => "a été signalée ; la coordination n'y change rien",
+    };
+    if let Some(email) = author.filter(|_| !message.is_empty()) {
+        crate::mail::queue(
+            &mut tx,
+            &email,
+            &format!("Votre ressource « {title} »"),
+            &format!(
+                "Bonjour,\n\nVotre ressource « {title} » {what}.\n\nMessage de la coordination du réseau :\n{message}\n"
+            ),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/reseau/signalements?info=signalement-traite").into_response())
+}
