@@ -52,9 +52,31 @@ async fn stylesheet() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        CSS,
+        compact_css(),
     )
         .into_response()
+}
+
+/// The stylesheet as served: without its comments and indentation (the source keeps
+/// them for readers), computed once. Every page loads it, so its bytes count.
+fn compact_css() -> &'static str {
+    static COMPACT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COMPACT.get_or_init(|| {
+        let mut out = String::with_capacity(CSS.len());
+        let mut rest = CSS;
+        while let Some(start) = rest.find("/*") {
+            out.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find("*/")
+                .map_or("", |end| &rest[start + end + 2..]);
+        }
+        out.push_str(rest);
+        out.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
