@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod model;
 pub mod moderation;
 pub mod routes;
+pub mod sharing;
 pub mod store;
 pub mod text;
 pub mod vocab;

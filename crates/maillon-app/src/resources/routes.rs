@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(super::blocks::routes())
         .merge(super::feedback::routes())
         .merge(super::moderation::routes())
+        .merge(super::sharing::routes())
 }
 
 #[derive(Deserialize, Default)]

@@ -84,13 +84,34 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
         .fetch_optional(db.read())
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let mut r = from_row(&row);
-    for t in
-        sqlx::query("SELECT kind, code FROM resource_tags WHERE resource_id = $1 ORDER BY code")
-            .bind(id)
-            .fetch_all(db.read())
-            .await?
-    {
+    let mut r = [from_row(&row)];
+    fill_lists(db, &mut r).await?;
+    let [r] = r;
+    Ok(Some(r))
+}
+
+/// Loads the tags and sources of `resources`, in two queries.
+pub async fn fill_lists(db: &Db, resources: &mut [Resource]) -> Result<(), DbError> {
+    if resources.is_empty() {
+        return Ok(());
+    }
+    let marks: Vec<String> = (1..=resources.len()).map(|i| format!("${i}")).collect();
+    let ids = marks.join(", ");
+    let index: std::collections::HashMap<String, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let sql = format!("SELECT resource_id, kind, code FROM resource_tags WHERE resource_id IN ({ids}) ORDER BY code");
+    let mut q = sqlx::query(&sql);
+    for r in resources.iter() {
+        q = q.bind(r.id.clone());
+    }
+    for t in q.fetch_all(db.read()).await? {
+        let Some(&i) = index.get(&text(&t, "resource_id")) else {
+            continue;
+        };
+        let r = &mut resources[i];
         let code = text(&t, "code");
         match text(&t, "kind").as_str() {
             "theme" => r.themes.push(code),
@@ -99,19 +120,37 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
             _ => r.sectors.push(code),
         }
     }
-    r.sources = sqlx::query(
-        "SELECT title, url FROM resource_sources WHERE resource_id = $1 ORDER BY position",
-    )
-    .bind(id)
+    let sql = format!("SELECT resource_id, title, url FROM resource_sources WHERE resource_id IN ({ids}) ORDER BY position");
+    let mut q = sqlx::query(&sql);
+    for r in resources.iter() {
+        q = q.bind(r.id.clone());
+    }
+    for s in q.fetch_all(db.read()).await? {
+        let Some(&i) = index.get(&text(&s, "resource_id")) else {
+            continue;
+        };
+        resources[i].sources.push(Source {
+            title: text(&s, "title"),
+            url: text(&s, "url"),
+        });
+    }
+    Ok(())
+}
+
+/// Public resources, most recently changed first: `limit` of them after `offset`.
+pub async fn public_page(db: &Db, offset: i64, limit: i64) -> Result<Vec<Resource>, DbError> {
+    let mut list: Vec<Resource> = sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE r.visibility = 'public' ORDER BY r.updated_at DESC, r.id LIMIT $1 OFFSET $2"
+    ))
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db.read())
     .await?
     .iter()
-    .map(|s| Source {
-        title: text(s, "title"),
-        url: text(s, "url"),
-    })
+    .map(from_row)
     .collect();
-    Ok(Some(r))
+    fill_lists(db, &mut list).await?;
+    Ok(list)
 }
 
 /// What a list of resources can be narrowed to ('' for any).

@@ -1,5 +1,6 @@
 //! The shared web shell: state, layout, errors, forms, middleware and static files.
 
+pub mod atom;
 pub mod error;
 pub mod forms;
 pub mod metrics;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::model::Session;
 use super::store::{self, Programme};
 use crate::places::routes::today;
+use crate::web::atom::{self, Entry};
 use crate::web::error::AppResult;
 use crate::web::middleware::Embeddable;
 use crate::web::{render, AppState};
@@ -150,44 +151,29 @@ async fn icalendar(
         .into_response())
 }
 
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 async fn atom(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> AppResult<Response> {
     let sessions = sessions(&state, q).await?;
     let base = &state.config.public_url;
-    let now = jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
-    let mut body = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <title>Ateliers à venir</title>\n<id>{base}/ateliers</id>\n<updated>{now}</updated>\n\
-         <link rel=\"alternate\" href=\"{base}/ateliers\"/>\n<link rel=\"self\" href=\"{base}/ateliers.atom\"/>\n\
-         <author><name>Maillon</name></author>\n"
-    );
-    for s in &sessions {
-        body.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{base}/ateliers/{}</id>\n<updated>{now}</updated>\n\
-             <link rel=\"alternate\" href=\"{base}/ateliers/{}\"/>\n<summary>{}</summary>\n</entry>\n",
-            xml(&s.title),
-            s.id,
-            s.id,
-            xml(format!("{} — {} {}", s.when(), s.structure_name, s.place_name).trim())
-        ));
-    }
-    body.push_str("</feed>\n");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        body,
-    )
-        .into_response())
+    // A session's entry changes when it is planned; "now" keeps feed readers simple.
+    let now = crate::db::now();
+    let entries: Vec<Entry> = sessions
+        .iter()
+        .map(|s| Entry {
+            title: s.title.clone(),
+            url: format!("{base}/ateliers/{}", s.id),
+            updated: now,
+            summary: format!("{} — {} {}", s.when(), s.structure_name, s.place_name)
+                .trim()
+                .to_string(),
+            author: s.structure_name.clone(),
+        })
+        .collect();
+    Ok(atom::feed(
+        "Ateliers à venir",
+        &format!("{base}/ateliers"),
+        &format!("{base}/ateliers.atom"),
+        &entries,
+    ))
 }
 
 #[derive(Template)]

@@ -525,3 +525,44 @@ async fn colleagues_recommend_use_and_report_a_resource() {
         .assert_contains("Ressource supprimée");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn public_resources_are_shared_as_atom_and_json() {
+    let app = TestApp::demo().await;
+    let public = app
+        .scalar_i64("SELECT COUNT(*) FROM resources WHERE visibility = 'public'")
+        .await;
+    let anyone = app.client();
+    let feed = anyone.get("/ressources.atom").await;
+    assert_eq!(feed.status, 200);
+    assert!(feed.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
+    feed.assert_contains("<title>Repérer une arnaque par SMS</title>");
+    feed.assert_contains("<name>Karim Diallo, Centre social Jean Ferrat</name>");
+    assert!(!feed.body.contains("Atelier photo"), "not public");
+    assert_eq!(feed.body.matches("<entry>").count() as i64, public);
+
+    let api = anyone.get("/api/ressources.json").await;
+    assert_eq!(api.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let list = json["resources"].as_array().unwrap();
+    assert_eq!(list.len() as i64, public);
+    assert!(json["next"].is_null());
+    let sms = list
+        .iter()
+        .find(|r| r["title"] == "Repérer une arnaque par SMS")
+        .unwrap();
+    assert_eq!(sms["licence"]["label"], "Licence CC BY-SA 4.0");
+    assert_eq!(sms["licence"]["adaptation_allowed"], true);
+    assert_eq!(sms["themes"][0]["label"], "Risques cyber et protection");
+    assert_eq!(
+        sms["sources"][0]["url"],
+        "https://www.cybermalveillance.gouv.fr"
+    );
+    let second: serde_json::Value =
+        serde_json::from_str(&anyone.get("/api/ressources.json?page=2").await.body).unwrap();
+    assert_eq!(second["resources"].as_array().unwrap().len(), 0);
+    app.stop().await;
+}
