@@ -404,6 +404,11 @@ try {
     await axeCheck(page, 'adapt page');
     await page.click('main button:has-text("Faire ma version")');
     check((await page.textContent('main')).includes('(adaptation)'), 'own version made');
+    await page.click('main button:has-text("Ajouter à mes favoris")');
+    await page.goto(`${BASE}/collections`);
+    await page.click('main a:has-text("Mes favoris")');
+    check((await page.textContent('main')).includes('(adaptation)'), 'favourite kept in a collection');
+    await axeCheck(page, 'collection');
     await page.goto(`${BASE}/ressources?q=carte grise`);
     await page.click('main a:has-text("Carte grise en ligne")');
     check(!(await page.textContent('main')).includes('Adapter pour mon public'), 'no licence, no adaptation');

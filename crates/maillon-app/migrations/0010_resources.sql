@@ -97,3 +97,25 @@ CREATE TABLE resource_reports (
     resolved_by TEXT REFERENCES users(id) ON DELETE SET NULL
 );
 CREATE INDEX resource_reports_status ON resource_reports(status, created_at);
+
+-- Collections: a person's (their favourites are one of them) or a structure's, ordered.
+CREATE TABLE collections (
+    id TEXT PRIMARY KEY,
+    -- Exactly one of the two: a person's collection, or a structure's.
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    structure_id TEXT REFERENCES structures(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    favourites BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX collections_user ON collections(user_id);
+CREATE INDEX collections_structure ON collections(structure_id);
+CREATE TABLE collection_items (
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (collection_id, resource_id)
+);

@@ -3,6 +3,7 @@
 //! each other's, with attribution (decision 0012).
 
 pub mod blocks;
+pub mod collections;
 pub mod feedback;
 pub mod model;
 pub mod moderation;

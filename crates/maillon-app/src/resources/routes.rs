@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(super::feedback::routes())
         .merge(super::moderation::routes())
         .merge(super::sharing::routes())
+        .merge(super::collections::routes())
 }
 
 #[derive(Deserialize, Default)]
@@ -144,6 +145,9 @@ struct ShowPage {
     is_author: bool,
     has_reviewed: bool,
     used: bool,
+    favourite: bool,
+    /// Collections the reader may add it to.
+    collections: Vec<super::collections::Collection>,
 }
 
 impl ShowPage {
@@ -176,6 +180,11 @@ async fn show(
     let reviews = super::feedback::reviews(&state.db, &id).await?;
     let me = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
     let used = !me.is_empty() && super::feedback::has_used(&state.db, &id, &me).await?;
+    let favourite = !me.is_empty() && super::collections::is_favourite(&state.db, &me, &id).await?;
+    let collections = match &user {
+        Some(u) => super::collections::changeable(&state.db, u).await?,
+        None => Vec::new(),
+    };
     Ok(render(&ShowPage {
         page,
         editable,
@@ -184,6 +193,8 @@ async fn show(
         is_author: resource.author_id == me,
         has_reviewed: reviews.iter().any(|v| v.user_id == me),
         used,
+        favourite,
+        collections,
         reviews,
         resource,
         blocks,

@@ -181,6 +181,8 @@ const MESSAGES: &[(&str, &str)] = &[
     ("ressource-supprimee", "La ressource a été supprimée."),
     ("bloc-ajoute", "Le bloc est ajouté."),
     ("avis-enregistre", "Merci : votre avis est enregistré."),
+    ("ajoutee-collection", "La ressource est ajoutée à la collection."),
+    ("collection-supprimee", "La collection est supprimée."),
     (
         "signalement-envoye",
         "Merci : la coordination du réseau va regarder votre signalement.",

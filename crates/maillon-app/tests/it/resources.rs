@@ -566,3 +566,121 @@ async fn public_resources_are_shared_as_atom_and_json() {
     assert_eq!(second["resources"].as_array().unwrap().len(), 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn favourites_and_collections_keep_resources_in_order() {
+    let app = TestApp::demo().await;
+    let id_of = |title: &'static str| {
+        let app = &app;
+        async move {
+            app.scalar_text(&format!("SELECT id FROM resources WHERE title = '{title}'"))
+                .await
+        }
+    };
+    let sms = id_of("Repérer une arnaque par SMS").await;
+    let tablet = id_of("Premiers pas sur la tablette : fiche pas à pas").await;
+    let photo = id_of("Atelier photo : retoucher sans logiciel payant").await;
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let sophie = app.signed_in(SOPHIE, PASSWORD).await;
+
+    // Favourites: made the first time, a toggle.
+    sophie.post(&format!("/ressources/{sms}/favori"), &[]).await;
+    sophie
+        .get(&format!("/ressources/{sms}"))
+        .await
+        .assert_contains("Retirer de mes favoris");
+    sophie
+        .get("/collections")
+        .await
+        .assert_contains("Mes favoris");
+    sophie.post(&format!("/ressources/{sms}/favori"), &[]).await;
+    sophie
+        .get(&format!("/ressources/{sms}"))
+        .await
+        .assert_contains("Ajouter à mes favoris");
+
+    // A structure's collection: its team sees and changes it; others do not.
+    let r = karim
+        .post("/collections/nouvelle", &[("title", ""), ("owner", "moi")])
+        .await;
+    r.assert_contains("Donnez un titre à la collection.");
+    let sid = app.structure_id(FERRAT).await;
+    let r = karim
+        .post(
+            "/collections/nouvelle",
+            &[("title", "Semaine du numérique"), ("owner", &sid)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cid = r.location();
+    let cid = cid.trim_start_matches("/collections/");
+    for id in [&sms, &tablet, &photo] {
+        let r = karim
+            .post(
+                &format!("/ressources/{id}/collection"),
+                &[("collection_id", cid)],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+    }
+    let order = |c: &Client| {
+        let c = c.clone();
+        let cid = cid.to_string();
+        async move {
+            let body = c.get(&format!("/collections/{cid}")).await.body;
+            let at = |t: &str| body.find(t).unwrap_or(usize::MAX);
+            (
+                at("Repérer une arnaque par SMS"),
+                at("Premiers pas sur la tablette"),
+            )
+        }
+    };
+    let (a, b) = order(&nadia).await;
+    assert!(a < b, "in the order they were added");
+    nadia
+        .post(
+            &format!("/collections/{cid}/ressources/{tablet}/monter"),
+            &[],
+        )
+        .await;
+    let (a, b) = order(&karim).await;
+    assert!(b < a, "moved up");
+    assert_eq!(sophie.get(&format!("/collections/{cid}")).await.status, 404);
+    assert_eq!(
+        sophie
+            .post(&format!("/collections/{cid}/ressources/{sms}/retirer"), &[])
+            .await
+            .status,
+        404
+    );
+    // Someone may not add a resource they cannot read, nor to a collection not theirs.
+    assert_eq!(
+        sophie
+            .post(&format!("/ressources/{photo}/favori"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        sophie
+            .post(
+                &format!("/ressources/{sms}/collection"),
+                &[("collection_id", cid)]
+            )
+            .await
+            .status,
+        404
+    );
+    karim
+        .post(&format!("/collections/{cid}/ressources/{sms}/retirer"), &[])
+        .await;
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM collection_items WHERE collection_id = '{cid}'"
+        ))
+        .await,
+        2
+    );
+    app.stop().await;
+}
