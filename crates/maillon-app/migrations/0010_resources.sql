@@ -119,3 +119,22 @@ CREATE TABLE collection_items (
     added_at BIGINT NOT NULL,
     PRIMARY KEY (collection_id, resource_id)
 );
+
+-- Search, the same on SQLite and PostgreSQL: our own inverted index of normalised,
+-- stemmed French words (resources/search.rs), rather than FTS5 and tsvector, whose
+-- stemming and ranking differ. `weight` sums where the word appears (title counts most).
+CREATE TABLE resource_terms (
+    term TEXT NOT NULL,
+    resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+    weight BIGINT NOT NULL,
+    PRIMARY KEY (term, resource_id)
+);
+CREATE INDEX resource_terms_resource ON resource_terms(resource_id);
+-- Every word ever indexed, by first letter and length: where a misspelt word finds its
+-- neighbours.
+CREATE TABLE search_words (
+    term TEXT PRIMARY KEY,
+    first TEXT NOT NULL,
+    len BIGINT NOT NULL
+);
+CREATE INDEX search_words_near ON search_words(first, len);

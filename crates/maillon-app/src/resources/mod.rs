@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod model;
 pub mod moderation;
 pub mod routes;
+pub mod search;
 pub mod sharing;
 pub mod store;
 pub mod text;

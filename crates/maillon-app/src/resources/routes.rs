@@ -45,9 +45,12 @@ struct ListQuery {
     #[serde(rename = "type")]
     kind: Option<String>,
     public: Option<String>,
+    secteur: Option<String>,
     level: Option<String>,
     licence: Option<String>,
     structure: Option<String>,
+    tri: Option<String>,
+    page: Option<i64>,
 }
 
 #[derive(Template)]
@@ -55,7 +58,12 @@ struct ListQuery {
 struct ListPage {
     page: Page,
     resources: Vec<Resource>,
+    total: i64,
+    facets: std::collections::HashMap<String, i64>,
+    /// The address of the next page, when there is one.
+    next: String,
     filter: store::Filter,
+    sectors: &'static [Choice],
     /// Where the person may make a resource (none when signed out).
     making: Vec<(String, String)>,
     families: &'static [(&'static str, &'static [Choice])],
@@ -77,10 +85,18 @@ async fn list(
         theme: q.theme.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
         public: q.public.unwrap_or_default(),
+        sector: q.secteur.unwrap_or_default(),
         level: q.level.unwrap_or_default(),
         licence: q.licence.unwrap_or_default(),
+        sort: q.tri.unwrap_or_default(),
+        page: q.page.unwrap_or(1).max(1),
     };
-    let resources = store::list(&state.db, user.as_ref(), &filter).await?;
+    let found = store::list(&state.db, user.as_ref(), &filter).await?;
+    let next = if filter.page * store::PER_PAGE < found.total {
+        next_page(&filter)
+    } else {
+        String::new()
+    };
     let mut page = Page::new(&state, "Ressources")
         .await
         .section("resources")
@@ -90,8 +106,12 @@ async fn list(
     }
     Ok(render(&ListPage {
         page,
-        resources,
+        resources: found.resources,
+        total: found.total,
+        facets: found.facets,
+        next,
         filter,
+        sectors: SECTORS,
         making: user.as_ref().map(making_structures).unwrap_or_default(),
         families: vocab::THEME_FAMILIES,
         types: TYPES,
@@ -100,6 +120,40 @@ async fn list(
         licences: LICENCES,
     })?
     .into_response())
+}
+
+impl ListPage {
+    /// "Label (12)" for an option of a facet.
+    fn with_count(&self, kind: &str, code: &str, label: &str) -> String {
+        let n = self
+            .facets
+            .get(&format!("{kind}:{code}"))
+            .copied()
+            .unwrap_or(0);
+        format!("{label} ({n})")
+    }
+}
+
+/// The same search, one page further.
+fn next_page(f: &store::Filter) -> String {
+    let pairs = [
+        ("q", f.words.as_str()),
+        ("theme", &f.theme),
+        ("type", &f.kind),
+        ("public", &f.public),
+        ("secteur", &f.sector),
+        ("level", &f.level),
+        ("licence", &f.licence),
+        ("structure", &f.structure_id),
+        ("tri", &f.sort),
+    ];
+    let mut query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::web::forms::url_encode(v)))
+        .collect();
+    query.push(format!("page={}", f.page + 1));
+    format!("/ressources?{}", query.join("&"))
 }
 
 /// A resource `user` may read, or 404 (whether it exists or not).

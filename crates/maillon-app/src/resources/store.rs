@@ -153,7 +153,7 @@ pub async fn public_page(db: &Db, offset: i64, limit: i64) -> Result<Vec<Resourc
     Ok(list)
 }
 
-/// What a list of resources can be narrowed to ('' for any).
+/// What a list of resources can be narrowed to ('' for any), and its order.
 #[derive(Default)]
 pub struct Filter {
     pub structure_id: String,
@@ -161,46 +161,139 @@ pub struct Filter {
     pub theme: String,
     pub kind: String,
     pub public: String,
+    pub sector: String,
     pub level: String,
     pub licence: String,
+    /// pertinence, recentes, recommandees ('' : relevance with words, else newest).
+    pub sort: String,
+    /// From 1.
+    pub page: i64,
 }
 
-/// Resources `user` may read, newest first (at most 100).
-pub async fn list(
-    db: &Db,
-    user: Option<&CurrentUser>,
-    f: &Filter,
-) -> Result<Vec<Resource>, DbError> {
-    let (visible, binds) = visible_to(user, 8);
-    let tag = |n: usize, kind: &str| {
-        format!("(${n} = '' OR EXISTS (SELECT 1 FROM resource_tags t WHERE t.resource_id = r.id AND t.kind = '{kind}' AND t.code = ${n}))")
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {visible} AND ($1 = '' OR r.structure_id = $1) \
-         AND ($2 = '' OR LOWER(r.title) LIKE $2 OR LOWER(r.summary) LIKE $2) AND {} AND {} AND {} \
-         AND ($6 = '' OR r.level = $6) AND ($7 = '' OR r.licence = $7) \
-         ORDER BY r.updated_at DESC, r.id LIMIT 100",
-        tag(3, "theme"),
-        tag(4, "type"),
-        tag(5, "public"),
-    );
-    let words = if f.words.trim().is_empty() {
-        String::new()
+pub const PER_PAGE: i64 = 50;
+
+/// A page of results, how many in all, and how many per facet value ("kind:code";
+/// kinds: theme, type, public, secteur, niveau, licence), for the whole result.
+pub struct Results {
+    pub resources: Vec<Resource>,
+    pub total: i64,
+    pub facets: std::collections::HashMap<String, i64>,
+}
+
+/// Adds a bind; its placeholder.
+fn mark(value: &str, binds: &mut Vec<String>) -> String {
+    binds.push(value.to_string());
+    format!("${}", binds.len())
+}
+
+/// Resources `user` may read that match `f`: its words (search.rs), its facets.
+pub async fn list(db: &Db, user: Option<&CurrentUser>, f: &Filter) -> Result<Results, DbError> {
+    let groups = if f.words.trim().is_empty() {
+        Vec::new()
     } else {
-        format!("%{}%", f.words.trim().to_lowercase())
+        super::search::expand(db, &f.words).await?
     };
-    let mut q = sqlx::query(&sql)
-        .bind(f.structure_id.clone())
-        .bind(words)
-        .bind(f.theme.clone())
-        .bind(f.kind.clone())
-        .bind(f.public.clone())
-        .bind(f.level.clone())
-        .bind(f.licence.clone());
-    for b in binds {
-        q = q.bind(b);
+    let mut binds: Vec<String> = Vec::new();
+    let mut with = Vec::new();
+    if !groups.is_empty() {
+        let all: Vec<String> = groups
+            .iter()
+            .flatten()
+            .map(|t| mark(t, &mut binds))
+            .collect();
+        let cases: Vec<String> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let marks: Vec<String> = g.iter().map(|t| mark(t, &mut binds)).collect();
+                format!("WHEN t.term IN ({}) THEN {}", marks.join(", "), i + 1)
+            })
+            .collect();
+        with.push(format!(
+            "hits AS (SELECT t.resource_id, CAST(SUM(t.weight) AS BIGINT) AS score FROM resource_terms t WHERE t.term IN ({}) \
+             GROUP BY t.resource_id HAVING COUNT(DISTINCT CASE {} END) = {})",
+            all.join(", "),
+            cases.join(" "),
+            groups.len()
+        ));
     }
-    Ok(q.fetch_all(db.read()).await?.iter().map(from_row).collect())
+    let (visible, visible_binds) = visible_to(user, binds.len() + 1);
+    binds.extend(visible_binds);
+    let mut conds = vec![visible];
+    if !f.structure_id.is_empty() {
+        conds.push(format!(
+            "r.structure_id = {}",
+            mark(&f.structure_id, &mut binds)
+        ));
+    }
+    for (kind, value) in [
+        ("theme", &f.theme),
+        ("type", &f.kind),
+        ("public", &f.public),
+        ("secteur", &f.sector),
+    ] {
+        if !value.is_empty() {
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM resource_tags g WHERE g.resource_id = r.id AND g.kind = '{kind}' AND g.code = {})",
+                mark(value, &mut binds)
+            ));
+        }
+    }
+    if !f.level.is_empty() {
+        conds.push(format!("r.level = {}", mark(&f.level, &mut binds)));
+    }
+    if !f.licence.is_empty() {
+        conds.push(format!("r.licence = {}", mark(&f.licence, &mut binds)));
+    }
+    let (join, score) = if groups.is_empty() {
+        ("", "CAST(0 AS BIGINT)")
+    } else {
+        ("JOIN hits h ON h.resource_id = r.id", "h.score")
+    };
+    with.push(format!(
+        "matched AS (SELECT r.id, {score} AS score FROM resources r {join} WHERE {})",
+        conds.join(" AND ")
+    ));
+    let with = format!("WITH {}", with.join(", "));
+    let order = match (f.sort.as_str(), groups.is_empty()) {
+        ("recommandees", _) => "CASE WHEN x.review_count = 0 THEN 0 ELSE x.review_sum * 1000 / x.review_count END DESC, x.review_count DESC, x.updated_at DESC, x.id",
+        ("recentes", _) | ("", true) => "x.updated_at DESC, x.id",
+        _ => "x.score DESC, x.updated_at DESC, x.id",
+    };
+    let page_sql = format!(
+        "{with} SELECT * FROM (SELECT {COLUMNS}, m.score AS score FROM matched m JOIN resources r ON r.id = m.id \
+         JOIN structures st ON st.id = r.structure_id) x ORDER BY {order} LIMIT {PER_PAGE} OFFSET {}",
+        (f.page.max(1) - 1) * PER_PAGE
+    );
+    let mut q = sqlx::query(&page_sql);
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let resources = q.fetch_all(db.read()).await?.iter().map(from_row).collect();
+    // Every resource has one licence: their counts add up to the total.
+    let facet_sql = format!(
+        "{with} SELECT t.kind AS kind, t.code AS code, COUNT(*) AS n FROM resource_tags t JOIN matched m ON m.id = t.resource_id GROUP BY t.kind, t.code \
+         UNION ALL SELECT 'niveau', r.level, COUNT(*) FROM matched m JOIN resources r ON r.id = m.id GROUP BY r.level \
+         UNION ALL SELECT 'licence', r.licence, COUNT(*) FROM matched m JOIN resources r ON r.id = m.id GROUP BY r.licence"
+    );
+    let mut q = sqlx::query(&facet_sql);
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let mut facets = std::collections::HashMap::new();
+    let mut total = 0;
+    for row in q.fetch_all(db.read()).await? {
+        let (kind, n) = (text(&row, "kind"), db::int(&row, "n"));
+        if kind == "licence" {
+            total += n;
+        }
+        facets.insert(format!("{kind}:{}", text(&row, "code")), n);
+    }
+    Ok(Results {
+        resources,
+        total,
+        facets,
+    })
 }
 
 /// Adaptations of `id` that `user` may read.
@@ -254,6 +347,7 @@ pub async fn insert(
     .execute(&mut **tx)
     .await?;
     write_lists(tx, &id, r).await?;
+    super::search::index(tx, &id).await?;
     Ok(id)
 }
 
@@ -281,7 +375,8 @@ pub async fn update(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> 
             .execute(&mut **tx)
             .await?;
     }
-    write_lists(tx, id, r).await
+    write_lists(tx, id, r).await?;
+    super::search::index(tx, id).await
 }
 
 async fn write_lists(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> {
@@ -320,14 +415,14 @@ pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Marks a resource changed (its content moved).
+/// Marks a resource changed (its content changed or moved) and indexes it again.
 pub async fn touch(tx: &mut Tx, id: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE resources SET updated_at = $2 WHERE id = $1")
         .bind(id)
         .bind(now())
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    super::search::index(tx, id).await
 }
 
 fn block_of(row: &AnyRow) -> Block {
@@ -462,5 +557,5 @@ pub async fn copy_blocks(tx: &mut Tx, from: &str, to: &str) -> Result<(), DbErro
         .execute(&mut **tx)
         .await?;
     }
-    Ok(())
+    super::search::index(tx, to).await
 }

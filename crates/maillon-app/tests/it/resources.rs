@@ -684,3 +684,78 @@ async fn favourites_and_collections_keep_resources_in_order() {
     );
     app.stop().await;
 }
+
+/// Search in French: case, accents, plurals, verb forms and a typo; every part of a
+/// resource; facets with their counts; the same on SQLite and PostgreSQL.
+#[tokio::test]
+async fn search_finds_french_words_in_every_part() {
+    let app = TestApp::demo().await;
+    let anyone = app.client();
+    let titles = |q: &'static str| {
+        let anyone = anyone.clone();
+        async move {
+            let body = anyone
+                .get(&format!(
+                    "/ressources?q={}",
+                    maillon_app::web::forms::url_encode(q)
+                ))
+                .await
+                .body;
+            body.split("<h2><a href=\"/ressources/")
+                .skip(1)
+                .filter_map(|s| s.split_once("\">").and_then(|(_, t)| t.split_once("</a>")))
+                .map(|(t, _)| t.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Plural and case: "ORDINATEURS" finds "ordinateur".
+    assert!(titles("ORDINATEURS")
+        .await
+        .contains(&"Le reconditionné : bien choisir son ordinateur".to_string()));
+    // Verb forms: "je trie" finds "Trier ses e-mails"; accents: "telephone".
+    assert!(titles("trie")
+        .await
+        .contains(&"Trier ses e-mails et se désabonner".to_string()));
+    assert!(titles("reglages telephone")
+        .await
+        .contains(&"Accessibilité : agrandir, lire à voix haute".to_string()));
+    // A typo.
+    assert!(titles("tabelte")
+        .await
+        .contains(&"Premiers pas sur la tablette : fiche pas à pas".to_string()));
+    // The content (a block) and the sources.
+    assert_eq!(titles("33700").await, ["Repérer une arnaque par SMS"]);
+    assert!(titles("framasoft")
+        .await
+        .contains(&"Logiciels libres au quotidien".to_string()));
+    // Every word must be found; the title weighs most.
+    let arnaque = titles("arnaques sms").await;
+    assert_eq!(
+        arnaque.first().map(String::as_str),
+        Some("Repérer une arnaque par SMS")
+    );
+    assert!(titles("arnaque zzzzzz").await.is_empty());
+    // Drafts and structure resources stay out for who may not read them.
+    assert!(titles("retoucher photos").await.is_empty());
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    karim
+        .get("/ressources?q=retoucher+photos")
+        .await
+        .assert_contains("Atelier photo : retoucher sans logiciel payant");
+    // Facets count the whole result.
+    let page = anyone.get("/ressources?q=arnaque").await;
+    let cyber = app
+        .scalar_i64(
+            "SELECT COUNT(*) FROM resources r WHERE r.visibility = 'public' \
+             AND EXISTS (SELECT 1 FROM resource_terms t WHERE t.resource_id = r.id AND t.term = 'arnaqu') \
+             AND EXISTS (SELECT 1 FROM resource_tags g WHERE g.resource_id = r.id AND g.code = 'risques_cyber')",
+        )
+        .await;
+    assert!(cyber >= 2, "{cyber}");
+    page.assert_contains(&format!("Risques cyber et protection ({cyber})"));
+    anyone
+        .get("/ressources?q=arnaque&theme=reseaux_sociaux")
+        .await
+        .assert_contains("1 ressource(s).");
+    app.stop().await;
+}
