@@ -14,7 +14,8 @@ Utilisation :
   maillon serve                 démarre le serveur (MAILLON_ADDR, 127.0.0.1:8080 par défaut)
   maillon migrate               met à jour la base de données puis s'arrête
   maillon demo [--scale N]      remplit une base de démonstration et démarre le serveur
-                                (--scale : N accompagnements de plus dans 200 structures)
+                                (--scale : N accompagnements de plus dans 200 structures ;
+                                --resources N : N ressources de plus, pour mesurer la recherche)
   maillon user create --email E --name \"Prénom Nom\" [--network-admin]
                       [--structure ID --role structure_admin|mediator|volunteer]
                                 crée un compte ; mot de passe demandé (ou MAILLON_PASSWORD)
@@ -55,6 +56,10 @@ async fn run() -> ExitCode {
     let result = match words.as_slice() {
         [] | ["serve"] => serve(false, None).await,
         ["demo"] => serve(true, None).await,
+        ["demo", "--resources", n] => match n.parse::<usize>() {
+            Ok(n) if n > 0 => serve_with_resources(n).await,
+            _ => Err("--resources attend un nombre de ressources, par exemple 50000".into()),
+        },
         ["demo", "--scale", n] => match n.parse::<i64>() {
             Ok(n) if n > 0 => serve(true, Some(n)).await,
             _ => Err("--scale attend un nombre d'accompagnements, par exemple 1000000".into()),
@@ -88,6 +93,15 @@ async fn run() -> ExitCode {
 fn config() -> Result<Config, String> {
     Config::from_env().map_err(|e| e.0)
 }
+
+/// The demo with `n` more generated resources (search benchmark).
+async fn serve_with_resources(n: usize) -> Result<(), String> {
+    RESOURCES.store(n, std::sync::atomic::Ordering::Relaxed);
+    serve(true, None).await
+}
+
+/// How many resources `demo --resources` adds (0: none).
+static RESOURCES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// `scale`: for benchmarks, about that many accompaniments in 200 more structures.
 async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
@@ -125,6 +139,19 @@ async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("  Fait en {:.0} s.", started.elapsed().as_secs_f64());
+        }
+        let resources = RESOURCES.load(std::sync::atomic::Ordering::Relaxed);
+        if resources > 0 {
+            println!("  Génération de {resources} ressources (mesures de la recherche)…");
+            let started = std::time::Instant::now();
+            let index_us = maillon_app::demo::scale_resources::generate(&db, resources)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "  Fait en {:.0} s ; indexer une ressource : {:.1} ms.",
+                started.elapsed().as_secs_f64(),
+                index_us as f64 / 1000.0
+            );
         }
     }
     let running = maillon_app::start_with_db(config, db).await?;

@@ -4,6 +4,7 @@
 mod activities;
 mod resources;
 pub mod scale;
+pub mod scale_resources;
 mod workshops;
 
 use crate::accounts::model::Role;
