@@ -130,6 +130,8 @@ CREATE TABLE resource_terms (
     PRIMARY KEY (term, resource_id)
 );
 CREATE INDEX resource_terms_resource ON resource_terms(resource_id);
+-- Covers a word's postings with their weights: a search reads the index alone.
+CREATE INDEX resource_terms_cover ON resource_terms(term, resource_id, weight);
 -- Every word ever indexed, by first letter and length: where a misspelt word finds its
 -- neighbours.
 CREATE TABLE search_words (

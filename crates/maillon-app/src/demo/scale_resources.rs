@@ -174,7 +174,7 @@ pub async fn generate(db: &Db, n: usize) -> Result<u128, DbError> {
             let text = |count: usize, dice: &mut Dice| {
                 (0..count)
                     .map(|i| {
-                        if i % 9 == 4 {
+                        if i % 30 == 15 {
                             SUBJECTS[dice.next(SUBJECTS.len())]
                         } else {
                             WORDS[dice.next(WORDS.len())]

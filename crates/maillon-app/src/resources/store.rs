@@ -180,6 +180,32 @@ pub struct Results {
     pub facets: std::collections::HashMap<String, i64>,
 }
 
+/// The resources of `ids`, in that order.
+async fn by_ids(db: &Db, ids: &[String]) -> Result<Vec<Resource>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE r.id IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for id in ids {
+        q = q.bind(id.clone());
+    }
+    let mut found: std::collections::HashMap<String, Resource> = q
+        .fetch_all(db.read())
+        .await?
+        .iter()
+        .map(|row| {
+            let r = from_row(row);
+            (r.id.clone(), r)
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 /// Adds a bind; its placeholder.
 fn mark(value: &str, binds: &mut Vec<String>) -> String {
     binds.push(value.to_string());
@@ -251,25 +277,30 @@ pub async fn list(db: &Db, user: Option<&CurrentUser>, f: &Filter) -> Result<Res
         ("JOIN hits h ON h.resource_id = r.id", "h.score")
     };
     with.push(format!(
-        "matched AS (SELECT r.id, {score} AS score FROM resources r {join} WHERE {})",
+        "matched AS (SELECT r.id, {score} AS score, r.updated_at FROM resources r {join} WHERE {})",
         conds.join(" AND ")
     ));
     let with = format!("WITH {}", with.join(", "));
-    let order = match (f.sort.as_str(), groups.is_empty()) {
-        ("recommandees", _) => "CASE WHEN x.review_count = 0 THEN 0 ELSE x.review_sum * 1000 / x.review_count END DESC, x.review_count DESC, x.updated_at DESC, x.id",
-        ("recentes", _) | ("", true) => "x.updated_at DESC, x.id",
-        _ => "x.score DESC, x.updated_at DESC, x.id",
+    // The page's ids first, ordered in the matched set alone; the 50 rows are read after.
+    let (order, reviews) = match (f.sort.as_str(), groups.is_empty()) {
+        ("recommandees", _) => (
+            "CASE WHEN v.n IS NULL THEN 0 ELSE v.total * 1000 / v.n END DESC, COALESCE(v.n, 0) DESC, m.updated_at DESC, m.id",
+            "LEFT JOIN (SELECT resource_id, COUNT(*) AS n, SUM(rating) AS total FROM resource_reviews GROUP BY resource_id) v \
+             ON v.resource_id = m.id",
+        ),
+        ("recentes", _) | ("", true) => ("m.updated_at DESC, m.id", ""),
+        _ => ("m.score DESC, m.updated_at DESC, m.id", ""),
     };
     let page_sql = format!(
-        "{with} SELECT * FROM (SELECT {COLUMNS}, m.score AS score FROM matched m JOIN resources r ON r.id = m.id \
-         JOIN structures st ON st.id = r.structure_id) x ORDER BY {order} LIMIT {PER_PAGE} OFFSET {}",
+        "{with} SELECT m.id FROM matched m {reviews} ORDER BY {order} LIMIT {PER_PAGE} OFFSET {}",
         (f.page.max(1) - 1) * PER_PAGE
     );
-    let mut q = sqlx::query(&page_sql);
+    let mut q = sqlx::query_scalar::<_, String>(&page_sql);
     for b in &binds {
         q = q.bind(b.clone());
     }
-    let resources = q.fetch_all(db.read()).await?.iter().map(from_row).collect();
+    let ids = q.fetch_all(db.read()).await?;
+    let resources = by_ids(db, &ids).await?;
     // Every resource has one licence: their counts add up to the total.
     let facet_sql = format!(
         "{with} SELECT t.kind AS kind, t.code AS code, COUNT(*) AS n FROM resource_tags t JOIN matched m ON m.id = t.resource_id GROUP BY t.kind, t.code \

@@ -422,6 +422,13 @@ async fn colleagues_recommend_use_and_report_a_resource() {
         .await
         .assert_contains("Recommandée : Oui · 2,5 / 4 · 2 avis");
     assert_eq!(karim.get(&format!("{path}/avis")).await.status, 404);
+    // The most recommended come first when asked.
+    let list = app.client().get("/ressources?tri=recommandees").await.body;
+    let first = list
+        .split("<h2><a href=\"/ressources/")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(first.starts_with(&format!("{id}\">")), "{first}");
 
     // "I used it": once per person, and taken back.
     sophie.post(&format!("{path}/utilisee"), &[]).await;
