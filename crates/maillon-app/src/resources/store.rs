@@ -117,7 +117,9 @@ pub async fn fill_lists(db: &Db, resources: &mut [Resource]) -> Result<(), DbErr
             "theme" => r.themes.push(code),
             "type" => r.types.push(code),
             "public" => r.publics.push(code),
-            _ => r.sectors.push(code),
+            "secteur" => r.sectors.push(code),
+            // niveau and licence: copies of the resource's own columns, for facets.
+            _ => {}
         }
     }
     let sql = format!("SELECT resource_id, title, url FROM resource_sources WHERE resource_id IN ({ids}) ORDER BY position");
@@ -303,9 +305,7 @@ pub async fn list(db: &Db, user: Option<&CurrentUser>, f: &Filter) -> Result<Res
     let resources = by_ids(db, &ids).await?;
     // Every resource has one licence: their counts add up to the total.
     let facet_sql = format!(
-        "{with} SELECT t.kind AS kind, t.code AS code, COUNT(*) AS n FROM resource_tags t JOIN matched m ON m.id = t.resource_id GROUP BY t.kind, t.code \
-         UNION ALL SELECT 'niveau', r.level, COUNT(*) FROM matched m JOIN resources r ON r.id = m.id GROUP BY r.level \
-         UNION ALL SELECT 'licence', r.licence, COUNT(*) FROM matched m JOIN resources r ON r.id = m.id GROUP BY r.licence"
+        "{with} SELECT t.kind AS kind, t.code AS code, COUNT(*) AS n FROM resource_tags t JOIN matched m ON m.id = t.resource_id GROUP BY t.kind, t.code"
     );
     let mut q = sqlx::query(&facet_sql);
     for b in &binds {
@@ -411,11 +411,20 @@ pub async fn update(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> 
 }
 
 async fn write_lists(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> {
+    // Level and licence are also written as tags, so that all facets are counted in one
+    // pass over the tags of the results.
+    let level: Vec<String> = Some(r.level.clone())
+        .filter(|l| !l.is_empty())
+        .into_iter()
+        .collect();
+    let licence = vec![r.licence.clone()];
     for (kind, codes) in [
         ("theme", &r.themes),
         ("type", &r.types),
         ("public", &r.publics),
         ("secteur", &r.sectors),
+        ("niveau", &level),
+        ("licence", &licence),
     ] {
         for code in codes {
             sqlx::query("INSERT INTO resource_tags (resource_id, kind, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
