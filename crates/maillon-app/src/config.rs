@@ -39,6 +39,14 @@ pub struct Config {
     pub sms_url: String,
     /// Development mode: outbox messages are printed to the log (set by `maillon demo`).
     pub dev: bool,
+    /// Folder of uploaded files (`MAILLON_FILES_DIR`, default `maillon-fichiers` beside
+    /// the SQLite file), unless they go to an S3-compatible store.
+    pub files_dir: std::path::PathBuf,
+    /// `MAILLON_S3_URL`, `MAILLON_S3_BUCKET`, `MAILLON_S3_REGION`, `MAILLON_S3_ACCESS_KEY`,
+    /// `MAILLON_S3_SECRET_KEY` (a secret): files in a bucket shared by several servers.
+    pub s3: Option<crate::files::s3::S3Settings>,
+    /// Largest file a person may upload (`MAILLON_UPLOAD_MAX_MB`, default 10).
+    pub upload_max_bytes: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -54,6 +62,8 @@ impl std::fmt::Debug for Config {
             .field("sms_provider", &self.sms_provider)
             .field("sms_api_key", &self.sms_api_key.as_ref().map(|_| "***"))
             .field("dev", &self.dev)
+            .field("files_dir", &self.files_dir)
+            .field("s3", &self.s3)
             .finish_non_exhaustive()
     }
 }
@@ -144,9 +154,22 @@ impl Config {
                 "MAILLON_SMS_SENDER : de 3 à 11 lettres ou chiffres, sans espace ni accent".into(),
             ));
         }
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| "maillon.db".into());
+        let s3 = s3_settings(&get)?;
+        let upload_mb = number("MAILLON_UPLOAD_MAX_MB", 10)?;
+        if !(1..=200).contains(&upload_mb) {
+            return Err(ConfigError(
+                "MAILLON_UPLOAD_MAX_MB : de 1 à 200 (mégaoctets)".into(),
+            ));
+        }
         Ok(Config {
             addr,
-            database_url: get("DATABASE_URL").unwrap_or_else(|| "maillon.db".into()),
+            files_dir: get("MAILLON_FILES_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| default_files_dir(&database_url)),
+            s3,
+            upload_max_bytes: upload_mb as usize * 1024 * 1024,
+            database_url,
             public_url,
             smtp_url: get("MAILLON_SMTP_URL"),
             mail_from: get("MAILLON_MAIL_FROM")
@@ -174,6 +197,48 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// Uploaded files beside the SQLite database; in the current folder with PostgreSQL.
+fn default_files_dir(database_url: &str) -> std::path::PathBuf {
+    let name = "maillon-fichiers";
+    if database_url.starts_with("postgres") {
+        return name.into();
+    }
+    let path = database_url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !path.is_empty() && path != ":memory:" => dir.join(name),
+        _ => name.into(),
+    }
+}
+
+/// All five S3 settings, or none of them.
+fn s3_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<crate::files::s3::S3Settings>, ConfigError> {
+    let Some(endpoint) = get("MAILLON_S3_URL") else {
+        return Ok(None);
+    };
+    if !endpoint.starts_with("http://") && !endpoint.starts_with("https://") {
+        return Err(ConfigError(
+            "MAILLON_S3_URL doit commencer par https:// (adresse du service S3)".into(),
+        ));
+    }
+    let need = |key: &str, what: &str| {
+        get(key).ok_or_else(|| ConfigError(format!("{key} manque : {what}")))
+    };
+    Ok(Some(crate::files::s3::S3Settings {
+        endpoint,
+        bucket: need("MAILLON_S3_BUCKET", "le nom du compartiment (bucket)")?,
+        region: get("MAILLON_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        access_key: need("MAILLON_S3_ACCESS_KEY", "l'identifiant de la clé d'accès")?,
+        secret_key: need("MAILLON_S3_SECRET_KEY", "la clé secrète")?,
+    }))
 }
 
 fn display_addr(addr: SocketAddr) -> String {
@@ -211,6 +276,10 @@ mod tests {
             ("MAILLON_METRICS_TOKEN", "jeton-secret"),
             ("MAILLON_SMS_PROVIDER", "brevo"),
             ("MAILLON_SMS_API_KEY", "xkeysib-secret"),
+            ("MAILLON_S3_URL", "https://s3.fr-par.scw.cloud"),
+            ("MAILLON_S3_BUCKET", "maillon"),
+            ("MAILLON_S3_ACCESS_KEY", "SCWKEY"),
+            ("MAILLON_S3_SECRET_KEY", "s3-secret"),
         ])
         .unwrap();
         let logged = format!("{config:?}");
@@ -228,6 +297,20 @@ mod tests {
         assert_eq!(config.database_url, "maillon.db");
         assert_eq!(config.public_url, "http://localhost:8080");
         assert!(!config.secure_cookies());
+        assert_eq!(
+            config.files_dir,
+            std::path::PathBuf::from("maillon-fichiers")
+        );
+        assert_eq!(config.upload_max_bytes, 10 * 1024 * 1024);
+        let beside = with(&[("DATABASE_URL", "sqlite:///srv/centre/maillon.db")]).unwrap();
+        assert_eq!(
+            beside.files_dir,
+            std::path::PathBuf::from("/srv/centre/maillon-fichiers")
+        );
+        assert!(with(&[("MAILLON_S3_URL", "https://s3.test")])
+            .unwrap_err()
+            .0
+            .contains("MAILLON_S3_BUCKET manque"));
         assert!(with(&[("MAILLON_ADDR", "partout")])
             .unwrap_err()
             .0

@@ -87,6 +87,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0010_resources.sql"),
         then: None,
     },
+    Migration {
+        version: 11,
+        name: "files",
+        sql: include_str!("../../migrations/0011_files.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

@@ -26,6 +26,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub jobs: Jobs,
+    /// Where uploaded files' bytes are kept.
+    pub files: Arc<crate::files::Storage>,
 }
 
 /// Renders a template, or the 500 page if the template itself fails.
