@@ -113,7 +113,7 @@ pub async fn start_with_db(config: Config, db: Db) -> Result<Running, String> {
         config: config.clone(),
         metrics: Arc::default(),
         jobs: jobs::Jobs::default(),
-        files: Arc::new(files_storage(&config)),
+        files: Arc::new(files::Storage::from_config(&config)),
     };
     jobs::start_workers(
         db,
@@ -142,16 +142,6 @@ pub async fn start_with_db(config: Config, db: Db) -> Result<Running, String> {
         shutdown,
         task,
     })
-}
-
-/// The configured file storage: an S3-compatible bucket, or a folder.
-fn files_storage(config: &Config) -> files::Storage {
-    let storage = match &config.s3 {
-        Some(s3) => files::Storage::S3(files::s3::S3::new(s3)),
-        None => files::Storage::Disk(config.files_dir.clone()),
-    };
-    tracing::info!(storage = %storage.describe(), "uploaded files");
-    storage
 }
 
 /// Logs for people (default) or JSON lines (`MAILLON_LOG_FORMAT=json`); the level

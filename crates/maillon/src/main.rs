@@ -114,13 +114,19 @@ async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("maillon-demo.db{suffix}"));
             }
+            // Its uploaded files too, kept apart from a real centre's.
+            if std::env::var("MAILLON_FILES_DIR").is_err() && config.s3.is_none() {
+                config.files_dir = "maillon-demo-fichiers".into();
+                let _ = std::fs::remove_dir_all(&config.files_dir);
+            }
         }
     }
     tracing::info!(?config, "starting");
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
-    if demo && maillon_app::demo::seed(&db, &config.public_url).await? {
+    let storage = maillon_app::files::Storage::from_config(&config);
+    if demo && maillon_app::demo::seed(&db, &storage, &config.public_url).await? {
         print_demo_accounts(&config.public_url);
         if let Some(n) = scale {
             println!(

@@ -89,7 +89,11 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 /// Fills an empty database. Does nothing if the network already has structures.
-pub async fn seed(db: &Db, public_url: &str) -> Result<bool, String> {
+pub async fn seed(
+    db: &Db,
+    storage: &crate::files::Storage,
+    public_url: &str,
+) -> Result<bool, String> {
     if !crate::structures::store::list(db)
         .await
         .map_err(err)?
@@ -233,7 +237,7 @@ pub async fn seed(db: &Db, public_url: &str) -> Result<bool, String> {
             .unwrap_or_default();
         *slot = (sid.clone(), uid, account.name.to_string());
     }
-    resources::seed(db, &authors).await.map_err(err)?;
+    resources::seed(db, storage, &authors).await.map_err(err)?;
 
     // A pending invitation, so that the team page and the outbox have something to show.
     let token = tokens::new_token();

@@ -1,7 +1,8 @@
 //! Demo resources: what mediators of three structures made, borrowed and adapted, across
 //! the vocabularies, licences and visibilities (30, as the national commons shows them).
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, Tx};
+use crate::files::{self, sniff, upload::Upload, Storage};
 use crate::resources::model::{Block, Resource, Source};
 use crate::resources::store;
 
@@ -58,9 +59,97 @@ const RESOURCES: &[Demo] = &[
     Demo { title: "Repérer une arnaque par SMS — version jeunes", summary: "Le même atelier que « Repérer une arnaque par SMS », avec des exemples de jeux concours et de comptes piratés, pour les 12–16 ans.", themes: "risques_cyber reseaux_sociaux", types: "pedagogique", publics: "enfants", level: "debutant", minutes: 60, licence: "cc-by-sa-4.0", visibility: "public", author: 2, material: "Vidéoprojecteur", content: &["# Déroulé", "Les exemples viennent des messageries des jeunes : faux concours, ami qui demande un code."], sources: &[], tested: "Collège Jean Macé, deux classes de 4e." },
 ];
 
+/// Cover pictures (a colour each) of some demo resources.
+const COVERS: &[(&str, u32, &str)] = &[
+    (
+        "Repérer une arnaque par SMS",
+        4,
+        "Un téléphone affiche un SMS suspect",
+    ),
+    (
+        "Premiers pas sur la tablette : fiche pas à pas",
+        0,
+        "Une tablette posée sur une table",
+    ),
+    (
+        "Jeu de l'info et de l'intox",
+        3,
+        "Des cartes du jeu étalées",
+    ),
+    (
+        "Visio avec ses petits-enfants",
+        2,
+        "Un appel vidéo sur un téléphone",
+    ),
+    (
+        "Découvrir le code avec des robots",
+        5,
+        "Un petit robot sur un tapis quadrillé",
+    ),
+    (
+        "Sobriété numérique : le défi d'une semaine",
+        2,
+        "Le carnet de bord du défi",
+    ),
+];
+
+/// Sheets to print, as downloadable PDF blocks: (resource, file name, lines).
+const SHEETS: &[(&str, &str, &[&str])] = &[
+    (
+        "Premiers pas sur la tablette : fiche pas à pas",
+        "fiche-premiers-pas-tablette.pdf",
+        &[
+            "Premiers pas sur la tablette",
+            "",
+            "Toucher : un petit coup de doigt, comme une sonnette.",
+            "Faire glisser : le doigt reste posé et avance.",
+            "Pincer : deux doigts se rapprochent pour rétrécir.",
+            "Revenir à l'accueil : le bouton rond en bas.",
+        ],
+    ),
+    (
+        "Repérer une arnaque par SMS",
+        "six-sms-vrai-ou-faux.pdf",
+        &[
+            "Six SMS : vrai ou faux ?",
+            "",
+            "1. Votre colis est en attente, réglez 1,99 EUR : FAUX",
+            "2. Votre code de connexion est 482913 : VRAI si vous l'avez demandé",
+            "3. Votre CPF expire aujourd'hui : FAUX",
+            "Transférez les faux au 33700.",
+        ],
+    ),
+];
+
+/// Stores a demo file through the same checks as an upload (images re-encoded).
+async fn demo_file(
+    tx: &mut Tx,
+    storage: &Storage,
+    (sid, rid): (&str, &str),
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<String, DbError> {
+    let upload = Upload {
+        field: "file".into(),
+        name: name.into(),
+        bytes,
+        too_big: false,
+    };
+    let err = DbError;
+    let prepared = files::prepare(&upload, sniff::DOCUMENTS, usize::MAX).map_err(err)?;
+    let key = files::put(storage, &prepared)
+        .await
+        .map_err(|e| err(e.to_string()))?;
+    files::insert(tx, sid, rid, &key, &prepared).await
+}
+
 /// Adds the demo resources; `authors` are (structure id, user id, name) of Karim,
 /// Sophie and Thomas. The last one adapts the first.
-pub async fn seed(db: &Db, authors: &[(String, String, String); 3]) -> Result<(), DbError> {
+pub async fn seed(
+    db: &Db,
+    storage: &Storage,
+    authors: &[(String, String, String); 3],
+) -> Result<(), DbError> {
     let mut first = None;
     let mut tx = db.begin_write().await?;
     for d in RESOURCES {
@@ -101,6 +190,32 @@ pub async fn seed(db: &Db, authors: &[(String, String, String); 3]) -> Result<()
         let id = store::insert(&mut tx, sid, (uid, name), &r).await?;
         for part in d.content {
             store::add_block(&mut tx, &id, &block_of(part)).await?;
+        }
+        if let Some((_, hue, alt)) = COVERS.iter().find(|c| c.0 == d.title) {
+            let picture = files::samples::picture(960, 540, *hue);
+            let cover = demo_file(&mut tx, storage, (sid, &id), "couverture.jpg", picture).await?;
+            store::set_cover(&mut tx, &id, Some(&cover), alt).await?;
+        }
+        for (_, name, lines) in SHEETS.iter().filter(|s| s.0 == d.title) {
+            let file = demo_file(
+                &mut tx,
+                storage,
+                (sid, &id),
+                name,
+                files::samples::pdf(lines),
+            )
+            .await?;
+            let block = Block {
+                kind: "fichier".into(),
+                title: "La fiche à imprimer".into(),
+                body: "Une page A4, en gros caractères.".into(),
+                file: Some(files::StoredFile {
+                    id: file,
+                    ..files::StoredFile::default()
+                }),
+                ..Block::default()
+            };
+            store::add_block(&mut tx, &id, &block).await?;
         }
         if first.is_none() {
             first = Some((id, r));

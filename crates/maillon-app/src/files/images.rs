@@ -74,36 +74,9 @@ pub fn reencode(bytes: &[u8]) -> Result<Reencoded, String> {
 mod tests {
     use super::*;
 
-    /// A JPEG with an EXIF segment holding a GPS tag and "turn 90°", as phones write them.
-    pub fn photo_with_gps() -> Vec<u8> {
-        let picture = DynamicImage::ImageRgb8(image::RgbImage::from_fn(40, 20, |x, _| {
-            image::Rgb([(x * 6) as u8, 120, 40])
-        }));
-        let mut jpeg = Cursor::new(Vec::new());
-        picture.write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
-        let jpeg = jpeg.into_inner();
-        // TIFF header, one IFD with Orientation = 6 (turn 90° clockwise) and a GPS pointer.
-        let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
-        tiff.extend_from_slice(&[0, 2]);
-        tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
-        tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0x26]);
-        tiff.extend_from_slice(&[0, 0, 0, 0]);
-        tiff.extend_from_slice(&[0, 0]);
-        tiff.extend_from_slice(b"GPS 48.8566 N 2.3522 E");
-        let mut app1 = b"Exif\0\0".to_vec();
-        app1.extend_from_slice(&tiff);
-        let len = (app1.len() + 2) as u16;
-        let mut out = jpeg[..2].to_vec();
-        out.extend_from_slice(&[0xFF, 0xE1]);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(&app1);
-        out.extend_from_slice(&jpeg[2..]);
-        out
-    }
-
     #[test]
     fn metadata_is_dropped_and_orientation_applied() {
-        let photo = photo_with_gps();
+        let photo = super::super::samples::photo_with_gps(40, 20);
         assert!(photo.windows(4).any(|w| w == b"Exif"));
         let out = reencode(&photo).unwrap();
         assert_eq!(out.kind, &sniff::JPEG);
@@ -121,7 +94,7 @@ mod tests {
         let out = reencode(&png.into_inner()).unwrap();
         assert_eq!((out.width, out.height), (2000, 1000));
         assert_eq!(out.kind, &sniff::PNG);
-        let mut broken = photo_with_gps();
+        let mut broken = super::super::samples::photo_with_gps(40, 20);
         broken.truncate(200);
         assert!(reencode(&broken).unwrap_err().contains("abîmée"));
     }

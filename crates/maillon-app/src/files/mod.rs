@@ -5,6 +5,7 @@
 
 pub mod images;
 pub mod s3;
+pub mod samples;
 pub mod sniff;
 pub mod storage;
 pub mod upload;

@@ -24,6 +24,16 @@ pub enum Storage {
 }
 
 impl Storage {
+    /// The configured storage: an S3-compatible bucket, or a folder.
+    pub fn from_config(config: &crate::config::Config) -> Storage {
+        let storage = match &config.s3 {
+            Some(s3) => Storage::S3(S3::new(s3)),
+            None => Storage::Disk(config.files_dir.clone()),
+        };
+        tracing::info!(storage = %storage.describe(), "uploaded files");
+        storage
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Storage::Disk(dir) => format!("dossier {}", dir.display()),

@@ -5,6 +5,7 @@
 pub mod blocks;
 pub mod collections;
 pub mod feedback;
+pub mod files;
 pub mod model;
 pub mod moderation;
 pub mod routes;

@@ -39,6 +39,9 @@ pub struct Resource {
     pub adapted_from_structure: String,
     pub adapted_from_licence: String,
     pub updated_at: i64,
+    /// The cover image's file, and its alternative text.
+    pub cover_file_id: String,
+    pub cover_alt: String,
     /// Answers to "Recommandez-vous cette ressource ?" (how many, sum of 1–4), and how
     /// many people used it with their public.
     pub review_count: i64,
@@ -268,6 +271,8 @@ pub const BLOCK_KINDS: &[Choice] = &[
     ("section", "Titre de partie"),
     ("texte", "Texte"),
     ("lien", "Lien"),
+    ("image", "Image"),
+    ("fichier", "Fichier à télécharger"),
 ];
 
 #[derive(Clone, Debug, Default)]
@@ -276,9 +281,13 @@ pub struct Block {
     pub kind: String,
     /// Section: its title; link: the link's title.
     pub title: String,
-    /// Text: its Markdown; link: its description.
+    /// Text: its Markdown; link and file: their description.
     pub body: String,
     pub url: String,
+    /// Image: its alternative text (read aloud in place of the picture).
+    pub alt: String,
+    /// Image and file blocks: their stored file.
+    pub file: Option<crate::files::StoredFile>,
 }
 
 impl Block {
@@ -290,6 +299,23 @@ impl Block {
     pub fn html(&self) -> String {
         super::text::to_html(&self.body)
     }
+
+    pub fn has_file(&self) -> bool {
+        matches!(self.kind.as_str(), "image" | "fichier")
+    }
+
+    /// The stored file, or an empty one (whose link leads nowhere) if it was lost.
+    pub fn stored(&self) -> crate::files::StoredFile {
+        self.file.clone().unwrap_or_default()
+    }
+
+    /// What a file's link says: its title, or its name.
+    pub fn file_title(&self) -> String {
+        match (&self.file, self.title.is_empty()) {
+            (Some(f), true) => f.name.clone(),
+            _ => self.title.clone(),
+        }
+    }
 }
 
 pub fn block_from_form(kind: &str, form: &FormData) -> Result<Block, (Block, FieldErrors)> {
@@ -300,6 +326,8 @@ pub fn block_from_form(kind: &str, form: &FormData) -> Result<Block, (Block, Fie
         title: form.get("title"),
         body: form.get("body"),
         url: form.get("url"),
+        alt: form.get("alt"),
+        file: None,
     };
     match kind {
         "section" => {
@@ -317,6 +345,30 @@ pub fn block_from_form(kind: &str, form: &FormData) -> Result<Block, (Block, Fie
                     "body",
                     "Un bloc de texte fait 20 000 caractères au plus : coupez-le en deux.",
                 );
+            }
+        }
+        "image" => {
+            if b.alt.is_empty() {
+                errors.add(
+                    "alt",
+                    "Décrivez l'image en une phrase : ce texte est lu à qui ne la voit pas.",
+                );
+            } else if b.alt.chars().count() > 300 {
+                errors.add(
+                    "alt",
+                    "Le texte de remplacement fait 300 caractères au plus.",
+                );
+            }
+            if b.title.chars().count() > 300 {
+                errors.add("title", "La légende fait 300 caractères au plus.");
+            }
+        }
+        "fichier" => {
+            if b.title.chars().count() > 150 {
+                errors.add("title", "Le titre fait 150 caractères au plus.");
+            }
+            if b.body.chars().count() > 500 {
+                errors.add("body", "La description fait 500 caractères au plus.");
             }
         }
         _ => {

@@ -267,6 +267,7 @@ async fn resolve(
     .bind(user.id.clone())
     .execute(&mut *tx)
     .await?;
+    let mut released = Vec::new();
     let what = match status {
         "depubliee" => {
             sqlx::query(
@@ -279,7 +280,7 @@ async fn resolve(
             "a été repassée en brouillon : vous seul·e la voyez, le temps de la corriger"
         }
         "supprimee" => {
-            super::store::delete(&mut tx, &resource_id).await?;
+            released = super::store::delete(&mut tx, &resource_id).await?;
             "a été supprimée"
         }
         _ => "a été signalée ; la coordination n'y change rien",
@@ -296,5 +297,6 @@ async fn resolve(
         .await?;
     }
     tx.commit().await?;
+    crate::files::release(&state.db, &state.files, released).await;
     Ok(Redirect::to("/reseau/signalements?info=signalement-traite").into_response())
 }

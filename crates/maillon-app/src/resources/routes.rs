@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ressources/{id}/supprimer", get(delete_form).post(delete))
         .route("/ressources/{id}/adapter", get(adapt_form).post(adapt))
         .merge(super::blocks::routes())
+        .merge(super::files::routes())
         .merge(super::feedback::routes())
         .merge(super::moderation::routes())
         .merge(super::sharing::routes())
@@ -190,6 +191,7 @@ struct ShowPage {
     resource: Resource,
     blocks: Vec<Block>,
     adaptations: Vec<Resource>,
+    cover: Option<crate::files::StoredFile>,
     editable: bool,
     /// Signed in with a structure to adapt into, and the licence allows it.
     can_adapt: bool,
@@ -239,8 +241,10 @@ async fn show(
         Some(u) => super::collections::changeable(&state.db, u).await?,
         None => Vec::new(),
     };
+    let cover = super::files::cover(&state, &resource).await?;
     Ok(render(&ShowPage {
         page,
+        cover,
         editable,
         can_adapt,
         signed_in: user.is_some(),
@@ -477,8 +481,9 @@ async fn delete(
 ) -> AppResult<Response> {
     editable(&state, &user, &id).await?;
     let mut tx = state.db.begin_write().await?;
-    store::delete(&mut tx, &id).await?;
+    let keys = store::delete(&mut tx, &id).await?;
     tx.commit().await?;
+    crate::files::release(&state.db, &state.files, keys).await;
     Ok(Redirect::to("/ressources?info=ressource-supprimee").into_response())
 }
 
@@ -554,7 +559,7 @@ async fn adapt(
     };
     let mut tx = state.db.begin_write().await?;
     let new_id = store::insert(&mut tx, &sid, author(&user), &copy).await?;
-    store::copy_blocks(&mut tx, &original.id, &new_id).await?;
+    store::copy_blocks(&mut tx, &original.id, &new_id, &sid).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/ressources/{new_id}?info=ressource-adaptee")).into_response())
 }

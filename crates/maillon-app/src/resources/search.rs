@@ -122,14 +122,16 @@ pub async fn index(tx: &mut Tx, resource_id: &str) -> Result<(), DbError> {
     {
         add(&crate::db::text(&s, "title"), 2);
     }
-    for b in sqlx::query("SELECT kind, title, body FROM resource_blocks WHERE resource_id = $1")
-        .bind(resource_id)
-        .fetch_all(&mut **tx)
-        .await?
+    for b in
+        sqlx::query("SELECT kind, title, body, alt FROM resource_blocks WHERE resource_id = $1")
+            .bind(resource_id)
+            .fetch_all(&mut **tx)
+            .await?
     {
         let section = crate::db::text(&b, "kind") == "section";
         add(&crate::db::text(&b, "title"), if section { 2 } else { 1 });
         add(&crate::db::text(&b, "body"), 1);
+        add(&crate::db::text(&b, "alt"), 1);
     }
     sqlx::query("DELETE FROM resource_terms WHERE resource_id = $1")
         .bind(resource_id)

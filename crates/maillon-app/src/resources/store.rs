@@ -9,6 +9,7 @@ const COLUMNS: &str = "r.id, r.structure_id, st.name AS structure_name, COALESCE
     r.author_name, r.title, r.summary, r.level, r.duration_minutes, r.material, r.licence, r.visibility, \
     r.tested_notes, COALESCE(r.adapted_from_id, '') AS adapted_from_id, r.adapted_from_title, \
     r.adapted_from_author, r.adapted_from_structure, r.adapted_from_licence, r.updated_at, \
+    COALESCE(r.cover_file_id, '') AS cover_file_id, r.cover_alt, \
     (SELECT COUNT(*) FROM resource_reviews v WHERE v.resource_id = r.id) AS review_count, \
     (SELECT CAST(COALESCE(SUM(v.rating), 0) AS BIGINT) FROM resource_reviews v WHERE v.resource_id = r.id) AS review_sum, \
     (SELECT COUNT(*) FROM resource_uses u WHERE u.resource_id = r.id) AS uses";
@@ -35,6 +36,8 @@ fn from_row(row: &AnyRow) -> Resource {
         adapted_from_structure: text(row, "adapted_from_structure"),
         adapted_from_licence: text(row, "adapted_from_licence"),
         updated_at: db::int(row, "updated_at"),
+        cover_file_id: text(row, "cover_file_id"),
+        cover_alt: text(row, "cover_alt"),
         review_count: db::int(row, "review_count"),
         review_sum: db::int(row, "review_sum"),
         uses: db::int(row, "uses"),
@@ -447,12 +450,15 @@ async fn write_lists(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError>
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), DbError> {
+/// Deletes a resource; returns its files' storage keys, to `files::release` after the
+/// commit.
+pub async fn delete(tx: &mut Tx, id: &str) -> Result<Vec<String>, DbError> {
+    let keys = crate::files::keys_of_resource(tx, id).await?;
     sqlx::query("DELETE FROM resources WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    Ok(keys)
 }
 
 /// Marks a resource changed (its content changed or moved) and indexes it again.
@@ -465,30 +471,50 @@ pub async fn touch(tx: &mut Tx, id: &str) -> Result<(), DbError> {
     super::search::index(tx, id).await
 }
 
+const BLOCK_COLUMNS: &str = "b.id, b.kind, b.title, b.body, b.url, b.alt, COALESCE(b.file_id, '') AS file_id, \
+    f.structure_id AS file_structure_id, f.storage_key, f.name AS file_name, f.content_type, f.size_bytes, f.width, f.height \
+    FROM resource_blocks b LEFT JOIN stored_files f ON f.id = b.file_id";
+
 fn block_of(row: &AnyRow) -> Block {
+    let file_id = text(row, "file_id");
+    let file = (!file_id.is_empty()).then(|| crate::files::StoredFile {
+        id: file_id,
+        structure_id: text(row, "file_structure_id"),
+        resource_id: String::new(),
+        key: text(row, "storage_key"),
+        name: text(row, "file_name"),
+        content_type: text(row, "content_type"),
+        size_bytes: db::opt_int(row, "size_bytes").unwrap_or(0),
+        width: db::opt_int(row, "width"),
+        height: db::opt_int(row, "height"),
+    });
     Block {
         id: text(row, "id"),
         kind: text(row, "kind"),
         title: text(row, "title"),
         body: text(row, "body"),
         url: text(row, "url"),
+        alt: text(row, "alt"),
+        file,
     }
 }
 
 pub async fn blocks(db: &Db, resource_id: &str) -> Result<Vec<Block>, DbError> {
-    Ok(sqlx::query("SELECT id, kind, title, body, url FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id")
-        .bind(resource_id)
-        .fetch_all(db.read())
-        .await?
-        .iter()
-        .map(block_of)
-        .collect())
+    Ok(sqlx::query(&format!(
+        "SELECT {BLOCK_COLUMNS} WHERE b.resource_id = $1 ORDER BY b.position, b.id"
+    ))
+    .bind(resource_id)
+    .fetch_all(db.read())
+    .await?
+    .iter()
+    .map(block_of)
+    .collect())
 }
 
 pub async fn block(db: &Db, resource_id: &str, id: &str) -> Result<Option<Block>, DbError> {
-    Ok(sqlx::query(
-        "SELECT id, kind, title, body, url FROM resource_blocks WHERE id = $1 AND resource_id = $2",
-    )
+    Ok(sqlx::query(&format!(
+        "SELECT {BLOCK_COLUMNS} WHERE b.id = $1 AND b.resource_id = $2"
+    ))
     .bind(id)
     .bind(resource_id)
     .fetch_optional(db.read())
@@ -497,7 +523,11 @@ pub async fn block(db: &Db, resource_id: &str, id: &str) -> Result<Option<Block>
     .map(block_of))
 }
 
-/// Adds a block at the end.
+fn file_id(b: &Block) -> Option<String> {
+    b.file.as_ref().map(|f| f.id.clone())
+}
+
+/// Adds a block at the end (its file, if any, already recorded).
 pub async fn add_block(tx: &mut Tx, resource_id: &str, b: &Block) -> Result<(), DbError> {
     let last: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), -1) FROM resource_blocks WHERE resource_id = $1",
@@ -506,8 +536,8 @@ pub async fn add_block(tx: &mut Tx, resource_id: &str, b: &Block) -> Result<(), 
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query(
-        "INSERT INTO resource_blocks (id, resource_id, position, kind, title, body, url, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO resource_blocks (id, resource_id, position, kind, title, body, url, alt, file_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(db::new_id())
     .bind(resource_id)
@@ -516,36 +546,109 @@ pub async fn add_block(tx: &mut Tx, resource_id: &str, b: &Block) -> Result<(), 
     .bind(b.title.clone())
     .bind(b.body.clone())
     .bind(b.url.clone())
+    .bind(b.alt.clone())
+    .bind(file_id(b))
     .bind(now())
     .execute(&mut **tx)
     .await?;
     touch(tx, resource_id).await
 }
 
+/// Changes a block; with a new file, the old one's record goes and its storage key is
+/// returned, to release after the commit.
 pub async fn update_block(
     tx: &mut Tx,
     resource_id: &str,
     id: &str,
     b: &Block,
-) -> Result<(), DbError> {
-    sqlx::query("UPDATE resource_blocks SET title = $3, body = $4, url = $5 WHERE id = $1 AND resource_id = $2")
+) -> Result<Option<String>, DbError> {
+    let old: Option<String> = match file_id(b) {
+        Some(_) => sqlx::query_scalar::<_, Option<String>>(
+            "SELECT file_id FROM resource_blocks WHERE id = $1 AND resource_id = $2",
+        )
         .bind(id)
         .bind(resource_id)
-        .bind(b.title.clone())
-        .bind(b.body.clone())
-        .bind(b.url.clone())
-        .execute(&mut **tx)
-        .await?;
-    touch(tx, resource_id).await
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten(),
+        None => None,
+    };
+    sqlx::query(
+        "UPDATE resource_blocks SET title = $3, body = $4, url = $5, alt = $6, file_id = COALESCE($7, file_id) \
+         WHERE id = $1 AND resource_id = $2",
+    )
+    .bind(id)
+    .bind(resource_id)
+    .bind(b.title.clone())
+    .bind(b.body.clone())
+    .bind(b.url.clone())
+    .bind(b.alt.clone())
+    .bind(file_id(b))
+    .execute(&mut **tx)
+    .await?;
+    let released = match old {
+        Some(old) => crate::files::remove(tx, &old).await?,
+        None => None,
+    };
+    touch(tx, resource_id).await?;
+    Ok(released)
 }
 
-pub async fn delete_block(tx: &mut Tx, resource_id: &str, id: &str) -> Result<(), DbError> {
+/// Deletes a block; returns its file's storage key, to release after the commit.
+pub async fn delete_block(
+    tx: &mut Tx,
+    resource_id: &str,
+    id: &str,
+) -> Result<Option<String>, DbError> {
+    let file: Option<String> = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT file_id FROM resource_blocks WHERE id = $1 AND resource_id = $2",
+    )
+    .bind(id)
+    .bind(resource_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
     sqlx::query("DELETE FROM resource_blocks WHERE id = $1 AND resource_id = $2")
         .bind(id)
         .bind(resource_id)
         .execute(&mut **tx)
         .await?;
-    touch(tx, resource_id).await
+    let released = match file {
+        Some(f) => crate::files::remove(tx, &f).await?,
+        None => None,
+    };
+    touch(tx, resource_id).await?;
+    Ok(released)
+}
+
+/// Sets (or, with `None`, removes) the cover image; returns the old one's storage key.
+pub async fn set_cover(
+    tx: &mut Tx,
+    id: &str,
+    file_id: Option<&str>,
+    alt: &str,
+) -> Result<Option<String>, DbError> {
+    let old: Option<String> = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT cover_file_id FROM resources WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
+    let replaced = old.filter(|o| Some(o.as_str()) != file_id);
+    sqlx::query(
+        "UPDATE resources SET cover_file_id = $2, cover_alt = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(file_id)
+    .bind(alt)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    match replaced {
+        Some(o) => crate::files::remove(tx, &o).await,
+        None => Ok(None),
+    }
 }
 
 /// Moves a block one place up (`up`) or down: the blocks are renumbered in their new
@@ -575,16 +678,26 @@ pub async fn move_block(tx: &mut Tx, resource_id: &str, id: &str, up: bool) -> R
     touch(tx, resource_id).await
 }
 
-/// Copies the blocks of `from` to `to` (an adaptation starts as a copy).
-pub async fn copy_blocks(tx: &mut Tx, from: &str, to: &str) -> Result<(), DbError> {
-    let rows = sqlx::query("SELECT kind, title, body, url, position FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id")
+/// Copies the blocks and the cover of `from` to `to`, in structure `structure_id` (an
+/// adaptation starts as a copy); files are shared, not duplicated.
+pub async fn copy_blocks(
+    tx: &mut Tx,
+    from: &str,
+    to: &str,
+    structure_id: &str,
+) -> Result<(), DbError> {
+    let rows = sqlx::query("SELECT kind, title, body, url, alt, COALESCE(file_id, '') AS file_id FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id")
         .bind(from)
         .fetch_all(&mut **tx)
         .await?;
     for (n, r) in rows.iter().enumerate() {
+        let file = match text(r, "file_id").as_str() {
+            "" => None,
+            f => crate::files::share(tx, f, structure_id, to).await?,
+        };
         sqlx::query(
-            "INSERT INTO resource_blocks (id, resource_id, position, kind, title, body, url, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO resource_blocks (id, resource_id, position, kind, title, body, url, alt, file_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(db::new_id())
         .bind(to)
@@ -593,9 +706,21 @@ pub async fn copy_blocks(tx: &mut Tx, from: &str, to: &str) -> Result<(), DbErro
         .bind(text(r, "title"))
         .bind(text(r, "body"))
         .bind(text(r, "url"))
+        .bind(text(r, "alt"))
+        .bind(file)
         .bind(now())
         .execute(&mut **tx)
         .await?;
+    }
+    let cover: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT cover_file_id, cover_alt FROM resources WHERE id = $1")
+            .bind(from)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((Some(cover), alt)) = cover {
+        if let Some(copy) = crate::files::share(tx, &cover, structure_id, to).await? {
+            set_cover(tx, to, Some(&copy), &alt).await?;
+        }
     }
     super::search::index(tx, to).await
 }

@@ -46,7 +46,9 @@ impl TestApp {
     /// Starts with the demo network loaded.
     pub async fn demo() -> TestApp {
         let app = Self::start().await;
-        maillon_app::demo::seed(&app.db, &app.base).await.unwrap();
+        maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+            .await
+            .unwrap();
         app
     }
 
@@ -72,6 +74,7 @@ impl TestApp {
         let mut config = Config::from_lookup(|key| match key {
             "MAILLON_ADDR" => Some("127.0.0.1:0".into()),
             "DATABASE_URL" => Some(url.clone()),
+            "MAILLON_FILES_DIR" => Some(dir.path().join("fichiers").to_string_lossy().to_string()),
             _ => None,
         })
         .unwrap();
@@ -366,6 +369,52 @@ impl Client {
         self.finish(r).await
     }
 
+    /// A form with files, as a browser sends it: `files` are (field, file name, bytes).
+    pub async fn post_files(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(&str, &str, Vec<u8>)>,
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            form = form.part(
+                field.to_string(),
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        }
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    /// A download: status, headers and bytes.
+    pub async fn download(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let headers = r.headers().clone();
+        (
+            r.status().as_u16(),
+            headers,
+            r.bytes().await.unwrap().to_vec(),
+        )
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.post(
             "/connexion",
@@ -550,7 +599,9 @@ impl FakeSms {
             c.sms_url = url;
         })
         .await;
-        maillon_app::demo::seed(&app.db, &app.base).await.unwrap();
+        maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+            .await
+            .unwrap();
         app
     }
 

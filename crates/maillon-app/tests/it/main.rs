@@ -11,6 +11,7 @@ mod jobs;
 mod personal_data;
 mod places;
 mod places_csv;
+mod resource_files;
 mod resources;
 mod sms;
 mod stats;

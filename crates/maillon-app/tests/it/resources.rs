@@ -7,7 +7,7 @@ use crate::*;
 const SOPHIE: &str = TILLEULS_ADMIN;
 
 /// Creates a resource through the form; returns its page's path.
-async fn create(app: &TestApp, who: &Client, sid: &str, title: &str, licence: &str) -> String {
+pub async fn create(app: &TestApp, who: &Client, sid: &str, title: &str, licence: &str) -> String {
     let r = who
         .post(
             &format!("/structures/{sid}/ressources/nouvelle"),
@@ -42,7 +42,7 @@ async fn create(app: &TestApp, who: &Client, sid: &str, title: &str, licence: &s
     path
 }
 
-async fn set_visibility(who: &Client, path: &str, visibility: &str, licence: &str) -> u16 {
+pub async fn set_visibility(who: &Client, path: &str, visibility: &str, licence: &str) -> u16 {
     who.post(
         &format!("{path}/modifier"),
         &[
