@@ -58,7 +58,7 @@ impl FromRequest<AppState> for UploadForm {
 
 /// Reads every field. A file over `max_bytes` is read to its end and dropped, so that the
 /// browser gets our page rather than a cut connection.
-async fn read(mut multipart: Multipart, max_bytes: usize) -> Result<UploadForm, AppError> {
+pub async fn read(mut multipart: Multipart, max_bytes: usize) -> Result<UploadForm, AppError> {
     let cut = || {
         AppError::BadRequest("L'envoi a été interrompu ou dépasse la taille permise : recommencez avec un fichier plus petit.".into())
     };

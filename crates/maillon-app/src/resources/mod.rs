@@ -2,6 +2,7 @@
 //! vocabularies and a licence, share them (draft, structure, network, public) and adapt
 //! each other's, with attribution (decision 0012).
 
+pub mod archive;
 pub mod blocks;
 pub mod collections;
 pub mod feedback;

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ressources/{id}/adapter", get(adapt_form).post(adapt))
         .merge(super::blocks::routes())
         .merge(super::files::routes())
+        .merge(super::archive::routes())
         .merge(super::feedback::routes())
         .merge(super::moderation::routes())
         .merge(super::sharing::routes())
@@ -193,6 +194,8 @@ struct ShowPage {
     adaptations: Vec<Resource>,
     cover: Option<crate::files::StoredFile>,
     editable: bool,
+    /// Its licence lets it travel, or the reader is among its makers.
+    can_export: bool,
     /// Signed in with a structure to adapt into, and the licence allows it.
     can_adapt: bool,
     signed_in: bool,
@@ -245,6 +248,7 @@ async fn show(
     Ok(render(&ShowPage {
         page,
         cover,
+        can_export: editable || resource.licence().allows_adaptation,
         editable,
         can_adapt,
         signed_in: user.is_some(),
@@ -445,7 +449,7 @@ async fn edit(
 }
 
 /// How a resource names its author: their name, or their address if they gave none.
-fn author(user: &CurrentUser) -> (&str, &str) {
+pub(super) fn author(user: &CurrentUser) -> (&str, &str) {
     let name = if user.name.is_empty() {
         &user.email
     } else {

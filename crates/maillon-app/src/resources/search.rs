@@ -23,7 +23,7 @@ const STOP_WORDS: &[&str] = &[
     "son", "sont", "sur", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
 ];
 
-fn strip_accents(word: &str) -> String {
+pub fn strip_accents(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         match c {

@@ -74,8 +74,19 @@ fn compact_css() -> &'static str {
                 .map_or("", |end| &rest[start + end + 2..]);
         }
         out.push_str(rest);
+        // Spaces around punctuation carry no meaning (our stylesheet has no quoted text
+        // where they would); spaces between values and in selectors are kept.
         out.lines()
-            .map(str::trim)
+            .map(|l| {
+                l.trim()
+                    .replace(": ", ":")
+                    .replace("; ", ";")
+                    .replace(", ", ",")
+                    .replace(" {", "{")
+                    .replace("{ ", "{")
+                    .replace(" }", "}")
+                    .replace(";}", "}")
+            })
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join("\n")

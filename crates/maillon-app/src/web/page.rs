@@ -175,6 +175,10 @@ const MESSAGES: &[(&str, &str)] = &[
         "La ressource est créée, en brouillon : ajoutez-lui son contenu ci-dessous.",
     ),
     (
+        "ressource-importee",
+        "La ressource est importée, en brouillon, avec ses fichiers : relisez-la avant de la partager.",
+    ),
+    (
         "ressource-adaptee",
         "Votre version est créée, en brouillon : modifiez-la pour votre public.",
     ),

@@ -167,7 +167,7 @@ async fn images_and_files_are_checked_cleaned_and_served_to_readers_only() {
     page.assert_contains(&format!(
         "<img src=\"/fichiers/{image_id}\" alt=\"Une carte SIM posée sur la table\""
     ));
-    page.assert_contains("<figcaption>La carte SIM</figcaption>");
+    page.assert_contains("<figcaption class=\"hint\">La carte SIM</figcaption>");
 
     // A PDF to download: served as an attachment, with its name.
     let pdf = samples::pdf(&["Fiche : sauvegarder ses photos"]);
@@ -446,4 +446,149 @@ async fn an_s3_compatible_store_keeps_uploads() {
     assert_eq!(karim.download(&format!("/fichiers/{id}")).await.2, pdf);
     assert_eq!(stored_count(&app), 0);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn a_resource_travels_as_one_archive_whole_or_not_at_all() {
+    let app = TestApp::demo().await;
+    let tablet = app
+        .scalar_text("SELECT id FROM resources WHERE title = 'Premiers pas sur la tablette : fiche pas à pas'")
+        .await;
+    // Anyone may carry a public resource under an open licence.
+    let (status, headers, zip) = app
+        .client()
+        .download(&format!("/ressources/{tablet}/archive"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/zip");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"ressource-premiers-pas-sur-la-tablette-fiche-pas-a.zip\""
+    );
+    // Without a licence, only its makers may.
+    let no_licence = app
+        .scalar_text("SELECT id FROM resources WHERE licence = 'aucune'")
+        .await;
+    assert_eq!(
+        app.client()
+            .download(&format!("/ressources/{no_licence}/archive"))
+            .await
+            .0,
+        404
+    );
+
+    let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    let tilleuls = app.structure_id(TILLEULS).await;
+    let import = format!("/structures/{tilleuls}/ressources/importer");
+    sophie.get(&import).await.assert_contains("40 Mo au plus");
+    let resources = app.scalar_i64("SELECT COUNT(*) FROM resources").await;
+    let rows = app.scalar_i64("SELECT COUNT(*) FROM stored_files").await;
+    let files = stored_count(&app);
+
+    // Damaged, from a newer Maillon, or missing a file: said, and nothing imported.
+    let mut newer = unzip(&zip);
+    let manifest = newer
+        .iter_mut()
+        .find(|(n, _)| n == "maillon-ressource.json")
+        .unwrap();
+    let text = String::from_utf8(manifest.1.clone()).unwrap();
+    manifest.1 = text
+        .replace("\"version\": 1", "\"version\": 2")
+        .into_bytes();
+    let mut without_pdf = unzip(&zip);
+    without_pdf.retain(|(n, _)| !n.ends_with(".pdf"));
+    let mut renamed = unzip(&zip);
+    for (n, bytes) in renamed.iter_mut() {
+        if n.ends_with(".pdf") {
+            *bytes = b"MZ\x90\x00programme".to_vec();
+        }
+    }
+    let cases = [
+        (
+            zip[..zip.len() / 2].to_vec(),
+            "n'est pas une archive de ressource Maillon",
+        ),
+        (rezip(&newer), "version plus récente de Maillon (format 2)"),
+        (rezip(&without_pdf), "manque dans l'archive"),
+        (rezip(&renamed), "n'est pas un document PDF"),
+    ];
+    for (bytes, message) in cases {
+        let r = sophie
+            .post_files(&import, &[], vec![("archive", "ressource.zip", bytes)])
+            .await;
+        assert_eq!(r.status, 200);
+        r.assert_contains(message);
+    }
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM resources").await,
+        resources
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM stored_files").await,
+        rows
+    );
+    assert_eq!(stored_count(&app), files);
+
+    // The whole archive: a draft of Les Tilleuls with its content, files and origin.
+    let r = sophie
+        .post_files(&import, &[], vec![("archive", "ressource.zip", zip)])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let path = r.location().split('?').next().unwrap().to_string();
+    let id = path.trim_start_matches("/ressources/").to_string();
+    assert_eq!(
+        app.texts(&format!(
+            "SELECT visibility FROM resources WHERE id = '{id}'"
+        ))
+        .await,
+        ["brouillon"]
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM stored_files WHERE resource_id = '{id}'"
+        ))
+        .await,
+        2
+    );
+    let page = sophie.get(&path).await;
+    page.assert_contains("Premiers pas sur la tablette : fiche pas à pas");
+    page.assert_contains("<img class=\"cover\"");
+    page.assert_contains("La fiche à imprimer</a>");
+    page.assert_contains("Karim Diallo, Centre social Jean Ferrat (importée d'un autre Maillon)");
+    let pdf = app
+        .scalar_text(&format!("SELECT id FROM stored_files WHERE resource_id = '{id}' AND content_type = 'application/pdf'"))
+        .await;
+    let (status, _, bytes) = sophie.download(&format!("/fichiers/{pdf}")).await;
+    assert_eq!(status, 200);
+    assert!(bytes.starts_with(b"%PDF-"));
+    // Found by search in its new home.
+    sophie
+        .get("/ressources?q=tablette+gestes")
+        .await
+        .assert_contains(&path);
+    app.stop().await;
+}
+
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            (entry.name().unwrap().to_string(), content)
+        })
+        .collect()
+}
+
+fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in entries {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(content).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }
