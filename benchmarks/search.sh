@@ -21,7 +21,7 @@ if [ "$DB" = postgres ]; then
 fi
 (cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 "$BIN" demo --resources "$N" >"$work/log" 2>&1 &)
 until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 2; done
-grep "ressources" "$work/log"
+grep "ressource" "$work/log"
 python3 - "$PORT" <<'PY'
 import http.client, re, statistics, sys, time, urllib.parse
 port = int(sys.argv[1])

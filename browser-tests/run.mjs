@@ -369,7 +369,7 @@ try {
     await axeCheck(page, 'structure settings');
   });
 
-  await step('resources: list, make one block by block, adapt, print', async () => {
+  await step('resources: list, make one block by block with an image, adapt, print', async () => {
     await page.context().clearCookies();
     await page.goto(`${BASE}/ressources`);
     check((await page.textContent('main')).includes('Repérer une arnaque par SMS'), 'public resources listed');
@@ -380,7 +380,18 @@ try {
     await page.emulateMedia({ media: 'print' });
     check(!(await page.isVisible('.no-print')), 'editing tools not printed');
     await page.emulateMedia({ media: 'screen' });
+    await page.goto(`${BASE}/ressources?q=tablette`);
+    await page.click('main a:has-text("Premiers pas sur la tablette")');
+    check(await page.isVisible('img.cover'), 'cover image shown');
+    check((await page.textContent('main')).includes('(PDF,'), 'printable sheet offered');
+    await axeCheck(page, 'resource with cover and file');
     await signIn(page, 'karim@jeanferrat.test');
+    await page.goto(`${BASE}/ressources`);
+    await page.click('main a:has-text("Importer une archive (Centre social Jean Ferrat)")');
+    await page.setInputFiles('#archive', { name: 'ressource.zip', mimeType: 'application/zip', buffer: Buffer.from('pas une archive') });
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('main')).includes("n'est pas une archive de ressource Maillon"), 'damaged archive refused');
+    await axeCheck(page, 'import archive with error');
     await page.goto(`${BASE}/ressources`);
     await page.click('main a:has-text("Nouvelle ressource (Centre social Jean Ferrat)")');
     await page.fill('#title', 'Faire une capture d\'écran');
@@ -398,6 +409,21 @@ try {
     await page.click('main form button[type=submit]');
     check((await page.innerHTML('main')).includes('<strong>en même temps</strong>'), 'formatted text shown');
     await axeCheck(page, 'resource being made');
+    // An image block: the alternative text is asked for, then the image is shown.
+    const png = { name: 'capture.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64') };
+    await page.selectOption('#type', 'image');
+    await page.click('main button:has-text("Ajouter un bloc")');
+    await page.setInputFiles('#file', png);
+    await page.click('main form button[type=submit]');
+    check((await page.textContent('.error-summary')).includes("Décrivez l'image"), 'missing alternative text said');
+    await axeCheck(page, 'image block form with errors');
+    await page.setInputFiles('#file', png);
+    await page.fill('#alt', 'Les deux boutons du téléphone');
+    await page.click('main form button[type=submit]');
+    const src = await page.getAttribute('figure img[alt="Les deux boutons du téléphone"]', 'src');
+    const image = await page.request.get(`${BASE}${src}`);
+    check(image.status() === 200 && image.headers()['content-type'] === 'image/png', 'uploaded image served');
+    await axeCheck(page, 'resource with an image');
     await page.goto(`${BASE}/ressources?theme=risques_cyber`);
     await page.click('main a:has-text("Mots de passe : la phrase secrète")');
     await page.click('main a:has-text("Adapter pour mon public")');
