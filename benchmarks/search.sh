@@ -20,7 +20,11 @@ if [ "$DB" = postgres ]; then
   url="${PG_ADMIN%/*}/$name"
 fi
 (cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 "$BIN" demo --resources "$N" >"$work/log" 2>&1 &)
-until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 2; done
+# Wait until this server listens (a server left on the port would answer instead).
+until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
+  if grep -qi "impossible\|erreur" "$work/log" 2>/dev/null; then cat "$work/log"; exit 1; fi
+  sleep 2
+done
 grep "ressource" "$work/log"
 python3 - "$PORT" <<'PY'
 import http.client, re, statistics, sys, time, urllib.parse
