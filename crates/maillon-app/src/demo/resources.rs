@@ -129,12 +129,7 @@ async fn demo_file(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<String, DbError> {
-    let upload = Upload {
-        field: "file".into(),
-        name: name.into(),
-        bytes,
-        too_big: false,
-    };
+    let upload = Upload::named(name, bytes);
     let err = DbError;
     let prepared = files::prepare(&upload, sniff::DOCUMENTS, usize::MAX).map_err(err)?;
     let key = files::put(storage, &prepared)
@@ -209,10 +204,7 @@ pub async fn seed(
                 kind: "fichier".into(),
                 title: "La fiche à imprimer".into(),
                 body: "Une page A4, en gros caractères.".into(),
-                file: Some(files::StoredFile {
-                    id: file,
-                    ..files::StoredFile::default()
-                }),
+                file: Some(files::StoredFile::recorded(file)),
                 ..Block::default()
             };
             store::add_block(&mut tx, &id, &block).await?;

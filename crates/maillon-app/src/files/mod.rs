@@ -30,6 +30,14 @@ pub struct StoredFile {
 }
 
 impl StoredFile {
+    /// A file known by its id only: what a block needs to point to it.
+    pub fn recorded(id: String) -> StoredFile {
+        StoredFile {
+            id,
+            ..StoredFile::default()
+        }
+    }
+
     pub fn url(&self) -> String {
         format!("/fichiers/{}", self.id)
     }
@@ -224,8 +232,10 @@ pub async fn of_resource(db: &Db, resource_id: &str) -> Result<Vec<StoredFile>, 
     .collect())
 }
 
-/// Deletes a file's record; returns its storage key, to `release` after the commit.
-pub async fn remove(tx: &mut Tx, id: &str) -> Result<Option<String>, DbError> {
+/// Deletes a file's record (if there is one); returns its storage key, to `release` after
+/// the commit.
+pub async fn remove(tx: &mut Tx, id: Option<&str>) -> Result<Option<String>, DbError> {
+    let Some(id) = id else { return Ok(None) };
     let key: Option<String> =
         sqlx::query_scalar("SELECT storage_key FROM stored_files WHERE id = $1")
             .bind(id)

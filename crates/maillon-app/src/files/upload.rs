@@ -21,6 +21,19 @@ pub struct Upload {
     pub too_big: bool,
 }
 
+impl Upload {
+    /// Bytes that come from elsewhere than a form (an archive, the demo), to go through
+    /// the same checks.
+    pub fn named(name: &str, bytes: Vec<u8>) -> Upload {
+        Upload {
+            field: "file".into(),
+            name: name.into(),
+            bytes,
+            too_big: false,
+        }
+    }
+}
+
 pub struct UploadForm {
     pub form: FormData,
     pub files: Vec<Upload>,

@@ -365,7 +365,7 @@ fn check(bytes: &[u8], max_file: usize) -> Result<Checked, String> {
     }
     let cover = match &d.cover {
         Some(c) if !c.path.is_empty() => {
-            if c.alt.trim().is_empty() || c.alt.chars().count() > 300 {
+            if model::alt_problem(&c.alt).is_some() {
                 return Err("Dans l'archive, l'image de couverture n'a pas de texte de remplacement valable.".into());
             }
             let prepared = archived_file(&mut zip, &c.path, sniff::IMAGES, max_file)?;
@@ -459,16 +459,7 @@ fn archived_file(
         .map(|(_, n)| n)
         .filter(|n| !n.is_empty())
         .unwrap_or(name);
-    files::prepare(
-        &upload::Upload {
-            field: "file".into(),
-            name: name.into(),
-            bytes,
-            too_big: false,
-        },
-        allowed,
-        max,
-    )
+    files::prepare(&upload::Upload::named(name, bytes), allowed, max)
 }
 
 #[derive(Template)]
@@ -486,10 +477,7 @@ async fn import_page(
     sid: &str,
     problem: String,
 ) -> AppResult<Response> {
-    let page = Page::new(state, "Importer une ressource")
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, "Importer une ressource").await;
     Ok(render(&ImportPage {
         page,
         sid: sid.to_string(),
@@ -581,10 +569,7 @@ async fn import(
         if let Some(p) = prepared {
             let key = keys.next().expect("a key per file");
             let file = files::insert(&mut tx, &sid, &id, &key, &p).await?;
-            block.file = Some(files::StoredFile {
-                id: file,
-                ..files::StoredFile::default()
-            });
+            block.file = Some(files::StoredFile::recorded(file));
         }
         store::add_block(&mut tx, &id, &block).await?;
     }

@@ -73,10 +73,7 @@ async fn form_page(
         super::files::accept(kinds),
         super::files::hint(state, kinds),
     );
-    let page = Page::new(state, title)
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, title).await;
     Ok(render(&FormPage {
         page,
         resource,
@@ -175,10 +172,7 @@ async fn record_file(
 ) -> AppResult<()> {
     if let Some((prepared, key)) = upload {
         let id = files::insert(tx, &resource.structure_id, &resource.id, &key, &prepared).await?;
-        block.file = Some(StoredFile {
-            id,
-            ..StoredFile::default()
-        });
+        block.file = Some(StoredFile::recorded(id));
     }
     Ok(())
 }

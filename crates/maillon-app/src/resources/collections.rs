@@ -170,10 +170,7 @@ async fn form_page(
     form: FormData,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let page = Page::new(state, "Nouvelle collection")
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, "Nouvelle collection").await;
     Ok(render(&FormPage {
         page,
         form,
@@ -283,10 +280,7 @@ async fn show(
             }
         }
     }
-    let page = Page::new(&state, collection.title.clone())
-        .await
-        .user(&user)
-        .section("resources");
+    let page = super::page(&state, &user, collection.title.clone()).await;
     Ok(render(&ShowPage {
         page,
         editable: can_change(&user, &collection),

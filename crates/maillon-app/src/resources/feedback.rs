@@ -95,10 +95,7 @@ async fn page(
     form: (String, String),
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let page = Page::new(state, format!("Votre avis : {}", resource.title))
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, format!("Votre avis : {}", resource.title)).await;
     Ok(render(&FormPage {
         page,
         resource,

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::model::Resource;
-use super::routes::{editable, readable};
+use super::routes::editable;
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
 use crate::files::sniff::{self, Kind};
@@ -108,7 +108,11 @@ async fn serve(
     let file = files::get(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let resource = readable(&state, user.as_ref(), &file.resource_id).await?;
+    // Only the access rule is needed here, not the whole resource: one light query.
+    let resource = super::store::access(&state.db, &file.resource_id)
+        .await?
+        .filter(|r| super::can_read(user.as_ref(), r))
+        .ok_or(AppError::NotFound)?;
     let bytes = state
         .files
         .get(&file.key)
@@ -166,10 +170,7 @@ async fn cover_page(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let title = format!("Image de couverture : {}", resource.title);
-    let page = Page::new(state, title)
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, title).await;
     Ok(render(&CoverPage {
         page,
         resource,
@@ -200,16 +201,8 @@ async fn cover_save(
     let resource = editable(&state, &user, &id).await?;
     let alt = form.form.get("alt");
     let mut errors = FieldErrors::default();
-    if alt.is_empty() {
-        errors.add(
-            "alt",
-            "Décrivez l'image en une phrase : ce texte est lu à qui ne la voit pas.",
-        );
-    } else if alt.chars().count() > 300 {
-        errors.add(
-            "alt",
-            "Le texte de remplacement fait 300 caractères au plus.",
-        );
+    if let Some(problem) = super::model::alt_problem(&alt) {
+        errors.add("alt", problem);
     }
     let has_cover = !resource.cover_file_id.is_empty();
     let prepared = checked(

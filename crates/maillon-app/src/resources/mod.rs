@@ -19,6 +19,18 @@ pub mod vocab;
 use crate::accounts::model::{CurrentUser, Role};
 use model::Resource;
 
+/// A page of the resources' section, for a signed-in person.
+pub async fn page(
+    state: &crate::web::AppState,
+    user: &CurrentUser,
+    title: impl Into<String>,
+) -> crate::web::page::Page {
+    crate::web::page::Page::new(state, title)
+        .await
+        .user(user)
+        .section("resources")
+}
+
 /// The same rule as `store::visible_to`, for one resource.
 pub fn can_read(user: Option<&CurrentUser>, r: &Resource) -> bool {
     match (r.visibility.as_str(), user) {

@@ -318,6 +318,18 @@ impl Block {
     }
 }
 
+/// What is wrong with an image's alternative text (an image block's or a cover's), if
+/// anything.
+pub fn alt_problem(alt: &str) -> Option<&'static str> {
+    if alt.trim().is_empty() {
+        Some("Décrivez l'image en une phrase : ce texte est lu à qui ne la voit pas.")
+    } else if alt.chars().count() > 300 {
+        Some("Le texte de remplacement fait 300 caractères au plus.")
+    } else {
+        None
+    }
+}
+
 pub fn block_from_form(kind: &str, form: &FormData) -> Result<Block, (Block, FieldErrors)> {
     let mut errors = FieldErrors::default();
     let b = Block {
@@ -348,16 +360,8 @@ pub fn block_from_form(kind: &str, form: &FormData) -> Result<Block, (Block, Fie
             }
         }
         "image" => {
-            if b.alt.is_empty() {
-                errors.add(
-                    "alt",
-                    "Décrivez l'image en une phrase : ce texte est lu à qui ne la voit pas.",
-                );
-            } else if b.alt.chars().count() > 300 {
-                errors.add(
-                    "alt",
-                    "Le texte de remplacement fait 300 caractères au plus.",
-                );
+            if let Some(problem) = alt_problem(&b.alt) {
+                errors.add("alt", problem);
             }
             if b.title.chars().count() > 300 {
                 errors.add("title", "La légende fait 300 caractères au plus.");

@@ -43,10 +43,7 @@ async fn form_page(
     form: FormData,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let page = Page::new(state, format!("Signaler : {}", resource.title))
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, format!("Signaler : {}", resource.title)).await;
     Ok(render(&FormPage {
         page,
         resource,

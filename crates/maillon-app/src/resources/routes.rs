@@ -294,10 +294,7 @@ async fn form_page(
     form: FormData,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let page = Page::new(state, title)
-        .await
-        .user(user)
-        .section("resources");
+    let page = super::page(state, user, title).await;
     let licence_locked = vocab::licence(&resource.adapted_from_licence).share_alike
         && !resource.adapted_from_licence.is_empty();
     Ok(render(&FormPage {
@@ -471,10 +468,7 @@ async fn delete_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let resource = editable(&state, &user, &id).await?;
-    let page = Page::new(&state, format!("Supprimer : {}", resource.title))
-        .await
-        .user(&user)
-        .section("resources");
+    let page = super::page(&state, &user, format!("Supprimer : {}", resource.title)).await;
     Ok(render(&DeletePage { page, resource })?.into_response())
 }
 
@@ -520,10 +514,7 @@ async fn adapt_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (resource, structures) = adaptable(&state, &user, &id).await?;
-    let page = Page::new(&state, format!("Adapter : {}", resource.title))
-        .await
-        .user(&user)
-        .section("resources");
+    let page = super::page(&state, &user, format!("Adapter : {}", resource.title)).await;
     Ok(render(&AdaptPage {
         page,
         resource,

@@ -93,6 +93,24 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
     Ok(Some(r))
 }
 
+/// Only what decides who may read a resource (visibility, structure, author), in one
+/// light query: for serving its files, where the whole resource is not needed.
+pub async fn access(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, structure_id, COALESCE(author_id, '') AS author_id, visibility FROM resources WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.map(|row| Resource {
+        id: text(&row, "id"),
+        structure_id: text(&row, "structure_id"),
+        author_id: text(&row, "author_id"),
+        visibility: text(&row, "visibility"),
+        ..Resource::default()
+    }))
+}
+
 /// Loads the tags and sources of `resources`, in two queries.
 pub async fn fill_lists(db: &Db, resources: &mut [Resource]) -> Result<(), DbError> {
     if resources.is_empty() {
@@ -562,15 +580,8 @@ pub async fn update_block(
     id: &str,
     b: &Block,
 ) -> Result<Option<String>, DbError> {
-    let old: Option<String> = match file_id(b) {
-        Some(_) => sqlx::query_scalar::<_, Option<String>>(
-            "SELECT file_id FROM resource_blocks WHERE id = $1 AND resource_id = $2",
-        )
-        .bind(id)
-        .bind(resource_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten(),
+    let old = match file_id(b) {
+        Some(_) => block_file(tx, resource_id, id).await?,
         None => None,
     };
     sqlx::query(
@@ -586,12 +597,21 @@ pub async fn update_block(
     .bind(file_id(b))
     .execute(&mut **tx)
     .await?;
-    let released = match old {
-        Some(old) => crate::files::remove(tx, &old).await?,
-        None => None,
-    };
+    let released = crate::files::remove(tx, old.as_deref()).await?;
     touch(tx, resource_id).await?;
     Ok(released)
+}
+
+/// The file a block points to, if any.
+async fn block_file(tx: &mut Tx, resource_id: &str, id: &str) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT file_id FROM resource_blocks WHERE id = $1 AND resource_id = $2",
+    )
+    .bind(id)
+    .bind(resource_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten())
 }
 
 /// Deletes a block; returns its file's storage key, to release after the commit.
@@ -600,23 +620,13 @@ pub async fn delete_block(
     resource_id: &str,
     id: &str,
 ) -> Result<Option<String>, DbError> {
-    let file: Option<String> = sqlx::query_scalar::<_, Option<String>>(
-        "SELECT file_id FROM resource_blocks WHERE id = $1 AND resource_id = $2",
-    )
-    .bind(id)
-    .bind(resource_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .flatten();
+    let file = block_file(tx, resource_id, id).await?;
     sqlx::query("DELETE FROM resource_blocks WHERE id = $1 AND resource_id = $2")
         .bind(id)
         .bind(resource_id)
         .execute(&mut **tx)
         .await?;
-    let released = match file {
-        Some(f) => crate::files::remove(tx, &f).await?,
-        None => None,
-    };
+    let released = crate::files::remove(tx, file.as_deref()).await?;
     touch(tx, resource_id).await?;
     Ok(released)
 }
@@ -645,10 +655,7 @@ pub async fn set_cover(
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    match replaced {
-        Some(o) => crate::files::remove(tx, &o).await,
-        None => Ok(None),
-    }
+    crate::files::remove(tx, replaced.as_deref()).await
 }
 
 /// Moves a block one place up (`up`) or down: the blocks are renumbered in their new
