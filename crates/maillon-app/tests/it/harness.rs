@@ -351,22 +351,12 @@ impl Client {
     }
 
     pub async fn upload(&self, path: &str, structure_id: &str, file: Vec<u8>) -> Response {
-        let form = reqwest::multipart::Form::new()
-            .text("structure_id", structure_id.to_string())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(file).file_name("lieux.csv"),
-            );
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("sec-fetch-site", "same-origin")
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        self.finish(r).await
+        self.post_files(
+            path,
+            &[("structure_id", structure_id)],
+            vec![("file", "lieux.csv", file)],
+        )
+        .await
     }
 
     /// A form with files, as a browser sends it: `files` are (field, file name, bytes).
