@@ -26,6 +26,9 @@ until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
   sleep 2
 done
 grep "ressource" "$work/log"
+# The first search waits for the catalogue (decision 0014), read while the server starts.
+curl -s -o /dev/null -w "première recherche (catalogue chargé) : %{time_total} s\n" "http://127.0.0.1:$PORT/ressources?q=tablette"
+echo "mémoire du serveur : $(grep VmRSS /proc/$(pgrep -f "$BIN demo --resources" | head -1)/status | awk '{print $2 / 1024}') Mo"
 python3 - "$PORT" <<'PY'
 import http.client, re, statistics, sys, time, urllib.parse
 port = int(sys.argv[1])

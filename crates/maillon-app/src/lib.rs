@@ -114,6 +114,7 @@ pub async fn start_with_db(config: Config, db: Db) -> Result<Running, String> {
         metrics: Arc::default(),
         jobs: jobs::Jobs::default(),
         files: Arc::new(files::Storage::from_config(&config)),
+        catalogue: Arc::default(),
     };
     jobs::start_workers(
         db,
@@ -122,6 +123,14 @@ pub async fn start_with_db(config: Config, db: Db) -> Result<Running, String> {
         state.jobs.clone(),
         senders,
     );
+    // The search catalogue is read while the server starts answering: the first search
+    // waits for it rather than every visitor of the home page.
+    let warming = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warming.catalogue.refresh(&warming.db).await {
+            tracing::warn!(error = %e, "search catalogue not loaded yet");
+        }
+    });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("impossible d'écouter sur {} : {e}", config.addr))?;

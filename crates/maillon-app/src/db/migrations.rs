@@ -93,6 +93,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0011_files.sql"),
         then: None,
     },
+    Migration {
+        version: 12,
+        name: "search catalogue",
+        sql: include_str!("../../migrations/0012_search_catalogue.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

@@ -162,6 +162,8 @@ async fn save(
     .bind(t)
     .execute(&mut *tx)
     .await?;
+    // Opinions order the "most recommended" searches.
+    super::catalogue::changed(&mut tx, &id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/ressources/{id}?info=avis-enregistre#avis")).into_response())
 }

@@ -4,11 +4,13 @@
 
 pub mod archive;
 pub mod blocks;
+pub mod catalogue;
 pub mod collections;
 pub mod feedback;
 pub mod files;
 pub mod model;
 pub mod moderation;
+pub mod postings;
 pub mod routes;
 pub mod search;
 pub mod sharing;
@@ -33,12 +35,22 @@ pub async fn page(
 
 /// The same rule as `store::visible_to`, for one resource.
 pub fn can_read(user: Option<&CurrentUser>, r: &Resource) -> bool {
-    match (r.visibility.as_str(), user) {
+    readable(user, &r.visibility, &r.structure_id, &r.author_id)
+}
+
+/// Whether `user` may read a resource of this visibility, structure and author.
+pub fn readable(
+    user: Option<&CurrentUser>,
+    visibility: &str,
+    structure_id: &str,
+    author_id: &str,
+) -> bool {
+    match (visibility, user) {
         ("public", _) => true,
         (_, None) => false,
         ("reseau", Some(_)) => true,
-        ("structure", Some(u)) => u.is_network_admin || u.role_in(&r.structure_id).is_some(),
-        (_, Some(u)) => u.id == r.author_id,
+        ("structure", Some(u)) => u.is_network_admin || u.role_in(structure_id).is_some(),
+        (_, Some(u)) => u.id == author_id,
     }
 }
 

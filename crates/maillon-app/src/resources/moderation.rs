@@ -274,6 +274,7 @@ async fn resolve(
             .bind(now())
             .execute(&mut *tx)
             .await?;
+            super::catalogue::changed(&mut tx, &resource_id).await?;
             "a été repassée en brouillon : vous seul·e la voyez, le temps de la corriger"
         }
         "supprimee" => {

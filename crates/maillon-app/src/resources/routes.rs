@@ -93,7 +93,7 @@ async fn list(
         sort: q.tri.unwrap_or_default(),
         page: q.page.unwrap_or(1).max(1),
     };
-    let found = store::list(&state.db, user.as_ref(), &filter).await?;
+    let found = store::list(&state.db, &state.catalogue, user.as_ref(), &filter).await?;
     let next = if filter.page * store::PER_PAGE < found.total {
         next_page(&filter)
     } else {

@@ -168,7 +168,7 @@ pub async fn index(tx: &mut Tx, resource_id: &str) -> Result<(), DbError> {
         }
         q.execute(&mut **tx).await?;
     }
-    Ok(())
+    super::catalogue::changed(tx, resource_id).await
 }
 
 /// The words of a query, each with what it may match: itself when it is indexed, else

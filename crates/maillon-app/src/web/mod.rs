@@ -28,6 +28,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// Where uploaded files' bytes are kept.
     pub files: Arc<crate::files::Storage>,
+    /// The resources' catalogue, for searching (resources/catalogue.rs).
+    pub catalogue: Arc<crate::resources::catalogue::Catalogue>,
 }
 
 /// Renders a template, or the 500 page if the template itself fails.

@@ -92,6 +92,17 @@ impl TestApp {
         }
     }
 
+    /// A second app server on the same database (as a federation runs several), and
+    /// a client of it; stop it before `stop`.
+    pub async fn second_server(&self) -> (maillon_app::Running, Client) {
+        let mut config = (*self.state().config).clone();
+        config.addr = "127.0.0.1:0".parse().unwrap();
+        let db = Db::connect(&config.database_url).await.unwrap();
+        let running = maillon_app::start_with_db(config, db).await.unwrap();
+        let client = Client::new(&format!("http://{}", running.addr));
+        (running, client)
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.base)
     }

@@ -766,3 +766,69 @@ async fn search_finds_french_words_in_every_part() {
         .assert_contains("1 ressource(s).");
     app.stop().await;
 }
+
+/// Several app servers share one database: what one changes, the other's search finds at
+/// once (each keeps its own catalogue, brought up to date from the change log).
+#[tokio::test]
+async fn a_second_server_searches_what_the_first_changed() {
+    let app = TestApp::demo().await;
+    let (second, anyone) = app.second_server().await;
+    let found = |q: &'static str| {
+        let anyone = anyone.clone();
+        async move { anyone.get(&format!("/ressources?q={q}")).await }
+    };
+    found("zebrure")
+        .await
+        .assert_contains("Aucune ressource ne correspond");
+    let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
+    let sid = app.structure_id("Centre social Jean Ferrat").await;
+    let path = create(
+        &app,
+        &karim,
+        &sid,
+        "Zébrures de l'écran tactile",
+        "etalab-2.0",
+    )
+    .await;
+    let share = |visibility: &'static str| {
+        let (karim, path) = (karim.clone(), path.clone());
+        async move {
+            let r = karim
+                .post(
+                    &format!("{path}/modifier"),
+                    &[
+                        ("title", "Zébrures de l'écran tactile"),
+                        ("themes", "maitrise_outils"),
+                        ("licence", "etalab-2.0"),
+                        ("visibility", visibility),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+    };
+    // A draft: nobody else finds it.
+    found("zebrure")
+        .await
+        .assert_contains("Aucune ressource ne correspond");
+    share("public").await;
+    let page = found("zebrures").await;
+    page.assert_contains("1 ressource(s).");
+    page.assert_contains("Zébrures de l'écran tactile");
+    page.assert_contains("(1)");
+    // Back to the structure only: gone for the public.
+    share("structure").await;
+    found("zebrure")
+        .await
+        .assert_contains("Aucune ressource ne correspond");
+    // Deleted on the first server: gone from the second.
+    share("public").await;
+    found("zebrure").await.assert_contains("1 ressource(s).");
+    let r = karim.post(&format!("{path}/supprimer"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    found("zebrure")
+        .await
+        .assert_contains("Aucune ressource ne correspond");
+    second.stop().await;
+    app.stop().await;
+}
