@@ -1,5 +1,7 @@
 //! Queries on resources and their blocks. Who may read or change a resource is decided
-//! in `access.rs`; lists are filtered in SQL by the same rule (`visible_to`).
+//! in `resources/mod.rs` (`can_read`, `can_edit`); SQL lists apply the same rule
+//! (`visible_to`); searches filter in the catalogue (catalogue.rs), then check each
+//! row of the page (`by_ids`).
 
 use super::model::{Block, Resource, Source};
 use crate::accounts::model::CurrentUser;
