@@ -14,6 +14,7 @@ pub mod exports;
 pub mod files;
 pub mod jobs;
 pub mod mail;
+pub mod members;
 pub mod places;
 pub mod resources;
 pub mod sms;
@@ -58,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .merge(workshops::attendance::routes())
         .merge(workshops::feeds::routes())
         .merge(workshops::programmes::routes())
+        .merge(members::routes::routes())
+        .merge(members::import::routes())
+        .merge(members::segments::routes())
+        .merge(members::self_service::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

@@ -66,3 +66,38 @@
     if (existing && type === 'radio') { existing.checked = true; }
   });
 })();
+
+// Segment editor: the count follows the criteria as they change ("Compter" does it
+// without JavaScript).
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-segment-count]');
+  if (!form) { return; }
+  var count = form.querySelector('[data-count]');
+  var described = form.querySelector('[data-described]');
+  var asked = 0;
+  var timer;
+  function run() {
+    var params = new URLSearchParams(new FormData(form));
+    params.delete('nom');
+    var ticket = ++asked;
+    fetch(form.getAttribute('data-segment-count') + '?' + params.toString(), { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (data) {
+        if (ticket !== asked) { return; }
+        count.textContent = data.count + ' personne(s)';
+        var empty = form.querySelector('[data-empty]');
+        if (empty) { empty.remove(); }
+        described.textContent = data.described + (data.count === 0 ? ' — ce segment ne touche personne.' : '');
+      })
+      .catch(function () { described.textContent = 'Le comptage n\u2019a pas abouti : utilisez le bouton « Compter ».'; });
+  }
+  form.addEventListener('input', function (e) {
+    if (e.target.name === 'nom') { return; }
+    clearTimeout(timer);
+    timer = setTimeout(run, 250);
+  });
+  form.addEventListener('change', function (e) {
+    if (e.target.name !== 'nom') { run(); }
+  });
+})();

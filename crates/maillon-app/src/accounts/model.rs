@@ -4,16 +4,24 @@
 pub enum Role {
     StructureAdmin,
     Mediator,
+    /// The welcome desk (accueil): the member file and messages, never the activity log.
+    Desk,
     Volunteer,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::StructureAdmin, Role::Mediator, Role::Volunteer];
+    pub const ALL: [Role; 4] = [
+        Role::StructureAdmin,
+        Role::Mediator,
+        Role::Desk,
+        Role::Volunteer,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Role::StructureAdmin => "structure_admin",
             Role::Mediator => "mediator",
+            Role::Desk => "desk",
             Role::Volunteer => "volunteer",
         }
     }
@@ -22,6 +30,7 @@ impl Role {
         match self {
             Role::StructureAdmin => "Responsable de la structure",
             Role::Mediator => "Médiateur ou médiatrice numérique",
+            Role::Desk => "Accueil et adhésions",
             Role::Volunteer => "Bénévole",
         }
     }

@@ -103,22 +103,9 @@ pub fn from_form(
             Err(e) => errors.add(&key("email"), e),
         }
     }
-    if !b.birth_year_text.is_empty() {
-        match b.birth_year_text.parse::<i64>() {
-            Ok(y) if y > this_year => errors.add(
-                &key("birth_year"),
-                format!("L'année de naissance {y} est dans le futur."),
-            ),
-            Ok(y) if y < 1900 => errors.add(
-                &key("birth_year"),
-                "Indiquez une année de naissance après 1900.",
-            ),
-            Ok(y) => b.birth_year = Some(y),
-            Err(_) => errors.add(
-                &key("birth_year"),
-                "L'année de naissance s'écrit avec 4 chiffres, par exemple 1958.",
-            ),
-        }
+    match birth_year(&b.birth_year_text, this_year) {
+        Ok(y) => b.birth_year = y,
+        Err(e) => errors.add(&key("birth_year"), e),
     }
     if b.genre.is_empty() {
         b.genre = NOT_GIVEN.into();
@@ -136,6 +123,19 @@ pub fn from_form(
         Ok(b)
     } else {
         Err((b, errors))
+    }
+}
+
+/// Reads a year of birth as typed (empty: not given).
+pub fn birth_year(text: &str, this_year: i64) -> Result<Option<i64>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i64>() {
+        Ok(y) if y > this_year => Err(format!("L'année de naissance {y} est dans le futur.")),
+        Ok(y) if y < 1900 => Err("Indiquez une année de naissance après 1900.".into()),
+        Ok(y) => Ok(Some(y)),
+        Err(_) => Err("L'année de naissance s'écrit avec 4 chiffres, par exemple 1958.".into()),
     }
 }
 
@@ -163,7 +163,12 @@ fn from_row(r: &AnyRow) -> Beneficiary {
 }
 
 fn search_name(b: &Beneficiary) -> String {
-    validate::search_key(&format!("{} {}", b.last_name, b.first_name))
+    name_key(&b.first_name, &b.last_name)
+}
+
+/// The lowercased, accent-free "last first" kept for searching and finding duplicates.
+pub fn name_key(first_name: &str, last_name: &str) -> String {
+    validate::search_key(&format!("{last_name} {first_name}"))
 }
 
 /// Binds the fields of a record, in the order of `FIELDS`.

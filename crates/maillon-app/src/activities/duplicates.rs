@@ -126,6 +126,8 @@ pub async fn merge(
         .execute(&mut **tx)
         .await?;
     super::rollup::refresh_people(tx, &[keep.id.clone(), other.id.clone()]).await?;
+    // The member file's rows (memberships, consents, household) follow the person.
+    crate::members::store::merge_into(tx, structure_id, &keep.id, &other.id).await?;
     sqlx::query("DELETE FROM beneficiaries WHERE id = $1 AND structure_id = $2")
         .bind(other.id.clone())
         .bind(structure_id)

@@ -11,11 +11,11 @@ use axum::Router;
 
 use super::audit::{self, Actor};
 use super::beneficiaries::{self, Beneficiary};
-use super::vocab::{Choice, GENRES, STATUTS};
+use super::spreadsheet::{code_of, phone_cell};
+use super::vocab::{GENRES, STATUTS};
 use super::{people_access, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
-use crate::validate::search_key;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::page::Page;
@@ -50,25 +50,6 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("notes", &["notes", "remarques"]),
 ];
 
-/// A label of the vocabulary ("Retraité") or its code, to the code.
-fn code_of(list: &[Choice], value: &str) -> String {
-    let key = search_key(value);
-    list.iter()
-        .find(|(code, label)| {
-            search_key(label) == key
-                || *code == value
-                || search_key(label).starts_with(&key) && !key.is_empty()
-        })
-        .map(|(code, _)| code.to_string())
-        .unwrap_or_else(|| {
-            if value.trim().is_empty() {
-                String::new()
-            } else {
-                format!("?{value}")
-            }
-        })
-}
-
 #[derive(Debug)]
 pub enum Outcome {
     New(Box<Beneficiary>),
@@ -99,32 +80,14 @@ impl Line {
 
 /// Reads the file; a problem with the whole file is returned as an error message.
 pub fn parse(bytes: &[u8], this_year: i64, existing: &[Beneficiary]) -> Result<Vec<Line>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| "Le fichier n'est pas encodé en UTF-8. Dans votre tableur, enregistrez-le au format « CSV UTF-8 ».".to_string())?;
-    let first = text.lines().next().unwrap_or("");
-    // Spreadsheets in French save CSV with semicolons; others with commas.
-    let separator = if first.matches(';').count() > first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| "La première ligne (les titres des colonnes) est illisible.".to_string())?
-        .iter()
-        .map(search_key)
-        .collect();
+    let table = super::spreadsheet::read_table(bytes)?;
     let column = |field: &str| -> Option<usize> {
         let names = COLUMNS
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, n)| *n)
             .unwrap_or(&[]);
-        headers.iter().position(|h| names.contains(&h.as_str()))
+        table.column(names)
     };
     if column("first_name").is_none() && column("last_name").is_none() {
         return Err(
@@ -133,28 +96,16 @@ pub fn parse(bytes: &[u8], this_year: i64, existing: &[Beneficiary]) -> Result<V
     }
     let mut seen: Vec<Beneficiary> = existing.to_vec();
     let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            format!(
-                "Ligne {} : illisible (guillemets mal fermés ?).",
-                e.position().map(|p| p.line()).unwrap_or(0)
-            )
-        })?;
-        let number = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|v| v.trim().is_empty()) {
-            continue;
-        }
+    for (number, record) in &table.rows {
+        let number = *number;
         let mut pairs = Vec::new();
         for (field, _) in COLUMNS {
             if let Some(i) = column(field) {
-                let value = record.get(i).unwrap_or("").trim().to_string();
+                let value = record.get(i).cloned().unwrap_or_default();
                 let value = match *field {
                     "genre" => code_of(GENRES, &value),
                     "statut" => code_of(STATUTS, &value),
-                    // A spreadsheet that took 0477123456 for a number dropped its 0.
-                    "phone" if value.len() == 9 && value.bytes().all(|b| b.is_ascii_digit()) => {
-                        format!("0{value}")
-                    }
+                    "phone" => phone_cell(&value),
                     _ => value,
                 };
                 pairs.push((field.to_string(), value));
@@ -256,55 +207,15 @@ async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> AppResult<Response> {
     let (existing, year) = existing_and_year(&state, &user, &sid).await?;
-    let mut file = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            match field.bytes().await {
-                Ok(b) if b.len() <= MAX_BYTES => file = b.to_vec(),
-                _ => {
-                    return page(
-                        &state,
-                        &user,
-                        &sid,
-                        Some("Le fichier dépasse 2 Mo.".into()),
-                        Vec::new(),
-                        String::new(),
-                    )
-                    .await
-                }
-            }
+    let file = match super::spreadsheet::read_upload(multipart, MAX_BYTES).await {
+        Ok(file) => file,
+        Err(problem) => {
+            return page(&state, &user, &sid, Some(problem), Vec::new(), String::new()).await
         }
-    }
-    if file.is_empty() {
-        return page(
-            &state,
-            &user,
-            &sid,
-            Some("Choisissez un fichier (XLSX, ODS ou CSV).".into()),
-            Vec::new(),
-            String::new(),
-        )
-        .await;
-    }
-    if super::spreadsheet::is_spreadsheet(&file) {
-        match super::spreadsheet::to_csv(&file) {
-            Ok(text) => file = text.into_bytes(),
-            Err(problem) => {
-                return page(
-                    &state,
-                    &user,
-                    &sid,
-                    Some(problem),
-                    Vec::new(),
-                    String::new(),
-                )
-                .await
-            }
-        }
-    }
+    };
     match parse(&file, year, &existing) {
         Err(problem) => {
             page(

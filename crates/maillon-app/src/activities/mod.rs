@@ -58,7 +58,7 @@ pub async fn people_access(
                 Err(AppError::NotFound)
             }
         }
-        None => Err(AppError::NotFound),
+        Some(Role::Desk) | None => Err(AppError::NotFound),
     }
 }
 

@@ -2,7 +2,111 @@
 //! into the CSV text the importers already read: the first sheet, one line per row, so
 //! that "line N" in the preview is row N of the spreadsheet.
 
+use axum::extract::Multipart;
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
+
+use super::vocab::Choice;
+use crate::validate::search_key;
+
+/// An imported table: its column titles (as search keys: no case, no accents) and its
+/// non-empty rows with their line numbers in the file.
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    /// The column whose title is one of `names` (search keys).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.headers.iter().position(|h| names.contains(&h.as_str()))
+    }
+}
+
+/// Reads CSV text (UTF-8, commas or semicolons); a French message when it cannot.
+pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| "Le fichier n'est pas encodé en UTF-8. Dans votre tableur, enregistrez-le au format « CSV UTF-8 ».".to_string())?;
+    let first = text.lines().next().unwrap_or("");
+    // Spreadsheets in French save CSV with semicolons; others with commas.
+    let separator = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| "La première ligne (les titres des colonnes) est illisible.".to_string())?
+        .iter()
+        .map(search_key)
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            format!(
+                "Ligne {} : illisible (guillemets mal fermés ?).",
+                e.position().map(|p| p.line()).unwrap_or(0)
+            )
+        })?;
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let number = record.position().map(|p| p.line()).unwrap_or(0);
+        rows.push((number, record.iter().map(|v| v.trim().to_string()).collect()));
+    }
+    Ok(Table { headers, rows })
+}
+
+/// The file of an import form (field `file`), as CSV text: spreadsheets are converted.
+pub async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let mut file = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            match field.bytes().await {
+                Ok(b) if b.len() <= max_bytes => file = b.to_vec(),
+                _ => return Err(format!("Le fichier dépasse {} Mo.", max_bytes / (1024 * 1024))),
+            }
+        }
+    }
+    if file.is_empty() {
+        return Err("Choisissez un fichier (XLSX, ODS ou CSV).".into());
+    }
+    if is_spreadsheet(&file) {
+        return to_csv(&file).map(String::into_bytes);
+    }
+    Ok(file)
+}
+
+/// A label of a vocabulary ("Retraité") or its code, to the code; "?value" when unknown.
+pub fn code_of(list: &[Choice], value: &str) -> String {
+    let key = search_key(value);
+    list.iter()
+        .find(|(code, label)| {
+            search_key(label) == key
+                || *code == value
+                || search_key(label).starts_with(&key) && !key.is_empty()
+        })
+        .map(|(code, _)| code.to_string())
+        .unwrap_or_else(|| {
+            if value.trim().is_empty() {
+                String::new()
+            } else {
+                format!("?{value}")
+            }
+        })
+}
+
+/// A phone a spreadsheet took for a number lost its leading 0 (0477123456 → 477123456).
+pub fn phone_cell(value: &str) -> String {
+    if value.len() == 9 && value.bytes().all(|b| b.is_ascii_digit()) {
+        format!("0{value}")
+    } else {
+        value.to_string()
+    }
+}
 
 /// XLSX and ODS are ZIP archives; XLS is an OLE compound file.
 pub fn is_spreadsheet(bytes: &[u8]) -> bool {

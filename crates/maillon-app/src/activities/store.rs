@@ -395,3 +395,12 @@ pub async fn history(
     }
     Ok(out)
 }
+
+/// SQL saying that the person whose id is in `person_column` took part in a collective
+/// workshop on or after the date bound to its `?` (the member file's segments use it).
+pub fn took_part_in_workshop_since(person_column: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM activity_participants p JOIN activities a ON a.id = p.activity_id \
+         WHERE p.beneficiary_id = {person_column} AND a.kind = 'collectif' AND a.date >= ?)"
+    )
+}

@@ -99,6 +99,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0012_search_catalogue.sql"),
         then: None,
     },
+    Migration {
+        version: 13,
+        name: "members",
+        sql: include_str!("../../migrations/0013_members.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

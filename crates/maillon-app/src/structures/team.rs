@@ -32,7 +32,7 @@ struct TeamPage {
     can_manage: bool,
     members: Vec<store::Member>,
     invitations: Vec<store::PendingInvitation>,
-    roles: [Role; 3],
+    roles: [Role; 4],
     email: String,
     role: String,
     errors: FieldErrors,

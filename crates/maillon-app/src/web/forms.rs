@@ -52,6 +52,11 @@ impl FormData {
             .collect()
     }
 
+    /// Every (name, value) as sent.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.pairs.iter().any(|(k, _)| k == name)
     }

@@ -18,6 +18,7 @@ pub struct NavStructure {
     pub can_see_people: bool,
     /// May read the audit log (structure admins).
     pub can_audit: bool,
+    pub can_see_members: bool,
 }
 
 pub struct NavUser {
@@ -81,6 +82,10 @@ impl Page {
                 || (access.role == Some(Role::Volunteer)
                     && access.structure.volunteers_see_beneficiaries),
             can_audit: access.role == Some(Role::StructureAdmin),
+            can_see_members: matches!(
+                access.role,
+                Some(Role::StructureAdmin | Role::Mediator | Role::Desk)
+            ),
         });
         self
     }
@@ -154,6 +159,13 @@ const MESSAGES: &[(&str, &str)] = &[
     ("deconnecte", "Déconnexion effectuée. À bientôt !"),
     ("bienvenue", "Bienvenue dans l'équipe !"),
     ("import-fait", "L'import est terminé."),
+    ("adhesion-enregistree", "L'adhésion est enregistrée."),
+    ("consentement-enregistre", "La réponse est notée dans l'historique des consentements."),
+    ("segment-enregistre", "Le segment est enregistré."),
+    (
+        "choix-enregistres",
+        "Vos choix sont enregistrés. Merci !",
+    ),
     ("activite-enregistree", "L'activité a été enregistrée."),
     ("atelier-cree", "L'atelier et ses séances ont été créés."),
     ("inscription-confirmee", "La personne est inscrite : sa place est confirmée."),

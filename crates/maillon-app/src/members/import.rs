@@ -1,0 +1,363 @@
+//! Importing the member file from a spreadsheet (XLSX, ODS, XLS or CSV), with the columns
+//! of its export: a preview says what each row becomes or what is wrong with it;
+//! confirming imports every row or none. A person twice in the file is an error (which
+//! rows); a person already recorded is left as is.
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::filter::Filter;
+use super::model::{self, Member, MembershipForm};
+use super::routes::today_of;
+use super::{member_access, store, CHANNELS, LANGUAGES, PAYMENT_MODES, SECTORS};
+use crate::accounts::model::CurrentUser;
+use crate::activities::audit::{self, Actor};
+use crate::activities::beneficiaries::name_key;
+use crate::activities::spreadsheet::{code_of, phone_cell, read_table, read_upload};
+use crate::activities::this_year;
+use crate::activities::vocab::Choice;
+use crate::db::{self, now, text, Tx};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FormData;
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+const MAX_BYTES: usize = 4 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/structures/{sid}/adherents/import",
+            get(form).post(preview).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/structures/{sid}/adherents/import/confirmer",
+            post(confirm).layer(DefaultBodyLimit::max(4 * MAX_BYTES)),
+        )
+}
+
+/// Our fields and the column titles people write for them (search keys).
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("first_name", &["prenom"]),
+    ("last_name", &["nom", "nom de famille"]),
+    ("phone", &["telephone", "tel", "portable"]),
+    ("phone2", &["autre telephone", "telephone 2"]),
+    ("email", &["e mail", "email", "courriel", "mail"]),
+    ("birth_year", &["annee de naissance", "naissance"]),
+    ("address", &["adresse"]),
+    ("postcode", &["code postal", "cp"]),
+    ("commune", &["commune", "ville"]),
+    ("quartier", &["quartier"]),
+    ("household_name", &["foyer", "famille"]),
+    ("languages", &["langues", "langues parlees"]),
+    ("interests", &["centres d interet", "interets"]),
+    ("contact_pref", &["preference de contact"]),
+    ("desk_notes", &["notes de l accueil", "notes"]),
+    ("season", &["derniere adhesion", "saison", "adhesion"]),
+    ("fee", &["cotisation"]),
+    ("payment_mode", &["mode de paiement", "paiement"]),
+];
+
+/// A row to create: the person, their household's name and their membership.
+#[derive(Debug)]
+pub struct NewMember {
+    pub member: Member,
+    pub membership: Option<MembershipForm>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    New(Box<NewMember>),
+    Known,
+    Wrong(Vec<String>),
+}
+
+#[derive(Debug)]
+pub struct Line {
+    pub number: u64,
+    pub name: String,
+    pub outcome: Outcome,
+}
+
+impl Line {
+    pub fn status(&self) -> String {
+        match &self.outcome {
+            Outcome::New(n) => match &n.membership {
+                Some(m) => format!("Sera créée, adhérente {}", m.season),
+                None => "Sera créée".into(),
+            },
+            Outcome::Known => "Ignorée : cette personne est déjà enregistrée.".into(),
+            Outcome::Wrong(errors) => errors.join(" "),
+        }
+    }
+
+    pub fn is_wrong(&self) -> bool {
+        matches!(self.outcome, Outcome::Wrong(_))
+    }
+}
+
+/// Codes of a cell listing labels ("Français, Arabe"); unknown labels are reported.
+fn codes(list: &[Choice], cell: &str, what: &str, errors: &mut Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for label in cell.split([',', ';', '/']).map(str::trim).filter(|l| !l.is_empty()) {
+        let code = code_of(list, label);
+        if let Some(unknown) = code.strip_prefix('?') {
+            errors.push(format!("{what} inconnu(e) : « {unknown} »."));
+        } else {
+            out.push(code);
+        }
+    }
+    out
+}
+
+/// Who a row is, to find the same person twice: the name and one of phone, e-mail, year.
+fn identity(m: &Member) -> Vec<String> {
+    let name = name_key(&m.first_name, &m.last_name);
+    [&m.phone, &m.email, &m.birth_year_text]
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("{name}|{v}"))
+        .collect()
+}
+
+/// Reads the file against the people already recorded (their identities).
+pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, String> {
+    let table = read_table(bytes)?;
+    let column = |field: &str| {
+        COLUMNS
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, names)| table.column(names))
+    };
+    if column("first_name").is_none() && column("last_name").is_none() {
+        return Err("Le fichier doit avoir une colonne « Nom » ou « Prénom » sur sa première ligne.".into());
+    }
+    let this_year = this_year(today);
+    let mut seen: Vec<(String, u64)> = Vec::new();
+    let mut lines = Vec::new();
+    for (number, record) in &table.rows {
+        let cell = |field: &str| column(field).and_then(|i| record.get(i)).cloned().unwrap_or_default();
+        let mut errors = Vec::new();
+        let mut m = Member {
+            first_name: cell("first_name"),
+            last_name: cell("last_name"),
+            phone: phone_cell(&cell("phone")),
+            phone2: phone_cell(&cell("phone2")),
+            email: cell("email"),
+            birth_year_text: cell("birth_year"),
+            address: cell("address"),
+            postcode: cell("postcode"),
+            commune: cell("commune"),
+            quartier: cell("quartier"),
+            household_name: cell("household_name"),
+            languages: codes(LANGUAGES, &cell("languages"), "Langue", &mut errors),
+            interests: codes(SECTORS, &cell("interests"), "Centre d'intérêt", &mut errors),
+            desk_notes: cell("desk_notes"),
+            ..Member::default()
+        };
+        let pref = cell("contact_pref");
+        if !pref.is_empty() && crate::validate::search_key(&pref) != "pas de preference" {
+            m.contact_pref = code_of(CHANNELS, &pref);
+            if let Some(unknown) = m.contact_pref.strip_prefix('?') {
+                errors.push(format!("Préférence de contact inconnue : « {unknown} » (E-mail, SMS, Courrier ou Téléphone)."));
+                m.contact_pref.clear();
+            }
+        }
+        if !m.household_name.is_empty() {
+            m.household_id = Some("nouveau".into());
+        }
+        errors.extend(model::check(&mut m, this_year).all().iter().map(|(_, e)| e.clone()));
+        let season = cell("season");
+        let membership = if season.is_empty() {
+            None
+        } else {
+            let payment = code_of(PAYMENT_MODES, &cell("payment_mode"));
+            let form = FormData::from_pairs(vec![
+                ("season".into(), season),
+                ("joined_on".into(), today.to_string()),
+                ("fee".into(), cell("fee")),
+                ("payment_mode".into(), payment),
+            ]);
+            match model::membership_from_form(&form) {
+                Ok(f) => Some(f),
+                Err((_, e)) => {
+                    errors.extend(e.all().iter().map(|(_, m)| format!("Adhésion : {m}")));
+                    None
+                }
+            }
+        };
+        let ids = identity(&m);
+        if let Some((_, first)) = seen.iter().find(|(id, _)| ids.contains(id)) {
+            errors.push(format!("Même personne que la ligne {first} : gardez une seule ligne."));
+        }
+        seen.extend(ids.iter().map(|id| (id.clone(), *number)));
+        let outcome = if !errors.is_empty() {
+            Outcome::Wrong(errors)
+        } else if ids.iter().any(|id| known.contains(id)) {
+            Outcome::Known
+        } else {
+            Outcome::New(Box::new(NewMember { member: m.clone(), membership }))
+        };
+        lines.push(Line { number: *number, name: m.display_name(), outcome });
+    }
+    if lines.is_empty() {
+        return Err("Le fichier ne contient aucune personne (seulement la ligne des titres).".into());
+    }
+    Ok(lines)
+}
+
+#[derive(Template)]
+#[template(path = "members/import.html")]
+struct ImportPage {
+    page: Page,
+    sid: String,
+    problem: Option<String>,
+    lines: Vec<Line>,
+    content: String,
+    wrong: usize,
+    new: usize,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+    problem: Option<String>,
+    lines: Vec<Line>,
+    content: String,
+) -> AppResult<Response> {
+    let access = member_access(state, user, sid).await?;
+    let wrong = lines.iter().filter(|l| l.is_wrong()).count();
+    let new = lines.iter().filter(|l| matches!(l.outcome, Outcome::New(_))).count();
+    let page = Page::in_structure(state, "Importer des adhérents", user, &access)
+        .await
+        .section("members");
+    Ok(render(&ImportPage { page, sid: sid.to_string(), problem, lines, content, wrong, new })?.into_response())
+}
+
+async fn form(State(state): State<AppState>, user: CurrentUser, Path(sid): Path<String>) -> AppResult<Response> {
+    page(&state, &user, &sid, None, Vec::new(), String::new()).await
+}
+
+/// The identities of everyone recorded, archived or not, and today's date.
+async fn known_and_today(state: &AppState, user: &CurrentUser, sid: &str) -> AppResult<(Vec<String>, String)> {
+    let access = member_access(state, user, sid).await?;
+    let today = today_of(&access);
+    let mut known = Vec::new();
+    for archives in ["", "1"] {
+        let f = Filter { archives: archives.into(), ..Filter::default() };
+        for m in store::list(&state.db, sid, &f, &today, i64::MAX / 2, 0).await? {
+            known.extend(identity(&m));
+        }
+    }
+    Ok((known, today.date))
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let (known, today) = known_and_today(&state, &user, &sid).await?;
+    let file = match read_upload(multipart, MAX_BYTES).await {
+        Ok(file) => file,
+        Err(problem) => return page(&state, &user, &sid, Some(problem), Vec::new(), String::new()).await,
+    };
+    match parse(&file, &today, &known) {
+        Err(problem) => page(&state, &user, &sid, Some(problem), Vec::new(), String::new()).await,
+        Ok(lines) => {
+            let content = String::from_utf8_lossy(&file).to_string();
+            page(&state, &user, &sid, None, lines, content).await
+        }
+    }
+}
+
+/// The household of this name, made once per import if the structure has none.
+async fn household(tx: &mut Tx, sid: &str, name: &str) -> Result<String, crate::db::DbError> {
+    let found = sqlx::query("SELECT id FROM households WHERE structure_id = $1 AND LOWER(name) = LOWER($2)")
+        .bind(sid)
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = found {
+        return Ok(text(&row, "id"));
+    }
+    let id = db::new_id();
+    sqlx::query("INSERT INTO households (id, structure_id, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id.clone())
+        .bind(sid)
+        .bind(name)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (known, today) = known_and_today(&state, &user, &sid).await?;
+    let content = form.raw("content");
+    let lines = parse(content.as_bytes(), &today, &known).map_err(AppError::BadRequest)?;
+    if lines.iter().any(Line::is_wrong) {
+        return page(&state, &user, &sid, None, lines, content).await;
+    }
+    let actor = Actor::from(&user);
+    let mut tx = state.db.begin_write().await?;
+    let mut created = 0;
+    for line in lines {
+        if let Outcome::New(n) = line.outcome {
+            let mut m = n.member;
+            if m.household_id.is_some() {
+                m.household_id = Some(household(&mut tx, &sid, m.household_name.trim()).await?);
+            }
+            let id = store::insert(&mut tx, &sid, &m).await?;
+            if let Some(membership) = &n.membership {
+                store::add_membership(&mut tx, &sid, &id, membership).await?;
+            }
+            audit::write(&mut tx, &sid, &actor, "creation", Some(&id)).await?;
+            created += 1;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(created, "members imported");
+    Ok(Redirect::to(&format!("/structures/{sid}/adherents?info=import-fait")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn says_which_rows_are_wrong_or_twice_in_the_file() {
+        let file = "Prénom;Nom;Téléphone;Adresse;Code postal;Commune;Langues;Saison;Cotisation;Mode de paiement\n\
+            Rose;Martin;06 12 34 56 78;3 rue Haute;42000;Saint-Étienne;Français, Arabe;2026-2027;12;Chèque\n\
+            Paul;Vial;;5 rue Basse;;Saint-Étienne;;;;\n\
+            Rose;Martin;06 12 34 56 78;;;;;;;\n\
+            Léa;Roux;;;;;Klingon;2026-2027;dix;\n";
+        let lines = parse(file.as_bytes(), "2026-11-22", &[]).unwrap();
+        assert_eq!(lines.len(), 4);
+        match &lines[0].outcome {
+            Outcome::New(n) => {
+                assert_eq!(n.member.languages, vec!["fr", "ar"]);
+                assert_eq!(n.membership.as_ref().unwrap().fee_cents, 1200);
+                assert_eq!(n.membership.as_ref().unwrap().payment_mode, "cheque");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(lines[1].status().contains("code postal"), "{}", lines[1].status());
+        assert!(lines[2].status().contains("Même personne que la ligne 2"), "{}", lines[2].status());
+        let four = lines[3].status();
+        assert!(four.contains("Klingon") && four.contains("montant") && four.contains("paiement"), "{four}");
+        let known = identity(&Member { first_name: "Rose".into(), last_name: "Martin".into(), phone: "+33612345678".into(), ..Member::default() });
+        let again = parse(file.as_bytes(), "2026-11-22", &known).unwrap();
+        assert!(again[0].status().starts_with("Ignorée"));
+    }
+}

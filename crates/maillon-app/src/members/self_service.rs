@@ -1,0 +1,142 @@
+//! The person's own page, opened by a personal link without an account: what the
+//! centre holds in its member file, and their contact preference and consents to change.
+//! Like registration links (decision 0010), only the link's SHA-256 is stored.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::consent::{self, Grid};
+use super::model::Member;
+use super::store::{self, Membership};
+use super::CHANNELS;
+use crate::accounts::tokens;
+use crate::activities::audit::{self, Actor};
+use crate::activities::vocab;
+use crate::db::{text, DbError, Tx};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FormData;
+use crate::web::page::{Flash, Page};
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/mes-donnees/{secret}", get(show).post(save))
+}
+
+pub async fn set_link(tx: &mut Tx, structure_id: &str, person_id: &str, hash: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE beneficiaries SET self_token_hash = $1 WHERE id = $2 AND structure_id = $3")
+        .bind(hash)
+        .bind(person_id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn is_member_today(state: &AppState, sid: &str, pid: &str) -> Result<bool, DbError> {
+    let structure = crate::structures::store::get(&state.db, sid).await?;
+    let zone = structure.map(|s| s.timezone).unwrap_or_else(|| state.config.timezone.clone());
+    let today = super::filter::Today::new(&crate::places::routes::today(&zone));
+    store::is_member(&state.db, sid, pid, &today).await
+}
+
+/// The person (and their structure's id and name) a link opens.
+async fn person_of(state: &AppState, secret: &str) -> AppResult<(String, String, Member)> {
+    if secret.len() != 64 {
+        return Err(AppError::NotFound);
+    }
+    let row = sqlx::query(
+        "SELECT b.id, b.structure_id, s.name FROM beneficiaries b JOIN structures s ON s.id = b.structure_id \
+         WHERE b.self_token_hash = $1 AND b.archived_at IS NULL",
+    )
+    .bind(tokens::hash(secret))
+    .fetch_optional(state.db.read())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let sid = text(&row, "structure_id");
+    let person = store::get(&state.db, &sid, &text(&row, "id")).await?.ok_or(AppError::NotFound)?;
+    Ok((sid, text(&row, "name"), person))
+}
+
+#[derive(Template)]
+#[template(path = "members/self_service.html")]
+struct SelfPage {
+    page: Page,
+    structure_name: String,
+    person: Member,
+    memberships: Vec<Membership>,
+    grid: Grid,
+    member: bool,
+    channels: &'static [vocab::Choice],
+    text_version: &'static str,
+}
+
+impl SelfPage {
+    /// Whether the box is ticked: what the person receives today.
+    fn allowed(&self, state: &str, purpose: &str) -> bool {
+        consent::allows(state, purpose, self.member)
+    }
+}
+
+async fn show(State(state): State<AppState>, Path(secret): Path<String>, flash: Flash) -> AppResult<Response> {
+    let (sid, structure_name, person) = person_of(&state, &secret).await?;
+    let member = is_member_today(&state, &sid, &person.id).await?;
+    let states = consent::current(&state.db, &sid, &person.id).await?;
+    let page = Page::new(&state, "Mes données et mes choix").await.flash(flash);
+    Ok(render(&SelfPage {
+        page,
+        structure_name,
+        memberships: store::memberships(&state.db, &sid, &person.id).await?,
+        person,
+        grid: consent::grid(&states),
+        member,
+        channels: CHANNELS,
+        text_version: consent::TEXT_VERSION,
+    })?
+    .into_response())
+}
+
+/// Saves the ticked boxes: each box whose answer changed is written to the ledger
+/// (source "lien personnel", with the version of the text shown).
+async fn save(State(state): State<AppState>, Path(secret): Path<String>, form: FormData) -> AppResult<Response> {
+    let (sid, _, person) = person_of(&state, &secret).await?;
+    let member = is_member_today(&state, &sid, &person.id).await?;
+    let states = consent::current(&state.db, &sid, &person.id).await?;
+    let pref = form.get("contact_pref");
+    let reachable = match pref.as_str() {
+        "" => true,
+        "email" => !person.email.is_empty(),
+        "sms" => crate::sms::is_mobile(&person.phone) || crate::sms::is_mobile(&person.phone2),
+        "post" => person.has_postal_address(),
+        "phone" => !person.phone.is_empty() || !person.phone2.is_empty(),
+        _ => false,
+    };
+    if !reachable {
+        return Err(AppError::BadRequest(
+            "Ce moyen de contact n'est pas possible avec les coordonnées que le centre a de vous : demandez à l'accueil de les compléter.".into(),
+        ));
+    }
+    let actor = Actor { user_id: None, name: "La personne (lien personnel)" };
+    let mut tx = state.db.begin_write().await?;
+    for row in consent::grid(&states).rows {
+        for (channel, _, current) in row.cells {
+            let was = consent::allows(&current, row.purpose, member);
+            let now = form.has(&format!("c_{}_{}", row.purpose, channel));
+            if was != now {
+                let state_code = if now { consent::GIVEN } else { consent::REFUSED };
+                consent::record(&mut tx, &sid, &person.id, channel, row.purpose, state_code, "link", actor.name).await?;
+            }
+        }
+    }
+    sqlx::query("UPDATE beneficiaries SET contact_pref = $1 WHERE id = $2 AND structure_id = $3")
+        .bind(pref)
+        .bind(person.id.clone())
+        .bind(sid.clone())
+        .execute(&mut *tx)
+        .await?;
+    audit::write(&mut tx, &sid, &actor, "choix_personne", Some(&person.id)).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/mes-donnees/{secret}?info=choix-enregistres")).into_response())
+}

@@ -1,0 +1,340 @@
+//! The member file's queries: people (rows of `beneficiaries`), households, memberships.
+//! Every query carries the structure.
+
+use super::filter::{Arg, Filter, Today};
+use super::model::{Member, MembershipForm};
+use crate::activities::beneficiaries::name_key;
+use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+const COLUMNS: &str = "b.id, b.first_name, b.last_name, b.phone, b.no_phone, b.phone2, b.email, \
+     b.birth_year, b.address, b.postcode, b.commune, b.quartier, b.languages, b.interests, \
+     b.contact_pref, b.desk_notes, b.household_id, b.archived_at, \
+     COALESCE((SELECT h.name FROM households h WHERE h.id = b.household_id), '') AS household_name, \
+     COALESCE((SELECT MAX(m.season) FROM memberships m WHERE m.person_id = b.id), '') AS last_season";
+
+fn from_row(r: &AnyRow) -> Member {
+    let birth_year = db::opt_int(r, "birth_year");
+    let words = |col: &str| text(r, col).split_whitespace().map(String::from).collect();
+    Member {
+        id: text(r, "id"),
+        first_name: text(r, "first_name"),
+        last_name: text(r, "last_name"),
+        phone: text(r, "phone"),
+        no_phone: db::flag(r, "no_phone"),
+        phone2: text(r, "phone2"),
+        email: text(r, "email"),
+        birth_year,
+        birth_year_text: birth_year.map(|y| y.to_string()).unwrap_or_default(),
+        address: text(r, "address"),
+        postcode: text(r, "postcode"),
+        commune: text(r, "commune"),
+        quartier: text(r, "quartier"),
+        languages: words("languages"),
+        interests: words("interests"),
+        contact_pref: text(r, "contact_pref"),
+        desk_notes: text(r, "desk_notes"),
+        household_id: Some(text(r, "household_id")).filter(|h| !h.is_empty()),
+        household_name: text(r, "household_name"),
+        archived: db::opt_int(r, "archived_at").is_some(),
+        last_season: text(r, "last_season"),
+    }
+}
+
+pub fn bind_args<'q>(mut q: Query<'q>, args: &[Arg]) -> Query<'q> {
+    for a in args {
+        q = match a {
+            Arg::Text(t) => q.bind(t.clone()),
+            Arg::Int(i) => q.bind(*i),
+        };
+    }
+    q
+}
+
+pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Member>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM beneficiaries b WHERE b.id = $1 AND b.structure_id = $2"
+    ))
+    .bind(id)
+    .bind(structure_id)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// How many people the filter matches.
+pub async fn count(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Result<i64, DbError> {
+    let (clause, args) = f.where_sql(structure_id, today);
+    let sql = format!("SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause}");
+    let row = bind_args(sqlx::query(&sql), &args).fetch_one(db.read()).await?;
+    Ok(db::int(&row, "n"))
+}
+
+/// Whether the person is a member this season (own or family membership).
+pub async fn is_member(db: &Db, structure_id: &str, person_id: &str, today: &Today) -> Result<bool, DbError> {
+    let f = Filter { adhesion: "adherent".into(), ..Filter::default() };
+    let (clause, mut args) = f.where_sql(structure_id, today);
+    args.push(Arg::Text(person_id.to_string()));
+    let sql = format!("SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause} AND b.id = ${}", args.len());
+    let row = bind_args(sqlx::query(&sql), &args).fetch_one(db.read()).await?;
+    Ok(db::int(&row, "n") > 0)
+}
+
+/// A page of the people the filter matches, by name.
+pub async fn list(
+    db: &Db,
+    structure_id: &str,
+    f: &Filter,
+    today: &Today,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Member>, DbError> {
+    let (clause, args) = f.where_sql(structure_id, today);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM beneficiaries b WHERE {clause} ORDER BY b.search_name, b.id LIMIT {limit} OFFSET {offset}"
+    );
+    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(db.read()).await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Creates the household typed in the form ("nouveau"), or checks the chosen one is the
+/// structure's. Returns the household to file the person under.
+async fn household_for(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<Option<String>, DbError> {
+    match m.household_id.as_deref() {
+        None => Ok(None),
+        Some("nouveau") => {
+            let id = db::new_id();
+            sqlx::query("INSERT INTO households (id, structure_id, name, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(id.clone())
+                .bind(structure_id)
+                .bind(m.household_name.trim().to_string())
+                .bind(now())
+                .execute(&mut **tx)
+                .await?;
+            Ok(Some(id))
+        }
+        Some(id) => {
+            let found: Option<String> =
+                sqlx::query_scalar("SELECT id FROM households WHERE id = $1 AND structure_id = $2")
+                    .bind(id)
+                    .bind(structure_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            Ok(found)
+        }
+    }
+}
+
+const WRITTEN: &str = "first_name = $1, last_name = $2, phone = $3, no_phone = $4, phone2 = $5, \
+     email = $6, birth_year = $7, address = $8, postcode = $9, commune = $10, quartier = $11, \
+     languages = $12, interests = $13, contact_pref = $14, desk_notes = $15, household_id = $16, \
+     search_name = $17, updated_at = $18";
+
+fn bind_member<'q>(q: Query<'q>, m: &Member, household: Option<String>) -> Query<'q> {
+    q.bind(m.first_name.clone())
+        .bind(m.last_name.clone())
+        .bind(m.phone.clone())
+        .bind((m.no_phone && m.phone.is_empty()) as i64)
+        .bind(m.phone2.clone())
+        .bind(m.email.clone())
+        .bind(m.birth_year)
+        .bind(m.address.clone())
+        .bind(m.postcode.clone())
+        .bind(m.commune.clone())
+        .bind(m.quartier.clone())
+        .bind(m.languages.join(" "))
+        .bind(m.interests.join(" "))
+        .bind(m.contact_pref.clone())
+        .bind(m.desk_notes.clone())
+        .bind(household)
+        .bind(name_key(&m.first_name, &m.last_name))
+        .bind(now())
+}
+
+pub async fn insert(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<String, DbError> {
+    let id = db::new_id();
+    let household = household_for(tx, structure_id, m).await?;
+    sqlx::query("INSERT INTO beneficiaries (id, structure_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+        .bind(id.clone())
+        .bind(structure_id)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    let sql = update_sql();
+    let q = sqlx::query(&sql);
+    bind_member(q, m, household).bind(id.clone()).bind(structure_id).execute(&mut **tx).await?;
+    crate::activities::rollup::refresh_people(tx, &[id.clone()]).await?;
+    Ok(id)
+}
+
+fn update_sql() -> String {
+    format!("UPDATE beneficiaries SET {WRITTEN} WHERE id = $19 AND structure_id = $20")
+}
+
+/// Writes the member's fields; the activity log's own fields (genre, statut, mediators'
+/// notes) stay as they are. False if the person is not the structure's.
+pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, m: &Member) -> Result<bool, DbError> {
+    let household = household_for(tx, structure_id, m).await?;
+    let sql = update_sql();
+    let q = sqlx::query(&sql);
+    let done = bind_member(q, m, household).bind(id).bind(structure_id).execute(&mut **tx).await?;
+    // The yearly statistics hold the person's profile (year of birth, commune).
+    crate::activities::rollup::refresh_people(tx, &[id.to_string()]).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_archived(tx: &mut Tx, structure_id: &str, id: &str, archived: bool) -> Result<bool, DbError> {
+    let done = sqlx::query("UPDATE beneficiaries SET archived_at = $1, updated_at = $2 WHERE id = $3 AND structure_id = $4")
+        .bind(archived.then(now))
+        .bind(now())
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The structure's households, by name.
+pub async fn households(db: &Db, structure_id: &str) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query("SELECT id, name FROM households WHERE structure_id = $1 ORDER BY name, id")
+        .bind(structure_id)
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows.iter().map(|r| (text(r, "id"), text(r, "name"))).collect())
+}
+
+/// The other people of a household: (id, name).
+pub async fn household_members(
+    db: &Db,
+    structure_id: &str,
+    household_id: &str,
+    except: &str,
+) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, first_name, last_name FROM beneficiaries WHERE structure_id = $1 AND household_id = $2 \
+         AND id <> $3 ORDER BY search_name",
+    )
+    .bind(structure_id)
+    .bind(household_id)
+    .bind(except)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (text(r, "id"), format!("{} {}", text(r, "first_name"), text(r, "last_name")).trim().to_string()))
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub id: String,
+    pub season: String,
+    pub joined_on: String,
+    pub fee_cents: i64,
+    pub payment_mode: String,
+    pub family: bool,
+    /// Held by another person of the household (a family membership).
+    pub holder: String,
+}
+
+impl Membership {
+    pub fn fee(&self) -> String {
+        super::model::euros(self.fee_cents)
+    }
+
+    pub fn payment_label(&self) -> &'static str {
+        crate::activities::vocab::label(super::PAYMENT_MODES, &self.payment_mode)
+    }
+}
+
+/// The person's memberships, their own and their household's family ones, newest first.
+pub async fn memberships(db: &Db, structure_id: &str, person_id: &str) -> Result<Vec<Membership>, DbError> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.season, m.joined_on, m.fee_cents, m.payment_mode, m.family, \
+           CASE WHEN m.person_id = $1 THEN '' ELSE h.first_name || ' ' || h.last_name END AS holder \
+         FROM memberships m JOIN beneficiaries h ON h.id = m.person_id \
+         WHERE m.structure_id = $2 AND (m.person_id = $1 OR (m.family = 1 AND h.household_id IS NOT NULL \
+           AND h.household_id = (SELECT p.household_id FROM beneficiaries p WHERE p.id = $1))) \
+         ORDER BY m.season DESC, m.joined_on DESC",
+    )
+    .bind(person_id)
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Membership {
+            id: text(r, "id"),
+            season: text(r, "season"),
+            joined_on: text(r, "joined_on"),
+            fee_cents: db::int(r, "fee_cents"),
+            payment_mode: text(r, "payment_mode"),
+            family: db::flag(r, "family"),
+            holder: text(r, "holder"),
+        })
+        .collect())
+}
+
+/// Records a membership; false when the person already has one for that season.
+pub async fn add_membership(
+    tx: &mut Tx,
+    structure_id: &str,
+    person_id: &str,
+    f: &MembershipForm,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO memberships (id, structure_id, person_id, season, joined_on, fee_cents, payment_mode, family, created_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS \
+           (SELECT 1 FROM beneficiaries WHERE id = $3 AND structure_id = $2) \
+         ON CONFLICT (person_id, season) DO NOTHING",
+    )
+    .bind(db::new_id())
+    .bind(structure_id)
+    .bind(person_id)
+    .bind(f.season.clone())
+    .bind(f.joined_on.clone())
+    .bind(f.fee_cents)
+    .bind(f.payment_mode.clone())
+    .bind(f.family as i64)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_membership(tx: &mut Tx, structure_id: &str, person_id: &str, id: &str) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM memberships WHERE id = $1 AND person_id = $2 AND structure_id = $3")
+        .bind(id)
+        .bind(person_id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// When two records of one person are merged: the member file's rows of `other` go to
+/// `keep` (a season both hold keeps `keep`'s; consents keep the most recent state),
+/// and `keep`'s empty member fields are filled from `other`.
+pub async fn merge_into(tx: &mut Tx, structure_id: &str, keep: &str, other: &str) -> Result<(), DbError> {
+    for sql in [
+        "UPDATE memberships SET person_id = $1 WHERE person_id = $2 AND structure_id = $3 \
+         AND season NOT IN (SELECT season FROM memberships WHERE person_id = $1)",
+        "UPDATE consent_events SET person_id = $1 WHERE person_id = $2 AND structure_id = $3",
+        "UPDATE beneficiaries SET \
+           household_id = COALESCE(household_id, (SELECT o.household_id FROM beneficiaries o WHERE o.id = $2)), \
+           address = CASE WHEN address = '' THEN (SELECT o.address FROM beneficiaries o WHERE o.id = $2) ELSE address END, \
+           postcode = CASE WHEN address = '' THEN (SELECT o.postcode FROM beneficiaries o WHERE o.id = $2) ELSE postcode END, \
+           quartier = CASE WHEN quartier = '' THEN (SELECT o.quartier FROM beneficiaries o WHERE o.id = $2) ELSE quartier END, \
+           phone2 = CASE WHEN phone2 = '' THEN (SELECT o.phone2 FROM beneficiaries o WHERE o.id = $2) ELSE phone2 END, \
+           languages = CASE WHEN languages = '' THEN (SELECT o.languages FROM beneficiaries o WHERE o.id = $2) ELSE languages END, \
+           interests = CASE WHEN interests = '' THEN (SELECT o.interests FROM beneficiaries o WHERE o.id = $2) ELSE interests END, \
+           contact_pref = CASE WHEN contact_pref = '' THEN (SELECT o.contact_pref FROM beneficiaries o WHERE o.id = $2) ELSE contact_pref END, \
+           desk_notes = TRIM(desk_notes || ' ' || (SELECT o.desk_notes FROM beneficiaries o WHERE o.id = $2)) \
+         WHERE id = $1 AND structure_id = $3",
+    ] {
+        sqlx::query(sql).bind(keep).bind(other).bind(structure_id).execute(&mut **tx).await?;
+    }
+    super::consent::recompute(tx, keep).await?;
+    Ok(())
+}
