@@ -29,7 +29,7 @@ CREATE INDEX beneficiaries_household ON beneficiaries(household_id);
 CREATE INDEX beneficiaries_self_token ON beneficiaries(self_token_hash);
 
 -- A membership for a season ("2026-2027"); a family membership covers the household.
-CREATE TABLE memberships (
+CREATE TABLE adhesions (
     id TEXT PRIMARY KEY,
     structure_id TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,
     person_id TEXT NOT NULL REFERENCES beneficiaries(id) ON DELETE CASCADE,
@@ -41,7 +41,7 @@ CREATE TABLE memberships (
     created_at BIGINT NOT NULL,
     UNIQUE (person_id, season)
 );
-CREATE INDEX memberships_season ON memberships(structure_id, season);
+CREATE INDEX adhesions_season ON adhesions(structure_id, season);
 
 -- The ledger: every consent given, refused or withdrawn, never rewritten.
 CREATE TABLE consent_events (

@@ -26,10 +26,16 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("adhesion", "a enregistré une adhésion"),
     ("adhesion_supprimee", "a supprimé une adhésion"),
     ("consentement", "a noté un consentement ou un refus"),
-    ("choix_personne", "a changé ses choix de contact (lien personnel)"),
+    (
+        "choix_personne",
+        "a changé ses choix de contact (lien personnel)",
+    ),
     ("archivage", "a archivé la fiche"),
     ("desarchivage", "a sorti la fiche des archives"),
-    ("lien_personnel", "a créé un lien personnel pour la personne"),
+    (
+        "lien_personnel",
+        "a créé un lien personnel pour la personne",
+    ),
     ("export_adherents", "a exporté le fichier des adhérents"),
     (
         "anonymisation",

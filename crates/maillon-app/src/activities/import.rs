@@ -213,7 +213,15 @@ async fn preview(
     let file = match super::spreadsheet::read_upload(multipart, MAX_BYTES).await {
         Ok(file) => file,
         Err(problem) => {
-            return page(&state, &user, &sid, Some(problem), Vec::new(), String::new()).await
+            return page(
+                &state,
+                &user,
+                &sid,
+                Some(problem),
+                Vec::new(),
+                String::new(),
+            )
+            .await
         }
     };
     match parse(&file, year, &existing) {

@@ -18,7 +18,9 @@ pub struct Table {
 impl Table {
     /// The column whose title is one of `names` (search keys).
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        self.headers.iter().position(|h| names.contains(&h.as_str()))
+        self.headers
+            .iter()
+            .position(|h| names.contains(&h.as_str()))
     }
 }
 
@@ -55,7 +57,10 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
             continue;
         }
         let number = record.position().map(|p| p.line()).unwrap_or(0);
-        rows.push((number, record.iter().map(|v| v.trim().to_string()).collect()));
+        rows.push((
+            number,
+            record.iter().map(|v| v.trim().to_string()).collect(),
+        ));
     }
     Ok(Table { headers, rows })
 }
@@ -67,7 +72,12 @@ pub async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<V
         if field.name() == Some("file") {
             match field.bytes().await {
                 Ok(b) if b.len() <= max_bytes => file = b.to_vec(),
-                _ => return Err(format!("Le fichier dépasse {} Mo.", max_bytes / (1024 * 1024))),
+                _ => {
+                    return Err(format!(
+                        "Le fichier dépasse {} Mo.",
+                        max_bytes / (1024 * 1024)
+                    ))
+                }
             }
         }
     }

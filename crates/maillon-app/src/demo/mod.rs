@@ -2,6 +2,7 @@
 //! so that a newcomer sees the product in one command.
 
 mod activities;
+mod members;
 mod resources;
 pub mod scale;
 pub mod scale_resources;
@@ -54,6 +55,11 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "numerique@mediatheque-roanne.test",
         name: "Thomas Lefèvre",
         role: "Responsable — Médiathèque Louise Michel",
+    },
+    DemoAccount {
+        email: "accueil@jeanferrat.test",
+        name: "Fatou Ndiaye",
+        role: "Accueil et adhésions — Centre social Jean Ferrat",
     },
 ];
 
@@ -151,7 +157,7 @@ pub async fn seed(
 
     // (e-mail, network admin?, structures and roles), in the order of ACCOUNTS.
     type Memberships<'a> = (&'a str, bool, Vec<(&'a String, Role)>);
-    let memberships: [Memberships; 6] = [
+    let memberships: [Memberships; 7] = [
         (ACCOUNTS[0].email, true, vec![]),
         (
             ACCOUNTS[1].email,
@@ -178,6 +184,7 @@ pub async fn seed(
             false,
             vec![(&mediatheque_id, Role::StructureAdmin)],
         ),
+        (ACCOUNTS[6].email, false, vec![(&ferrat_id, Role::Desk)]),
     ];
     let mut nadia = String::new();
     for (i, (email, network_admin, roles)) in memberships.iter().enumerate() {
@@ -208,6 +215,9 @@ pub async fn seed(
         .collect();
     let today_date: jiff::civil::Date = today.parse().map_err(err)?;
     activities::seed(db, &ferrat_id, &karim, &ferrat_places, today_date)
+        .await
+        .map_err(err)?;
+    members::seed(db, &ferrat_id, today_date)
         .await
         .map_err(err)?;
     workshops::seed(

@@ -71,7 +71,11 @@ pub async fn record(
     user_name: &str,
 ) -> Result<(), DbError> {
     let at = now();
-    let version = if matches!(source, "form" | "link") { TEXT_VERSION } else { "" };
+    let version = if matches!(source, "form" | "link") {
+        TEXT_VERSION
+    } else {
+        ""
+    };
     sqlx::query(
         "INSERT INTO consent_events (id, structure_id, person_id, channel, purpose, state, source, text_version, user_name, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -103,7 +107,11 @@ pub async fn record(
 }
 
 /// Current states of a person: (channel, purpose) → state ("" when never asked).
-pub async fn current(db: &Db, structure_id: &str, person_id: &str) -> Result<Vec<(String, String, String)>, DbError> {
+pub async fn current(
+    db: &Db,
+    structure_id: &str,
+    person_id: &str,
+) -> Result<Vec<(String, String, String)>, DbError> {
     let rows = sqlx::query(
         "SELECT c.channel, c.purpose, c.state FROM consents c JOIN beneficiaries b ON b.id = c.person_id \
          WHERE c.person_id = $1 AND b.structure_id = $2",
@@ -112,7 +120,10 @@ pub async fn current(db: &Db, structure_id: &str, person_id: &str) -> Result<Vec
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(|r| (text(r, "channel"), text(r, "purpose"), text(r, "state"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (text(r, "channel"), text(r, "purpose"), text(r, "state")))
+        .collect())
 }
 
 /// The grid shown on a person's page: one row per purpose, one cell per channel.

@@ -74,7 +74,10 @@ impl Today {
     }
 
     fn year(&self) -> i64 {
-        self.date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)
+        self.date
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(2026)
     }
 }
 
@@ -120,7 +123,10 @@ impl Filter {
         let mut out = Vec::new();
         for (field, value) in [("age_min", &self.age_min), ("age_max", &self.age_max)] {
             if !value.is_empty() && !matches!(value.trim().parse::<i64>(), Ok(0..=120)) {
-                out.push((field, format!("« {value} » n'est pas un âge : écrivez un nombre entre 0 et 120.")));
+                out.push((
+                    field,
+                    format!("« {value} » n'est pas un âge : écrivez un nombre entre 0 et 120."),
+                ));
             }
         }
         for (field, value, list) in [
@@ -146,7 +152,8 @@ impl Filter {
             parts.push(format!("nom contenant « {} »", self.q));
         }
         let choice = |list: &[Choice], code: &str| {
-            (!code.is_empty() && vocab::is_code(list, code)).then(|| vocab::label(list, code).to_string())
+            (!code.is_empty() && vocab::is_code(list, code))
+                .then(|| vocab::label(list, code).to_string())
         };
         parts.extend(choice(ADHESION, &self.adhesion));
         match (self.age(&self.age_min), self.age(&self.age_max)) {
@@ -178,7 +185,10 @@ impl Filter {
     }
 
     fn age(&self, text: &str) -> Option<i64> {
-        text.trim().parse::<i64>().ok().filter(|a| (0..=120).contains(a))
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|a| (0..=120).contains(a))
     }
 
     /// The `WHERE` over `beneficiaries b` (structure first), with its arguments from `$1`.
@@ -207,7 +217,11 @@ impl Filter {
         }
         for word in validate::search_key(&self.q).split_whitespace().take(5) {
             // The key holds only letters, digits and spaces: no LIKE wildcard can slip in.
-            push(&mut sql, "b.search_name LIKE ?", vec![Arg::Text(format!("%{word}%"))]);
+            push(
+                &mut sql,
+                "b.search_name LIKE ?",
+                vec![Arg::Text(format!("%{word}%"))],
+            );
         }
         let season = || Arg::Text(today.season.clone());
         match self.adhesion.as_str() {
@@ -222,22 +236,46 @@ impl Filter {
         }
         // Age in years this year, from the year of birth.
         if let Some(a) = self.age(&self.age_min) {
-            push(&mut sql, "b.birth_year <= ?", vec![Arg::Int(today.year() - a)]);
+            push(
+                &mut sql,
+                "b.birth_year <= ?",
+                vec![Arg::Int(today.year() - a)],
+            );
         }
         if let Some(a) = self.age(&self.age_max) {
-            push(&mut sql, "b.birth_year >= ?", vec![Arg::Int(today.year() - a)]);
+            push(
+                &mut sql,
+                "b.birth_year >= ?",
+                vec![Arg::Int(today.year() - a)],
+            );
         }
         if vocab::is_code(SECTORS, &self.interet) {
-            push(&mut sql, "(' ' || b.interests || ' ') LIKE ?", vec![Arg::Text(format!("% {} %", self.interet))]);
+            push(
+                &mut sql,
+                "(' ' || b.interests || ' ') LIKE ?",
+                vec![Arg::Text(format!("% {} %", self.interet))],
+            );
         }
         if vocab::is_code(LANGUAGES, &self.langue) {
-            push(&mut sql, "(' ' || b.languages || ' ') LIKE ?", vec![Arg::Text(format!("% {} %", self.langue))]);
+            push(
+                &mut sql,
+                "(' ' || b.languages || ' ') LIKE ?",
+                vec![Arg::Text(format!("% {} %", self.langue))],
+            );
         }
         if !self.quartier.trim().is_empty() {
-            push(&mut sql, "LOWER(b.quartier) = LOWER(?)", vec![Arg::Text(self.quartier.trim().to_string())]);
+            push(
+                &mut sql,
+                "LOWER(b.quartier) = LOWER(?)",
+                vec![Arg::Text(self.quartier.trim().to_string())],
+            );
         }
         if !self.commune.trim().is_empty() {
-            push(&mut sql, "LOWER(b.commune) = LOWER(?)", vec![Arg::Text(self.commune.trim().to_string())]);
+            push(
+                &mut sql,
+                "LOWER(b.commune) = LOWER(?)",
+                vec![Arg::Text(self.commune.trim().to_string())],
+            );
         }
         match self.foyer.as_str() {
             "foyer" => push(&mut sql, "b.household_id IS NOT NULL", vec![]),
@@ -258,7 +296,11 @@ impl Filter {
             _ => {}
         }
         if vocab::is_code(CHANNELS, &self.preference) {
-            push(&mut sql, "b.contact_pref = ?", vec![Arg::Text(self.preference.clone())]);
+            push(
+                &mut sql,
+                "b.contact_pref = ?",
+                vec![Arg::Text(self.preference.clone())],
+            );
         }
         let since = match self.atelier.as_str() {
             "annee" => Some(format!("{}-01-01", today.year())),
@@ -280,9 +322,9 @@ impl Filter {
 fn member_clause(this_season: bool) -> String {
     let season = if this_season { " AND m.season = ?" } else { "" };
     format!(
-        "(EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = b.id{season}) \
+        "(EXISTS (SELECT 1 FROM adhesions m WHERE m.person_id = b.id{season}) \
          OR (b.household_id IS NOT NULL AND EXISTS (SELECT 1 FROM beneficiaries h \
-         JOIN memberships m ON m.person_id = h.id \
+         JOIN adhesions m ON m.person_id = h.id \
          WHERE h.household_id = b.household_id AND m.family = 1{season})))"
     )
 }
@@ -325,10 +367,21 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(Filter::from_query(&f.to_query()), f);
-        assert_eq!(f.describe(), "Adhérent de la saison · 65 ans et plus · quartier Jean Ferrat");
+        assert_eq!(
+            f.describe(),
+            "Adhérent de la saison · 65 ans et plus · quartier Jean Ferrat"
+        );
         let (sql, args) = f.where_sql("s1", &Today::new("2026-11-22"));
         assert_eq!(args.len(), 5);
         assert!(sql.contains("b.birth_year <= $4"));
-        assert!(Filter { age_min: "abc".into(), ..Filter::default() }.problems().len() == 1);
+        assert!(
+            Filter {
+                age_min: "abc".into(),
+                ..Filter::default()
+            }
+            .problems()
+            .len()
+                == 1
+        );
     }
 }

@@ -31,7 +31,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/structures/{sid}/adherents/import",
-            get(form).post(preview).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+            get(form)
+                .post(preview)
+                .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
         )
         .route(
             "/structures/{sid}/adherents/import/confirmer",
@@ -102,7 +104,11 @@ impl Line {
 /// Codes of a cell listing labels ("Français, Arabe"); unknown labels are reported.
 fn codes(list: &[Choice], cell: &str, what: &str, errors: &mut Vec<String>) -> Vec<String> {
     let mut out = Vec::new();
-    for label in cell.split([',', ';', '/']).map(str::trim).filter(|l| !l.is_empty()) {
+    for label in cell
+        .split([',', ';', '/'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         let code = code_of(list, label);
         if let Some(unknown) = code.strip_prefix('?') {
             errors.push(format!("{what} inconnu(e) : « {unknown} »."));
@@ -133,13 +139,20 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
             .and_then(|(_, names)| table.column(names))
     };
     if column("first_name").is_none() && column("last_name").is_none() {
-        return Err("Le fichier doit avoir une colonne « Nom » ou « Prénom » sur sa première ligne.".into());
+        return Err(
+            "Le fichier doit avoir une colonne « Nom » ou « Prénom » sur sa première ligne.".into(),
+        );
     }
     let this_year = this_year(today);
     let mut seen: Vec<(String, u64)> = Vec::new();
     let mut lines = Vec::new();
     for (number, record) in &table.rows {
-        let cell = |field: &str| column(field).and_then(|i| record.get(i)).cloned().unwrap_or_default();
+        let cell = |field: &str| {
+            column(field)
+                .and_then(|i| record.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
         let mut errors = Vec::new();
         let mut m = Member {
             first_name: cell("first_name"),
@@ -169,7 +182,12 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
         if !m.household_name.is_empty() {
             m.household_id = Some("nouveau".into());
         }
-        errors.extend(model::check(&mut m, this_year).all().iter().map(|(_, e)| e.clone()));
+        errors.extend(
+            model::check(&mut m, this_year)
+                .all()
+                .iter()
+                .map(|(_, e)| e.clone()),
+        );
         let season = cell("season");
         let membership = if season.is_empty() {
             None
@@ -191,7 +209,9 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
         };
         let ids = identity(&m);
         if let Some((_, first)) = seen.iter().find(|(id, _)| ids.contains(id)) {
-            errors.push(format!("Même personne que la ligne {first} : gardez une seule ligne."));
+            errors.push(format!(
+                "Même personne que la ligne {first} : gardez une seule ligne."
+            ));
         }
         seen.extend(ids.iter().map(|id| (id.clone(), *number)));
         let outcome = if !errors.is_empty() {
@@ -199,12 +219,21 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
         } else if ids.iter().any(|id| known.contains(id)) {
             Outcome::Known
         } else {
-            Outcome::New(Box::new(NewMember { member: m.clone(), membership }))
+            Outcome::New(Box::new(NewMember {
+                member: m.clone(),
+                membership,
+            }))
         };
-        lines.push(Line { number: *number, name: m.display_name(), outcome });
+        lines.push(Line {
+            number: *number,
+            name: m.display_name(),
+            outcome,
+        });
     }
     if lines.is_empty() {
-        return Err("Le fichier ne contient aucune personne (seulement la ligne des titres).".into());
+        return Err(
+            "Le fichier ne contient aucune personne (seulement la ligne des titres).".into(),
+        );
     }
     Ok(lines)
 }
@@ -231,24 +260,47 @@ async fn page(
 ) -> AppResult<Response> {
     let access = member_access(state, user, sid).await?;
     let wrong = lines.iter().filter(|l| l.is_wrong()).count();
-    let new = lines.iter().filter(|l| matches!(l.outcome, Outcome::New(_))).count();
+    let new = lines
+        .iter()
+        .filter(|l| matches!(l.outcome, Outcome::New(_)))
+        .count();
     let page = Page::in_structure(state, "Importer des adhérents", user, &access)
         .await
         .section("members");
-    Ok(render(&ImportPage { page, sid: sid.to_string(), problem, lines, content, wrong, new })?.into_response())
+    Ok(render(&ImportPage {
+        page,
+        sid: sid.to_string(),
+        problem,
+        lines,
+        content,
+        wrong,
+        new,
+    })?
+    .into_response())
 }
 
-async fn form(State(state): State<AppState>, user: CurrentUser, Path(sid): Path<String>) -> AppResult<Response> {
+async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> AppResult<Response> {
     page(&state, &user, &sid, None, Vec::new(), String::new()).await
 }
 
 /// The identities of everyone recorded, archived or not, and today's date.
-async fn known_and_today(state: &AppState, user: &CurrentUser, sid: &str) -> AppResult<(Vec<String>, String)> {
+async fn known_and_today(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+) -> AppResult<(Vec<String>, String)> {
     let access = member_access(state, user, sid).await?;
     let today = today_of(&access);
     let mut known = Vec::new();
     for archives in ["", "1"] {
-        let f = Filter { archives: archives.into(), ..Filter::default() };
+        let f = Filter {
+            archives: archives.into(),
+            ..Filter::default()
+        };
         for m in store::list(&state.db, sid, &f, &today, i64::MAX / 2, 0).await? {
             known.extend(identity(&m));
         }
@@ -265,10 +317,30 @@ async fn preview(
     let (known, today) = known_and_today(&state, &user, &sid).await?;
     let file = match read_upload(multipart, MAX_BYTES).await {
         Ok(file) => file,
-        Err(problem) => return page(&state, &user, &sid, Some(problem), Vec::new(), String::new()).await,
+        Err(problem) => {
+            return page(
+                &state,
+                &user,
+                &sid,
+                Some(problem),
+                Vec::new(),
+                String::new(),
+            )
+            .await
+        }
     };
     match parse(&file, &today, &known) {
-        Err(problem) => page(&state, &user, &sid, Some(problem), Vec::new(), String::new()).await,
+        Err(problem) => {
+            page(
+                &state,
+                &user,
+                &sid,
+                Some(problem),
+                Vec::new(),
+                String::new(),
+            )
+            .await
+        }
         Ok(lines) => {
             let content = String::from_utf8_lossy(&file).to_string();
             page(&state, &user, &sid, None, lines, content).await
@@ -278,22 +350,26 @@ async fn preview(
 
 /// The household of this name, made once per import if the structure has none.
 async fn household(tx: &mut Tx, sid: &str, name: &str) -> Result<String, crate::db::DbError> {
-    let found = sqlx::query("SELECT id FROM households WHERE structure_id = $1 AND LOWER(name) = LOWER($2)")
-        .bind(sid)
-        .bind(name)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let found = sqlx::query(
+        "SELECT id FROM households WHERE structure_id = $1 AND LOWER(name) = LOWER($2)",
+    )
+    .bind(sid)
+    .bind(name)
+    .fetch_optional(&mut **tx)
+    .await?;
     if let Some(row) = found {
         return Ok(text(&row, "id"));
     }
     let id = db::new_id();
-    sqlx::query("INSERT INTO households (id, structure_id, name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id.clone())
-        .bind(sid)
-        .bind(name)
-        .bind(now())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO households (id, structure_id, name, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id.clone())
+    .bind(sid)
+    .bind(name)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
     Ok(id)
 }
 
@@ -352,11 +428,27 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(lines[1].status().contains("code postal"), "{}", lines[1].status());
-        assert!(lines[2].status().contains("Même personne que la ligne 2"), "{}", lines[2].status());
+        assert!(
+            lines[1].status().contains("code postal"),
+            "{}",
+            lines[1].status()
+        );
+        assert!(
+            lines[2].status().contains("Même personne que la ligne 2"),
+            "{}",
+            lines[2].status()
+        );
         let four = lines[3].status();
-        assert!(four.contains("Klingon") && four.contains("montant") && four.contains("paiement"), "{four}");
-        let known = identity(&Member { first_name: "Rose".into(), last_name: "Martin".into(), phone: "+33612345678".into(), ..Member::default() });
+        assert!(
+            four.contains("Klingon") && four.contains("montant") && four.contains("paiement"),
+            "{four}"
+        );
+        let known = identity(&Member {
+            first_name: "Rose".into(),
+            last_name: "Martin".into(),
+            phone: "+33612345678".into(),
+            ..Member::default()
+        });
         let again = parse(file.as_bytes(), "2026-11-22", &known).unwrap();
         assert!(again[0].status().starts_with("Ignorée"));
     }

@@ -219,9 +219,10 @@ pub fn check(m: &mut Member, this_year: i64) -> FieldErrors {
             "contact_pref",
             "Pour être appelé, il faut un numéro de téléphone.",
         ),
-        code if !vocab::is_code(CHANNELS, code) => {
-            errors.add("contact_pref", "Choisissez un moyen de contact de la liste.")
-        }
+        code if !vocab::is_code(CHANNELS, code) => errors.add(
+            "contact_pref",
+            "Choisissez un moyen de contact de la liste.",
+        ),
         _ => {}
     }
     if m.household_id.as_deref() == Some("nouveau") && m.household_name.trim().is_empty() {
@@ -244,7 +245,9 @@ pub struct MembershipForm {
     pub family: bool,
 }
 
-pub fn membership_from_form(form: &FormData) -> Result<MembershipForm, (MembershipForm, FieldErrors)> {
+pub fn membership_from_form(
+    form: &FormData,
+) -> Result<MembershipForm, (MembershipForm, FieldErrors)> {
     let mut f = MembershipForm {
         season: form.get("season"),
         joined_on: form.get("joined_on"),

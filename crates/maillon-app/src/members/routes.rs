@@ -11,7 +11,10 @@ use super::consent::{self, Event, Grid};
 use super::filter::{Filter, Today, ADHESION, ATELIER, CONTACT, FOYER};
 use super::model::{self, Member, MembershipForm};
 use super::store::{self, Membership};
-use super::{member_access, sees_activity_log, CHANNELS, LANGUAGES, PAYMENT_MODES, PURPOSES, SECTORS, SOURCES};
+use super::{
+    member_access, sees_activity_log, CHANNELS, LANGUAGES, PAYMENT_MODES, PURPOSES, SECTORS,
+    SOURCES,
+};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
@@ -29,17 +32,29 @@ use crate::web::{render, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/structures/{sid}/adherents", get(list))
-        .route("/structures/{sid}/adherents/nouveau", get(new_form).post(create))
+        .route(
+            "/structures/{sid}/adherents/nouveau",
+            get(new_form).post(create),
+        )
         .route("/structures/{sid}/adherents/export.{format}", get(export))
         .route("/structures/{sid}/adherents/{pid}", get(show).post(update))
-        .route("/structures/{sid}/adherents/{pid}/adhesion", post(add_membership))
+        .route(
+            "/structures/{sid}/adherents/{pid}/adhesion",
+            post(add_membership),
+        )
         .route(
             "/structures/{sid}/adherents/{pid}/adhesion/{mid}/supprimer",
             post(delete_membership),
         )
-        .route("/structures/{sid}/adherents/{pid}/consentement", post(set_consent))
+        .route(
+            "/structures/{sid}/adherents/{pid}/consentement",
+            post(set_consent),
+        )
         .route("/structures/{sid}/adherents/{pid}/archiver", post(archive))
-        .route("/structures/{sid}/adherents/{pid}/lien", post(personal_link))
+        .route(
+            "/structures/{sid}/adherents/{pid}/lien",
+            post(personal_link),
+        )
 }
 
 const PAGE_SIZE: i64 = 100;
@@ -231,7 +246,11 @@ async fn person_page(
     } else {
         format!("/structures/{sid}/adherents/{}", person.id)
     };
-    let title = if is_new { "Nouvelle personne".to_string() } else { person.display_name() };
+    let title = if is_new {
+        "Nouvelle personne".to_string()
+    } else {
+        person.display_name()
+    };
     let page = Page::in_structure(state, title, user, access)
         .await
         .section("members")
@@ -268,7 +287,16 @@ async fn new_form(
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
     let access = member_access(&state, &user, &sid).await?;
-    person_page(&state, &user, &access, Member::default(), FieldErrors::default(), Extras::default(), Flash::default()).await
+    person_page(
+        &state,
+        &user,
+        &access,
+        Member::default(),
+        FieldErrors::default(),
+        Extras::default(),
+        Flash::default(),
+    )
+    .await
 }
 
 async fn create(
@@ -285,16 +313,30 @@ async fn create(
             let id = store::insert(&mut tx, &sid, &person).await?;
             audit::write(&mut tx, &sid, &Actor::from(&user), "creation", Some(&id)).await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/structures/{sid}/adherents/{id}?info=enregistre")).into_response())
+            Ok(
+                Redirect::to(&format!("/structures/{sid}/adherents/{id}?info=enregistre"))
+                    .into_response(),
+            )
         }
         Err((person, errors)) => {
-            person_page(&state, &user, &access, person, errors, Extras::default(), Flash::default()).await
+            person_page(
+                &state,
+                &user,
+                &access,
+                person,
+                errors,
+                Extras::default(),
+                Flash::default(),
+            )
+            .await
         }
     }
 }
 
 async fn found(state: &AppState, sid: &str, pid: &str) -> AppResult<Member> {
-    store::get(&state.db, sid, pid).await?.ok_or(AppError::NotFound)
+    store::get(&state.db, sid, pid)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn show(
@@ -305,8 +347,24 @@ async fn show(
 ) -> AppResult<Response> {
     let access = member_access(&state, &user, &sid).await?;
     let person = found(&state, &sid, &pid).await?;
-    audit::record(&state.db, &sid, &Actor::from(&user), "consultation", Some(&pid)).await?;
-    person_page(&state, &user, &access, person, FieldErrors::default(), Extras::default(), flash).await
+    audit::record(
+        &state.db,
+        &sid,
+        &Actor::from(&user),
+        "consultation",
+        Some(&pid),
+    )
+    .await?;
+    person_page(
+        &state,
+        &user,
+        &access,
+        person,
+        FieldErrors::default(),
+        Extras::default(),
+        flash,
+    )
+    .await
 }
 
 async fn update(
@@ -324,15 +382,34 @@ async fn update(
             if !store::update(&mut tx, &sid, &pid, &person).await? {
                 return Err(AppError::NotFound);
             }
-            audit::write(&mut tx, &sid, &Actor::from(&user), "modification", Some(&pid)).await?;
+            audit::write(
+                &mut tx,
+                &sid,
+                &Actor::from(&user),
+                "modification",
+                Some(&pid),
+            )
+            .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/structures/{sid}/adherents/{pid}?info=enregistre")).into_response())
+            Ok(Redirect::to(&format!(
+                "/structures/{sid}/adherents/{pid}?info=enregistre"
+            ))
+            .into_response())
         }
         Err((mut person, errors)) => {
             person.id = pid;
             person.archived = before.archived;
             person.last_season = before.last_season;
-            person_page(&state, &user, &access, person, errors, Extras::default(), Flash::default()).await
+            person_page(
+                &state,
+                &user,
+                &access,
+                person,
+                errors,
+                Extras::default(),
+                Flash::default(),
+            )
+            .await
         }
     }
 }
@@ -351,19 +428,38 @@ async fn add_membership(
             if store::add_membership(&mut tx, &sid, &pid, &m).await? {
                 audit::write(&mut tx, &sid, &Actor::from(&user), "adhesion", Some(&pid)).await?;
                 tx.commit().await?;
-                return Ok(Redirect::to(&format!("/structures/{sid}/adherents/{pid}?info=adhesion-enregistree#adhesions")).into_response());
+                return Ok(Redirect::to(&format!(
+                    "/structures/{sid}/adherents/{pid}?info=adhesion-enregistree#adhesions"
+                ))
+                .into_response());
             }
             let mut errors = FieldErrors::default();
             errors.add(
                 "season",
-                format!("{} a déjà une adhésion pour la saison {} : rien n'a été ajouté.", person.display_name(), m.season),
+                format!(
+                    "{} a déjà une adhésion pour la saison {} : rien n'a été ajouté.",
+                    person.display_name(),
+                    m.season
+                ),
             );
             (m, errors)
         }
         Err(problem) => problem,
     };
-    let extras = Extras { membership: Some(problem), ..Extras::default() };
-    person_page(&state, &user, &access, person, FieldErrors::default(), extras, Flash::default()).await
+    let extras = Extras {
+        membership: Some(problem),
+        ..Extras::default()
+    };
+    person_page(
+        &state,
+        &user,
+        &access,
+        person,
+        FieldErrors::default(),
+        extras,
+        Flash::default(),
+    )
+    .await
 }
 
 async fn delete_membership(
@@ -376,9 +472,19 @@ async fn delete_membership(
     if !store::delete_membership(&mut tx, &sid, &pid, &mid).await? {
         return Err(AppError::NotFound);
     }
-    audit::write(&mut tx, &sid, &Actor::from(&user), "adhesion_supprimee", Some(&pid)).await?;
+    audit::write(
+        &mut tx,
+        &sid,
+        &Actor::from(&user),
+        "adhesion_supprimee",
+        Some(&pid),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/adherents/{pid}?info=enregistre#adhesions")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/adherents/{pid}?info=enregistre#adhesions"
+    ))
+    .into_response())
 }
 
 /// Records a consent or a refusal from the desk (a "Retirer" button sends a refusal).
@@ -390,20 +496,46 @@ async fn set_consent(
 ) -> AppResult<Response> {
     member_access(&state, &user, &sid).await?;
     found(&state, &sid, &pid).await?;
-    let (channel, purpose, state_code, source) =
-        (form.get("channel"), form.get("purpose"), form.get("state"), form.get("source"));
+    let (channel, purpose, state_code, source) = (
+        form.get("channel"),
+        form.get("purpose"),
+        form.get("state"),
+        form.get("source"),
+    );
     let valid = vocab::is_code(CHANNELS, &channel)
         && vocab::is_code(PURPOSES, &purpose)
         && matches!(state_code.as_str(), consent::GIVEN | consent::REFUSED)
         && matches!(source.as_str(), "desk" | "paper" | "form");
     if !valid {
-        return Err(AppError::BadRequest("Choisissez le canal, l'usage et la réponse dans les listes.".into()));
+        return Err(AppError::BadRequest(
+            "Choisissez le canal, l'usage et la réponse dans les listes.".into(),
+        ));
     }
     let mut tx = state.db.begin_write().await?;
-    consent::record(&mut tx, &sid, &pid, &channel, &purpose, &state_code, &source, &user.name).await?;
-    audit::write(&mut tx, &sid, &Actor::from(&user), "consentement", Some(&pid)).await?;
+    consent::record(
+        &mut tx,
+        &sid,
+        &pid,
+        &channel,
+        &purpose,
+        &state_code,
+        &source,
+        &user.name,
+    )
+    .await?;
+    audit::write(
+        &mut tx,
+        &sid,
+        &Actor::from(&user),
+        "consentement",
+        Some(&pid),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/adherents/{pid}?info=consentement-enregistre#consentements")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/adherents/{pid}?info=consentement-enregistre#consentements"
+    ))
+    .into_response())
 }
 
 async fn archive(
@@ -418,10 +550,17 @@ async fn archive(
     if !store::set_archived(&mut tx, &sid, &pid, archived).await? {
         return Err(AppError::NotFound);
     }
-    let action = if archived { "archivage" } else { "desarchivage" };
+    let action = if archived {
+        "archivage"
+    } else {
+        "desarchivage"
+    };
     audit::write(&mut tx, &sid, &Actor::from(&user), action, Some(&pid)).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/adherents/{pid}?info=enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/adherents/{pid}?info=enregistre"
+    ))
+    .into_response())
 }
 
 /// Makes a new personal link (the previous one stops working) and shows it once.
@@ -435,17 +574,52 @@ async fn personal_link(
     let secret = tokens::new_token();
     let mut tx = state.db.begin_write().await?;
     super::self_service::set_link(&mut tx, &sid, &pid, &tokens::hash(&secret)).await?;
-    audit::write(&mut tx, &sid, &Actor::from(&user), "lien_personnel", Some(&pid)).await?;
+    audit::write(
+        &mut tx,
+        &sid,
+        &Actor::from(&user),
+        "lien_personnel",
+        Some(&pid),
+    )
+    .await?;
     tx.commit().await?;
-    let link = format!("{}/mes-donnees/{secret}", state.config.public_url.trim_end_matches('/'));
-    let extras = Extras { new_link: Some(link), ..Extras::default() };
-    person_page(&state, &user, &access, person, FieldErrors::default(), extras, Flash::default()).await
+    let link = format!(
+        "{}/mes-donnees/{secret}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    let extras = Extras {
+        new_link: Some(link),
+        ..Extras::default()
+    };
+    person_page(
+        &state,
+        &user,
+        &access,
+        person,
+        FieldErrors::default(),
+        extras,
+        Flash::default(),
+    )
+    .await
 }
 
 const EXPORT_COLUMNS: &[&str] = &[
-    "Prénom", "Nom", "Année de naissance", "Téléphone", "Autre téléphone", "E-mail", "Adresse",
-    "Code postal", "Commune", "Quartier", "Foyer", "Langues", "Centres d'intérêt",
-    "Préférence de contact", "Dernière adhésion", "Notes de l'accueil",
+    "Prénom",
+    "Nom",
+    "Année de naissance",
+    "Téléphone",
+    "Autre téléphone",
+    "E-mail",
+    "Adresse",
+    "Code postal",
+    "Commune",
+    "Quartier",
+    "Foyer",
+    "Langues",
+    "Centres d'intérêt",
+    "Préférence de contact",
+    "Dernière adhésion",
+    "Notes de l'accueil",
 ];
 
 /// The people the filter matches, as CSV or XLSX (logged in the journal).
@@ -459,7 +633,14 @@ async fn export(
     let access = member_access(&state, &user, &sid).await?;
     let filter = Filter::from_query(&query.unwrap_or_default());
     let today = today_of(&access);
-    audit::record(&state.db, &sid, &Actor::from(&user), "export_adherents", None).await?;
+    audit::record(
+        &state.db,
+        &sid,
+        &Actor::from(&user),
+        "export_adherents",
+        None,
+    )
+    .await?;
     let (tx, rx) = exports::channel();
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -471,11 +652,22 @@ async fn export(
             };
             for m in &people {
                 let row: Row = vec![
-                    m.first_name.clone(), m.last_name.clone(), m.birth_year_text.clone(),
-                    m.phone_display(), m.phone2_display(), m.email.clone(), m.address.clone(),
-                    m.postcode.clone(), m.commune.clone(), m.quartier.clone(), m.household_name.clone(),
-                    m.languages_label(), m.interests_label(), m.contact_pref_label().to_string(),
-                    m.last_season.clone(), m.desk_notes.clone(),
+                    m.first_name.clone(),
+                    m.last_name.clone(),
+                    m.birth_year_text.clone(),
+                    m.phone_display(),
+                    m.phone2_display(),
+                    m.email.clone(),
+                    m.address.clone(),
+                    m.postcode.clone(),
+                    m.commune.clone(),
+                    m.quartier.clone(),
+                    m.household_name.clone(),
+                    m.languages_label(),
+                    m.interests_label(),
+                    m.contact_pref_label().to_string(),
+                    m.last_season.clone(),
+                    m.desk_notes.clone(),
                 ];
                 if tx.send(row).await.is_err() {
                     return;

@@ -36,18 +36,27 @@ pub struct Segment {
 }
 
 pub async fn all(db: &Db, structure_id: &str) -> Result<Vec<Segment>, DbError> {
-    let rows = sqlx::query("SELECT id, name, filter FROM segments WHERE structure_id = $1 ORDER BY name, id")
-        .bind(structure_id)
-        .fetch_all(db.read())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, filter FROM segments WHERE structure_id = $1 ORDER BY name, id",
+    )
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
     Ok(rows
         .iter()
-        .map(|r| Segment { id: text(r, "id"), name: text(r, "name"), filter: Filter::from_query(&text(r, "filter")) })
+        .map(|r| Segment {
+            id: text(r, "id"),
+            name: text(r, "name"),
+            filter: Filter::from_query(&text(r, "filter")),
+        })
         .collect())
 }
 
 pub async fn get_one(db: &Db, structure_id: &str, id: &str) -> Result<Option<Segment>, DbError> {
-    Ok(all(db, structure_id).await?.into_iter().find(|s| s.id == id))
+    Ok(all(db, structure_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id))
 }
 
 #[derive(Template)]
@@ -77,7 +86,12 @@ async fn list(
         .await
         .section("members")
         .flash(flash);
-    Ok(render(&ListPage { page, sid, segments })?.into_response())
+    Ok(render(&ListPage {
+        page,
+        sid,
+        segments,
+    })?
+    .into_response())
 }
 
 #[derive(Template)]
@@ -109,8 +123,14 @@ async fn editor_page(
     let access = member_access(state, user, sid).await?;
     let count = store::count(&state.db, sid, &filter, &today_of(&access)).await?;
     errors.merge(filter_errors(&filter));
-    let title = if id.is_empty() { "Nouveau segment".to_string() } else { format!("Segment « {name} »") };
-    let page = Page::in_structure(state, title, user, &access).await.section("members");
+    let title = if id.is_empty() {
+        "Nouveau segment".to_string()
+    } else {
+        format!("Segment « {name} »")
+    };
+    let page = Page::in_structure(state, title, user, &access)
+        .await
+        .section("members");
     Ok(render(&EditorPage {
         page,
         sid: sid.to_string(),
@@ -141,7 +161,16 @@ async fn editor(
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let raw = query.unwrap_or_default();
-    editor_page(&state, &user, &sid, String::new(), name_of(&raw), Filter::from_query(&raw), FieldErrors::default()).await
+    editor_page(
+        &state,
+        &user,
+        &sid,
+        String::new(),
+        name_of(&raw),
+        Filter::from_query(&raw),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 async fn edit(
@@ -151,13 +180,24 @@ async fn edit(
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     member_access(&state, &user, &sid).await?;
-    let segment = get_one(&state.db, &sid, &gid).await?.ok_or(AppError::NotFound)?;
+    let segment = get_one(&state.db, &sid, &gid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // "Compter" on an existing segment comes back with the criteria being edited.
     let (name, filter) = match query.filter(|q| !q.is_empty()) {
         Some(raw) => (name_of(&raw), Filter::from_query(&raw)),
         None => (segment.name, segment.filter),
     };
-    editor_page(&state, &user, &sid, gid, name, filter, FieldErrors::default()).await
+    editor_page(
+        &state,
+        &user,
+        &sid,
+        gid,
+        name,
+        filter,
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// The live count while the filter is edited (the editor's script asks it).
@@ -175,7 +215,11 @@ async fn count_json(
         "described": filter.describe(),
         "problems": filter.problems().into_iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
     });
-    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response())
 }
 
 fn read(form: &FormData) -> (String, Filter, FieldErrors) {
@@ -185,12 +229,17 @@ fn read(form: &FormData) -> (String, Filter, FieldErrors) {
         .filter(|(k, _)| k != "nom")
         .cloned()
         .collect();
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
     let filter = Filter::from_query(&query);
     let name = form.get("nom");
     let mut errors = FieldErrors::default();
     if name.is_empty() {
-        errors.add("nom", "Donnez un nom au segment, par exemple « Seniors du quartier ».");
+        errors.add(
+            "nom",
+            "Donnez un nom au segment, par exemple « Seniors du quartier ».",
+        );
     } else if name.chars().count() > 100 {
         errors.add("nom", "Le nom fait 100 caractères au plus.");
     }
@@ -221,7 +270,10 @@ async fn create(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/segments?info=segment-enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/segments?info=segment-enregistre"
+    ))
+    .into_response())
 }
 
 async fn update(
@@ -231,7 +283,9 @@ async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     member_access(&state, &user, &sid).await?;
-    get_one(&state.db, &sid, &gid).await?.ok_or(AppError::NotFound)?;
+    get_one(&state.db, &sid, &gid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (name, filter, errors) = read(&form);
     if !errors.is_empty() {
         return editor_page(&state, &user, &sid, gid, name, filter, errors).await;
@@ -246,7 +300,10 @@ async fn update(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/segments?info=segment-enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/segments?info=segment-enregistre"
+    ))
+    .into_response())
 }
 
 async fn delete(

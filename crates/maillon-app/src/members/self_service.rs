@@ -25,19 +25,28 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/mes-donnees/{secret}", get(show).post(save))
 }
 
-pub async fn set_link(tx: &mut Tx, structure_id: &str, person_id: &str, hash: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE beneficiaries SET self_token_hash = $1 WHERE id = $2 AND structure_id = $3")
-        .bind(hash)
-        .bind(person_id)
-        .bind(structure_id)
-        .execute(&mut **tx)
-        .await?;
+pub async fn set_link(
+    tx: &mut Tx,
+    structure_id: &str,
+    person_id: &str,
+    hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE beneficiaries SET self_token_hash = $1 WHERE id = $2 AND structure_id = $3",
+    )
+    .bind(hash)
+    .bind(person_id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
 async fn is_member_today(state: &AppState, sid: &str, pid: &str) -> Result<bool, DbError> {
     let structure = crate::structures::store::get(&state.db, sid).await?;
-    let zone = structure.map(|s| s.timezone).unwrap_or_else(|| state.config.timezone.clone());
+    let zone = structure
+        .map(|s| s.timezone)
+        .unwrap_or_else(|| state.config.timezone.clone());
     let today = super::filter::Today::new(&crate::places::routes::today(&zone));
     store::is_member(&state.db, sid, pid, &today).await
 }
@@ -56,7 +65,9 @@ async fn person_of(state: &AppState, secret: &str) -> AppResult<(String, String,
     .await?
     .ok_or(AppError::NotFound)?;
     let sid = text(&row, "structure_id");
-    let person = store::get(&state.db, &sid, &text(&row, "id")).await?.ok_or(AppError::NotFound)?;
+    let person = store::get(&state.db, &sid, &text(&row, "id"))
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((sid, text(&row, "name"), person))
 }
 
@@ -80,11 +91,17 @@ impl SelfPage {
     }
 }
 
-async fn show(State(state): State<AppState>, Path(secret): Path<String>, flash: Flash) -> AppResult<Response> {
+async fn show(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    flash: Flash,
+) -> AppResult<Response> {
     let (sid, structure_name, person) = person_of(&state, &secret).await?;
     let member = is_member_today(&state, &sid, &person.id).await?;
     let states = consent::current(&state.db, &sid, &person.id).await?;
-    let page = Page::new(&state, "Mes données et mes choix").await.flash(flash);
+    let page = Page::new(&state, "Mes données et mes choix")
+        .await
+        .flash(flash);
     Ok(render(&SelfPage {
         page,
         structure_name,
@@ -100,7 +117,11 @@ async fn show(State(state): State<AppState>, Path(secret): Path<String>, flash: 
 
 /// Saves the ticked boxes: each box whose answer changed is written to the ledger
 /// (source "lien personnel", with the version of the text shown).
-async fn save(State(state): State<AppState>, Path(secret): Path<String>, form: FormData) -> AppResult<Response> {
+async fn save(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
     let (sid, _, person) = person_of(&state, &secret).await?;
     let member = is_member_today(&state, &sid, &person.id).await?;
     let states = consent::current(&state.db, &sid, &person.id).await?;
@@ -118,15 +139,32 @@ async fn save(State(state): State<AppState>, Path(secret): Path<String>, form: F
             "Ce moyen de contact n'est pas possible avec les coordonnées que le centre a de vous : demandez à l'accueil de les compléter.".into(),
         ));
     }
-    let actor = Actor { user_id: None, name: "La personne (lien personnel)" };
+    let actor = Actor {
+        user_id: None,
+        name: "La personne (lien personnel)",
+    };
     let mut tx = state.db.begin_write().await?;
     for row in consent::grid(&states).rows {
         for (channel, _, current) in row.cells {
             let was = consent::allows(&current, row.purpose, member);
             let now = form.has(&format!("c_{}_{}", row.purpose, channel));
             if was != now {
-                let state_code = if now { consent::GIVEN } else { consent::REFUSED };
-                consent::record(&mut tx, &sid, &person.id, channel, row.purpose, state_code, "link", actor.name).await?;
+                let state_code = if now {
+                    consent::GIVEN
+                } else {
+                    consent::REFUSED
+                };
+                consent::record(
+                    &mut tx,
+                    &sid,
+                    &person.id,
+                    channel,
+                    row.purpose,
+                    state_code,
+                    "link",
+                    actor.name,
+                )
+                .await?;
             }
         }
     }

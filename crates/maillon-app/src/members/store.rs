@@ -12,7 +12,7 @@ const COLUMNS: &str = "b.id, b.first_name, b.last_name, b.phone, b.no_phone, b.p
      b.birth_year, b.address, b.postcode, b.commune, b.quartier, b.languages, b.interests, \
      b.contact_pref, b.desk_notes, b.household_id, b.archived_at, \
      COALESCE((SELECT h.name FROM households h WHERE h.id = b.household_id), '') AS household_name, \
-     COALESCE((SELECT MAX(m.season) FROM memberships m WHERE m.person_id = b.id), '') AS last_season";
+     COALESCE((SELECT MAX(m.season) FROM adhesions m WHERE m.person_id = b.id), '') AS last_season";
 
 fn from_row(r: &AnyRow) -> Member {
     let birth_year = db::opt_int(r, "birth_year");
@@ -67,17 +67,32 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Member>
 pub async fn count(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Result<i64, DbError> {
     let (clause, args) = f.where_sql(structure_id, today);
     let sql = format!("SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause}");
-    let row = bind_args(sqlx::query(&sql), &args).fetch_one(db.read()).await?;
+    let row = bind_args(sqlx::query(&sql), &args)
+        .fetch_one(db.read())
+        .await?;
     Ok(db::int(&row, "n"))
 }
 
 /// Whether the person is a member this season (own or family membership).
-pub async fn is_member(db: &Db, structure_id: &str, person_id: &str, today: &Today) -> Result<bool, DbError> {
-    let f = Filter { adhesion: "adherent".into(), ..Filter::default() };
+pub async fn is_member(
+    db: &Db,
+    structure_id: &str,
+    person_id: &str,
+    today: &Today,
+) -> Result<bool, DbError> {
+    let f = Filter {
+        adhesion: "adherent".into(),
+        ..Filter::default()
+    };
     let (clause, mut args) = f.where_sql(structure_id, today);
     args.push(Arg::Text(person_id.to_string()));
-    let sql = format!("SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause} AND b.id = ${}", args.len());
-    let row = bind_args(sqlx::query(&sql), &args).fetch_one(db.read()).await?;
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause} AND b.id = ${}",
+        args.len()
+    );
+    let row = bind_args(sqlx::query(&sql), &args)
+        .fetch_one(db.read())
+        .await?;
     Ok(db::int(&row, "n") > 0)
 }
 
@@ -94,13 +109,19 @@ pub async fn list(
     let sql = format!(
         "SELECT {COLUMNS} FROM beneficiaries b WHERE {clause} ORDER BY b.search_name, b.id LIMIT {limit} OFFSET {offset}"
     );
-    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(db.read()).await?;
+    let rows = bind_args(sqlx::query(&sql), &args)
+        .fetch_all(db.read())
+        .await?;
     Ok(rows.iter().map(from_row).collect())
 }
 
 /// Creates the household typed in the form ("nouveau"), or checks the chosen one is the
 /// structure's. Returns the household to file the person under.
-async fn household_for(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<Option<String>, DbError> {
+async fn household_for(
+    tx: &mut Tx,
+    structure_id: &str,
+    m: &Member,
+) -> Result<Option<String>, DbError> {
     match m.household_id.as_deref() {
         None => Ok(None),
         Some("nouveau") => {
@@ -163,8 +184,12 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<Strin
         .await?;
     let sql = update_sql();
     let q = sqlx::query(&sql);
-    bind_member(q, m, household).bind(id.clone()).bind(structure_id).execute(&mut **tx).await?;
-    crate::activities::rollup::refresh_people(tx, &[id.clone()]).await?;
+    bind_member(q, m, household)
+        .bind(id.clone())
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    crate::activities::rollup::refresh_people(tx, std::slice::from_ref(&id)).await?;
     Ok(id)
 }
 
@@ -174,17 +199,31 @@ fn update_sql() -> String {
 
 /// Writes the member's fields; the activity log's own fields (genre, statut, mediators'
 /// notes) stay as they are. False if the person is not the structure's.
-pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, m: &Member) -> Result<bool, DbError> {
+pub async fn update(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    m: &Member,
+) -> Result<bool, DbError> {
     let household = household_for(tx, structure_id, m).await?;
     let sql = update_sql();
     let q = sqlx::query(&sql);
-    let done = bind_member(q, m, household).bind(id).bind(structure_id).execute(&mut **tx).await?;
+    let done = bind_member(q, m, household)
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
     // The yearly statistics hold the person's profile (year of birth, commune).
     crate::activities::rollup::refresh_people(tx, &[id.to_string()]).await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_archived(tx: &mut Tx, structure_id: &str, id: &str, archived: bool) -> Result<bool, DbError> {
+pub async fn set_archived(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    archived: bool,
+) -> Result<bool, DbError> {
     let done = sqlx::query("UPDATE beneficiaries SET archived_at = $1, updated_at = $2 WHERE id = $3 AND structure_id = $4")
         .bind(archived.then(now))
         .bind(now())
@@ -197,11 +236,15 @@ pub async fn set_archived(tx: &mut Tx, structure_id: &str, id: &str, archived: b
 
 /// The structure's households, by name.
 pub async fn households(db: &Db, structure_id: &str) -> Result<Vec<(String, String)>, DbError> {
-    let rows = sqlx::query("SELECT id, name FROM households WHERE structure_id = $1 ORDER BY name, id")
-        .bind(structure_id)
-        .fetch_all(db.read())
-        .await?;
-    Ok(rows.iter().map(|r| (text(r, "id"), text(r, "name"))).collect())
+    let rows =
+        sqlx::query("SELECT id, name FROM households WHERE structure_id = $1 ORDER BY name, id")
+            .bind(structure_id)
+            .fetch_all(db.read())
+            .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (text(r, "id"), text(r, "name")))
+        .collect())
 }
 
 /// The other people of a household: (id, name).
@@ -222,7 +265,14 @@ pub async fn household_members(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (text(r, "id"), format!("{} {}", text(r, "first_name"), text(r, "last_name")).trim().to_string()))
+        .map(|r| {
+            (
+                text(r, "id"),
+                format!("{} {}", text(r, "first_name"), text(r, "last_name"))
+                    .trim()
+                    .to_string(),
+            )
+        })
         .collect())
 }
 
@@ -249,11 +299,15 @@ impl Membership {
 }
 
 /// The person's memberships, their own and their household's family ones, newest first.
-pub async fn memberships(db: &Db, structure_id: &str, person_id: &str) -> Result<Vec<Membership>, DbError> {
+pub async fn memberships(
+    db: &Db,
+    structure_id: &str,
+    person_id: &str,
+) -> Result<Vec<Membership>, DbError> {
     let rows = sqlx::query(
         "SELECT m.id, m.season, m.joined_on, m.fee_cents, m.payment_mode, m.family, \
            CASE WHEN m.person_id = $1 THEN '' ELSE h.first_name || ' ' || h.last_name END AS holder \
-         FROM memberships m JOIN beneficiaries h ON h.id = m.person_id \
+         FROM adhesions m JOIN beneficiaries h ON h.id = m.person_id \
          WHERE m.structure_id = $2 AND (m.person_id = $1 OR (m.family = 1 AND h.household_id IS NOT NULL \
            AND h.household_id = (SELECT p.household_id FROM beneficiaries p WHERE p.id = $1))) \
          ORDER BY m.season DESC, m.joined_on DESC",
@@ -284,7 +338,7 @@ pub async fn add_membership(
     f: &MembershipForm,
 ) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "INSERT INTO memberships (id, structure_id, person_id, season, joined_on, fee_cents, payment_mode, family, created_at) \
+        "INSERT INTO adhesions (id, structure_id, person_id, season, joined_on, fee_cents, payment_mode, family, created_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS \
            (SELECT 1 FROM beneficiaries WHERE id = $3 AND structure_id = $2) \
          ON CONFLICT (person_id, season) DO NOTHING",
@@ -303,23 +357,34 @@ pub async fn add_membership(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn delete_membership(tx: &mut Tx, structure_id: &str, person_id: &str, id: &str) -> Result<bool, DbError> {
-    let done = sqlx::query("DELETE FROM memberships WHERE id = $1 AND person_id = $2 AND structure_id = $3")
-        .bind(id)
-        .bind(person_id)
-        .bind(structure_id)
-        .execute(&mut **tx)
-        .await?;
+pub async fn delete_membership(
+    tx: &mut Tx,
+    structure_id: &str,
+    person_id: &str,
+    id: &str,
+) -> Result<bool, DbError> {
+    let done =
+        sqlx::query("DELETE FROM adhesions WHERE id = $1 AND person_id = $2 AND structure_id = $3")
+            .bind(id)
+            .bind(person_id)
+            .bind(structure_id)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// When two records of one person are merged: the member file's rows of `other` go to
 /// `keep` (a season both hold keeps `keep`'s; consents keep the most recent state),
 /// and `keep`'s empty member fields are filled from `other`.
-pub async fn merge_into(tx: &mut Tx, structure_id: &str, keep: &str, other: &str) -> Result<(), DbError> {
+pub async fn merge_into(
+    tx: &mut Tx,
+    structure_id: &str,
+    keep: &str,
+    other: &str,
+) -> Result<(), DbError> {
     for sql in [
-        "UPDATE memberships SET person_id = $1 WHERE person_id = $2 AND structure_id = $3 \
-         AND season NOT IN (SELECT season FROM memberships WHERE person_id = $1)",
+        "UPDATE adhesions SET person_id = $1 WHERE person_id = $2 AND structure_id = $3 \
+         AND season NOT IN (SELECT season FROM adhesions WHERE person_id = $1)",
         "UPDATE consent_events SET person_id = $1 WHERE person_id = $2 AND structure_id = $3",
         "UPDATE beneficiaries SET \
            household_id = COALESCE(household_id, (SELECT o.household_id FROM beneficiaries o WHERE o.id = $2)), \

@@ -8,6 +8,7 @@ mod activities;
 mod cycles;
 mod exports;
 mod jobs;
+mod members;
 mod personal_data;
 mod places;
 mod places_csv;

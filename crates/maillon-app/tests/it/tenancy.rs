@@ -266,7 +266,8 @@ async fn a_structure_keeps_at_least_one_admin() {
             "SELECT COUNT(*) FROM memberships WHERE structure_id = '{ferrat}'"
         ))
         .await,
-        2
+        3,
+        "Karim, Jacqueline and Fatou stay"
     );
     app.stop().await;
 }

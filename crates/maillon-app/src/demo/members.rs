@@ -1,0 +1,279 @@
+//! The demo's member file at Jean Ferrat: the activity log's people become members with
+//! addresses, households, memberships of the season, consents and a few segments.
+
+use crate::db::{self, now, text, Db, DbError};
+use crate::members::consent;
+use crate::members::model::{Member, MembershipForm};
+use crate::members::{season_of, store};
+
+const FIRST: &[&str] = &[
+    "Aïcha", "Bernard", "Chantal", "Djamel", "Élise", "Fernand", "Gisèle", "Hassan", "Irène",
+    "Jules", "Khadija", "Louis", "Mireille", "Nordine", "Odette", "Pierre", "Rachida", "Simone",
+    "Thierry", "Yvette",
+];
+const LAST: &[&str] = &[
+    "Bonnet", "Chabert", "Dumas", "Fabre", "Girard", "Haddad", "Lambert", "Mercier", "Perrin",
+    "Rey", "Sanchez", "Traoré", "Vidal", "Zerrouki",
+];
+const STREETS: &[&str] = &[
+    "rue Jean Ferrat",
+    "allée des Tilleuls",
+    "boulevard Karl Marx",
+    "rue de la Tour",
+    "place du Marché",
+    "rue Victor Hugo",
+];
+const QUARTIERS: &[&str] = &["Jean Ferrat", "Jean Ferrat", "Montreynaud", "Centre-ville"];
+const INTERESTS: &[&str] = &[
+    "numerique",
+    "seniors",
+    "famille",
+    "culture",
+    "jeunesse",
+    "emploi",
+];
+const LANGUAGES: &[&str] = &["fr", "fr", "fr ar", "fr", "fr pt", "fr tr", "fr wo"];
+const PREFS: &[&str] = &["", "email", "sms", "post", "phone", "post", ""];
+
+pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Result<(), DbError> {
+    let today = today.to_string();
+    let season = season_of(&today);
+    let year: i64 = today[..4].parse().unwrap_or(2026);
+    let mut tx = db.begin_write().await?;
+    // The activity log's people get an address and, for most, a membership.
+    let rows =
+        sqlx::query("SELECT id FROM beneficiaries WHERE structure_id = $1 ORDER BY search_name")
+            .bind(structure_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut n = 0usize;
+    for row in &rows {
+        let id = text(row, "id");
+        n += 1;
+        // Their commune stays (the statistics hold it): only Saint-Étienne gets a street.
+        sqlx::query(
+            "UPDATE beneficiaries SET quartier = $1, languages = $2, interests = $3 WHERE id = $4 AND structure_id = $5",
+        )
+        .bind(QUARTIERS[n % QUARTIERS.len()])
+        .bind(LANGUAGES[n % LANGUAGES.len()])
+        .bind(format!("numerique {}", INTERESTS[n % INTERESTS.len()]))
+        .bind(id.clone())
+        .bind(structure_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE beneficiaries SET address = $1, postcode = '42000', contact_pref = 'post' \
+             WHERE id = $2 AND structure_id = $3 AND commune = 'Saint-Étienne'",
+        )
+        .bind(format!("{} {}", 3 + n * 7 % 90, STREETS[n % STREETS.len()]))
+        .bind(id.clone())
+        .bind(structure_id)
+        .execute(&mut *tx)
+        .await?;
+        if !n.is_multiple_of(3) {
+            let m = membership(&season, &today, 1000, "especes", false);
+            store::add_membership(&mut tx, structure_id, &id, &m).await?;
+        }
+    }
+    // A family of the neighbourhood with a family membership.
+    let benali = [
+        (
+            "Samira",
+            1982,
+            "samira.benali@example.org",
+            "06 12 34 56 01",
+        ),
+        ("Youssef", 1979, "", "06 12 34 56 02"),
+        ("Inès", 2013, "", ""),
+    ];
+    let mut household = None;
+    for (first, born, email, phone) in benali {
+        let m = Member {
+            first_name: first.into(),
+            last_name: "Benali".into(),
+            email: email.into(),
+            phone: crate::validate::phone(phone).unwrap_or_default(),
+            birth_year: Some(born),
+            address: "12 rue Jean Ferrat".into(),
+            postcode: "42000".into(),
+            commune: "Saint-Étienne".into(),
+            quartier: "Jean Ferrat".into(),
+            languages: vec!["fr".into(), "ar".into()],
+            interests: vec!["famille".into(), "numerique".into()],
+            contact_pref: if email.is_empty() {
+                String::new()
+            } else {
+                "email".into()
+            },
+            household_id: Some(household.clone().unwrap_or_else(|| "nouveau".to_string())),
+            household_name: "Famille Benali".into(),
+            ..Member::default()
+        };
+        let id = store::insert(&mut tx, structure_id, &m).await?;
+        if household.is_none() {
+            household = sqlx::query_scalar("SELECT household_id FROM beneficiaries WHERE id = $1")
+                .bind(id.clone())
+                .fetch_one(&mut *tx)
+                .await?;
+            store::add_membership(
+                &mut tx,
+                structure_id,
+                &id,
+                &membership(&season, &today, 2500, "cheque", true),
+            )
+            .await?;
+            for purpose in ["news", "surveys", "photos"] {
+                consent::record(
+                    &mut tx,
+                    structure_id,
+                    &id,
+                    "email",
+                    purpose,
+                    consent::GIVEN,
+                    "paper",
+                    "Fatou Ndiaye",
+                )
+                .await?;
+            }
+        }
+    }
+    // More members, of every age and habit: some without e-mail, some only by post.
+    for i in 0..60usize {
+        let first = FIRST[i % FIRST.len()];
+        let last = LAST[(i * 7 + 3) % LAST.len()];
+        let born = 1938 + (i as i64 * 13) % 70;
+        let pref = PREFS[i % PREFS.len()];
+        let email = if pref == "email" || i % 4 == 1 {
+            format!(
+                "{}.{}@example.org",
+                crate::validate::search_key(first),
+                crate::validate::search_key(last)
+            )
+            .replace(' ', "-")
+        } else {
+            String::new()
+        };
+        let phone = if pref == "post" && i % 2 == 0 {
+            String::new()
+        } else {
+            format!("+3367{:07}", 1_000_000 + i * 7919)
+        };
+        let m = Member {
+            first_name: first.into(),
+            last_name: last.into(),
+            email,
+            phone,
+            no_phone: false,
+            birth_year: Some(born.min(year - 3)),
+            address: format!("{} {}", 2 + i * 3 % 80, STREETS[i % STREETS.len()]),
+            postcode: "42000".into(),
+            commune: "Saint-Étienne".into(),
+            quartier: QUARTIERS[i % QUARTIERS.len()].into(),
+            languages: LANGUAGES[i % LANGUAGES.len()]
+                .split(' ')
+                .map(String::from)
+                .collect(),
+            interests: vec![INTERESTS[i % INTERESTS.len()].into()],
+            contact_pref: pref.into(),
+            ..Member::default()
+        };
+        let id = store::insert(&mut tx, structure_id, &m).await?;
+        if i % 5 != 4 {
+            let mode = ["especes", "cheque", "carte"][i % 3];
+            store::add_membership(
+                &mut tx,
+                structure_id,
+                &id,
+                &membership(&season, &today, 1000, mode, false),
+            )
+            .await?;
+        } else {
+            let last_season = season_of(&format!("{}-01-15", year - 1));
+            store::add_membership(
+                &mut tx,
+                structure_id,
+                &id,
+                &membership(
+                    &last_season,
+                    &format!("{}-10-01", year - 2),
+                    1000,
+                    "especes",
+                    false,
+                ),
+            )
+            .await?;
+        }
+        if i % 6 == 0 {
+            consent::record(
+                &mut tx,
+                structure_id,
+                &id,
+                "sms",
+                "reminders",
+                consent::GIVEN,
+                "desk",
+                "Fatou Ndiaye",
+            )
+            .await?;
+        }
+        if i % 9 == 0 {
+            consent::record(
+                &mut tx,
+                structure_id,
+                &id,
+                "email",
+                "news",
+                consent::REFUSED,
+                "desk",
+                "Fatou Ndiaye",
+            )
+            .await?;
+        }
+    }
+    for (name, filter) in [
+        (
+            "Seniors du quartier Jean Ferrat",
+            "adhesion=adherent&age_min=65&quartier=Jean%20Ferrat",
+        ),
+        (
+            "Familles du quartier Jean Ferrat",
+            "foyer=foyer&quartier=Jean%20Ferrat",
+        ),
+        (
+            "Adhérents sans e-mail",
+            "adhesion=adherent&contact=sans_email",
+        ),
+        (
+            "Seniors qui ont suivi un atelier cette année",
+            "age_min=60&atelier=annee",
+        ),
+    ] {
+        sqlx::query("INSERT INTO segments (id, structure_id, name, filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
+            .bind(db::new_id())
+            .bind(structure_id)
+            .bind(name)
+            .bind(filter)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn membership(
+    season: &str,
+    joined_on: &str,
+    fee_cents: i64,
+    mode: &str,
+    family: bool,
+) -> MembershipForm {
+    MembershipForm {
+        season: season.into(),
+        joined_on: joined_on.into(),
+        fee: String::new(),
+        fee_cents,
+        payment_mode: mode.into(),
+        family,
+    }
+}
