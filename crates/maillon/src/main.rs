@@ -15,9 +15,10 @@ Utilisation :
   maillon migrate               met à jour la base de données puis s'arrête
   maillon demo [--scale N]      remplit une base de démonstration et démarre le serveur
                                 (--scale : N accompagnements de plus dans 200 structures ;
-                                --resources N : N ressources de plus, pour mesurer la recherche)
+                                --resources N : N ressources de plus, pour mesurer la recherche ;
+                                --members N : N adhérents de plus, pour mesurer le fichier)
   maillon user create --email E --name \"Prénom Nom\" [--network-admin]
-                      [--structure ID --role structure_admin|mediator|volunteer]
+                      [--structure ID --role structure_admin|mediator|desk|volunteer]
                                 crée un compte ; mot de passe demandé (ou MAILLON_PASSWORD)
   maillon backup --to FICHIER   copie cohérente de la base SQLite, même serveur en marche
   maillon remind                met dans la boîte d'envoi les rappels d'ateliers dus
@@ -59,6 +60,13 @@ async fn run() -> ExitCode {
         ["demo", "--resources", n] => match n.parse::<usize>() {
             Ok(n) if n > 0 => serve_with_resources(n).await,
             _ => Err("--resources attend un nombre de ressources, par exemple 50000".into()),
+        },
+        ["demo", "--members", n] => match n.parse::<usize>() {
+            Ok(n) if n > 0 => {
+                MEMBERS.store(n, std::sync::atomic::Ordering::Relaxed);
+                serve(true, None).await
+            }
+            _ => Err("--members attend un nombre de personnes, par exemple 20000".into()),
         },
         ["demo", "--scale", n] => match n.parse::<i64>() {
             Ok(n) if n > 0 => serve(true, Some(n)).await,
@@ -102,6 +110,9 @@ async fn serve_with_resources(n: usize) -> Result<(), String> {
 
 /// How many resources `demo --resources` adds (0: none).
 static RESOURCES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many members `demo --members` adds at Jean Ferrat (0: none).
+static MEMBERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// `scale`: for benchmarks, about that many accompaniments in 200 more structures.
 async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
@@ -159,6 +170,15 @@ async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
                 index_us as f64 / 1000.0
             );
         }
+    }
+    let members = MEMBERS.load(std::sync::atomic::Ordering::Relaxed);
+    if demo && members > 0 {
+        println!("  Génération de {members} adhérents au centre Jean Ferrat (mesures)…");
+        let started = std::time::Instant::now();
+        maillon_app::demo::members::generate_at_ferrat(&db, members)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("  Fait en {:.0} s.", started.elapsed().as_secs_f64());
     }
     let running = maillon_app::start_with_db(config, db).await?;
     println!(

@@ -137,99 +137,7 @@ pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Resu
             }
         }
     }
-    // More members, of every age and habit: some without e-mail, some only by post.
-    for i in 0..60usize {
-        let first = FIRST[i % FIRST.len()];
-        let last = LAST[(i * 7 + 3) % LAST.len()];
-        let born = 1938 + (i as i64 * 13) % 70;
-        let pref = PREFS[i % PREFS.len()];
-        let email = if pref == "email" || i % 4 == 1 {
-            format!(
-                "{}.{}@example.org",
-                crate::validate::search_key(first),
-                crate::validate::search_key(last)
-            )
-            .replace(' ', "-")
-        } else {
-            String::new()
-        };
-        let phone = if pref == "post" && i % 2 == 0 {
-            String::new()
-        } else {
-            format!("+3367{:07}", 1_000_000 + i * 7919)
-        };
-        let m = Member {
-            first_name: first.into(),
-            last_name: last.into(),
-            email,
-            phone,
-            no_phone: false,
-            birth_year: Some(born.min(year - 3)),
-            address: format!("{} {}", 2 + i * 3 % 80, STREETS[i % STREETS.len()]),
-            postcode: "42000".into(),
-            commune: "Saint-Étienne".into(),
-            quartier: QUARTIERS[i % QUARTIERS.len()].into(),
-            languages: LANGUAGES[i % LANGUAGES.len()]
-                .split(' ')
-                .map(String::from)
-                .collect(),
-            interests: vec![INTERESTS[i % INTERESTS.len()].into()],
-            contact_pref: pref.into(),
-            ..Member::default()
-        };
-        let id = store::insert(&mut tx, structure_id, &m).await?;
-        if i % 5 != 4 {
-            let mode = ["especes", "cheque", "carte"][i % 3];
-            store::add_membership(
-                &mut tx,
-                structure_id,
-                &id,
-                &membership(&season, &today, 1000, mode, false),
-            )
-            .await?;
-        } else {
-            let last_season = season_of(&format!("{}-01-15", year - 1));
-            store::add_membership(
-                &mut tx,
-                structure_id,
-                &id,
-                &membership(
-                    &last_season,
-                    &format!("{}-10-01", year - 2),
-                    1000,
-                    "especes",
-                    false,
-                ),
-            )
-            .await?;
-        }
-        if i % 6 == 0 {
-            consent::record(
-                &mut tx,
-                structure_id,
-                &id,
-                "sms",
-                "reminders",
-                consent::GIVEN,
-                "desk",
-                "Fatou Ndiaye",
-            )
-            .await?;
-        }
-        if i % 9 == 0 {
-            consent::record(
-                &mut tx,
-                structure_id,
-                &id,
-                "email",
-                "news",
-                consent::REFUSED,
-                "desk",
-                "Fatou Ndiaye",
-            )
-            .await?;
-        }
-    }
+    add_people(&mut tx, structure_id, &season, &today, year, 0..60).await?;
     for (name, filter) in [
         (
             "Seniors du quartier Jean Ferrat",
@@ -276,4 +184,151 @@ fn membership(
         payment_mode: mode.into(),
         family,
     }
+}
+
+/// Members of every age and habit (some without e-mail, some only by post), numbered
+/// `range`: the demo's 60, or thousands for the benchmark.
+async fn add_people(
+    tx: &mut crate::db::Tx,
+    structure_id: &str,
+    season: &str,
+    today: &str,
+    year: i64,
+    range: std::ops::Range<usize>,
+) -> Result<(), DbError> {
+    for i in range {
+        let first = FIRST[i % FIRST.len()];
+        let last = LAST[(i * 7 + 3) % LAST.len()];
+        let born = 1938 + (i as i64 * 13) % 70;
+        let pref = PREFS[i % PREFS.len()];
+        let email = if pref == "email" || i % 4 == 1 {
+            format!(
+                "{}.{}@example.org",
+                crate::validate::search_key(first),
+                crate::validate::search_key(last)
+            )
+            .replace(' ', "-")
+        } else {
+            String::new()
+        };
+        let phone = if pref == "post" && i % 2 == 0 {
+            String::new()
+        } else {
+            format!("+3367{:07}", (1_000_000 + i * 7919) % 10_000_000)
+        };
+        let m = Member {
+            first_name: first.into(),
+            last_name: last.into(),
+            email,
+            phone,
+            no_phone: false,
+            birth_year: Some(born.min(year - 3)),
+            address: format!("{} {}", 2 + i * 3 % 80, STREETS[i % STREETS.len()]),
+            postcode: "42000".into(),
+            commune: "Saint-Étienne".into(),
+            quartier: QUARTIERS[i % QUARTIERS.len()].into(),
+            languages: LANGUAGES[i % LANGUAGES.len()]
+                .split(' ')
+                .map(String::from)
+                .collect(),
+            interests: vec![INTERESTS[i % INTERESTS.len()].into()],
+            contact_pref: pref.into(),
+            ..Member::default()
+        };
+        let id = store::insert(tx, structure_id, &m).await?;
+        if i % 5 != 4 {
+            let mode = ["especes", "cheque", "carte"][i % 3];
+            store::add_membership(
+                tx,
+                structure_id,
+                &id,
+                &membership(season, today, 1000, mode, false),
+            )
+            .await?;
+        } else {
+            let last_season = season_of(&format!("{}-01-15", year - 1));
+            store::add_membership(
+                tx,
+                structure_id,
+                &id,
+                &membership(
+                    &last_season,
+                    &format!("{}-10-01", year - 2),
+                    1000,
+                    "especes",
+                    false,
+                ),
+            )
+            .await?;
+        }
+        if i % 6 == 0 {
+            consent::record(
+                tx,
+                structure_id,
+                &id,
+                "sms",
+                "reminders",
+                consent::GIVEN,
+                "desk",
+                "Fatou Ndiaye",
+            )
+            .await?;
+        }
+        if i % 9 == 0 {
+            consent::record(
+                tx,
+                structure_id,
+                &id,
+                "email",
+                "news",
+                consent::REFUSED,
+                "desk",
+                "Fatou Ndiaye",
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// `n` more members at the structure (benchmark of the member file), 1,000 per transaction.
+pub async fn generate(
+    db: &Db,
+    structure_id: &str,
+    today: jiff::civil::Date,
+    n: usize,
+) -> Result<(), DbError> {
+    let today = today.to_string();
+    let season = season_of(&today);
+    let year: i64 = today[..4].parse().unwrap_or(2026);
+    let mut done = 0;
+    while done < n {
+        let end = (done + 1000).min(n);
+        let mut tx = db.begin_write().await?;
+        // Numbers after the demo's 60 so that names and phones differ.
+        add_people(
+            &mut tx,
+            structure_id,
+            &season,
+            &today,
+            year,
+            60 + done..60 + end,
+        )
+        .await?;
+        tx.commit().await?;
+        done = end;
+    }
+    Ok(())
+}
+
+/// The benchmark's entry: `n` members at Jean Ferrat, the demo's centre.
+pub async fn generate_at_ferrat(db: &Db, n: usize) -> Result<(), DbError> {
+    let sid: String =
+        sqlx::query_scalar("SELECT id FROM structures WHERE name = 'Centre social Jean Ferrat'")
+            .fetch_one(db.read())
+            .await?;
+    let today: jiff::civil::Date = crate::places::routes::today("Europe/Paris")
+        .parse()
+        .map_err(|e: jiff::Error| DbError(e.to_string()))?;
+    generate(db, &sid, today, n).await
 }

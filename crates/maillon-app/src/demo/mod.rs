@@ -2,7 +2,7 @@
 //! so that a newcomer sees the product in one command.
 
 mod activities;
-mod members;
+pub mod members;
 mod resources;
 pub mod scale;
 pub mod scale_resources;
