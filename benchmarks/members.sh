@@ -35,7 +35,7 @@ c.request("POST", "/connexion", body, {"Content-Type": "application/x-www-form-u
 r = c.getresponse(); r.read()
 cookie = "; ".join(v.split(";")[0] for k, v in r.getheaders() if k.lower() == "set-cookie")
 c.request("GET", "/tableau-de-bord", headers={"Cookie": cookie}); page = c.getresponse().read().decode()
-sid = re.search(r"/structures/([0-9a-f-]+)/adherents", page).group(1)
+sid = re.search(r"/structures/([0-9a-f-]{36})", page).group(1)
 # What the editor asks as a segment is built, criterion after criterion.
 steps = [
     "adhesion=adherent",

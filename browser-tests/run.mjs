@@ -483,6 +483,38 @@ try {
     await axeCheck(page, 'new structure with errors');
   });
 
+  await step('member file: the desk files a person, a segment counts as it is built', async () => {
+    await signIn(page, 'accueil@jeanferrat.test');
+    await page.click('nav >> text=Adhérents');
+    await axeCheck(page, 'member list');
+    check(!(await page.isVisible('nav >> text=Activités')), 'the desk has no activity log');
+    await page.click('main >> text=Nouvelle personne');
+    await page.fill('#first_name', 'Rose');
+    await page.fill('#last_name', 'Lacroix');
+    await page.fill('#address', '4 rue des Lilas');
+    await page.click('main form[action$="nouveau"] button[type=submit]');
+    check((await page.textContent('#postcode-error')).includes('code postal'), 'an address needs its postcode');
+    check((await page.inputValue('#last_name')) === 'Lacroix', 'what was typed stays');
+    await axeCheck(page, 'member form with errors');
+    await page.fill('#postcode', '42000');
+    await page.fill('#commune', 'Saint-Étienne');
+    await page.click('main form[action$="nouveau"] button[type=submit]');
+    check((await page.textContent('.flash')).includes('Modifications enregistrées'), 'member saved');
+    await axeCheck(page, 'member page');
+    await page.screenshot({ path: `${OUT}adherent.png`, fullPage: true });
+    await page.goto(page.url().replace(/adherents\/.*$/, 'segments/nouveau'));
+    const before = await page.textContent('[data-count]');
+    await page.selectOption('#adhesion', 'adherent');
+    await page.fill('#age_min', '65');
+    await page.waitForFunction((b) => document.querySelector('[data-count]').textContent !== b, before);
+    check((await page.textContent('[data-described]')).includes('65 ans et plus'), 'the count follows the criteria without a click');
+    await axeCheck(page, 'segment editor');
+    await page.fill('#nom', 'Seniors adhérents');
+    await page.click('main button[formmethod=post]');
+    check((await page.textContent('.flash')).includes('Le segment est enregistré'), 'segment saved');
+    await axeCheck(page, 'segments');
+  });
+
   await step('error page', async () => {
     const r = await page.goto(`${BASE}/nulle-part`);
     check(r.status() === 404, 'status 404');

@@ -25,14 +25,7 @@ pub struct Beneficiary {
 
 impl Beneficiary {
     pub fn display_name(&self) -> String {
-        let name = format!("{} {}", self.first_name, self.last_name)
-            .trim()
-            .to_string();
-        if name.is_empty() {
-            "(sans nom)".into()
-        } else {
-            name
-        }
+        display_name(&self.first_name, &self.last_name)
     }
 
     pub fn age_label(&self, this_year: &i64) -> &'static str {
@@ -123,6 +116,16 @@ pub fn from_form(
         Ok(b)
     } else {
         Err((b, errors))
+    }
+}
+
+/// "First Last", or "(sans nom)" for a person recorded without a name.
+pub fn display_name(first_name: &str, last_name: &str) -> String {
+    let name = format!("{first_name} {last_name}").trim().to_string();
+    if name.is_empty() {
+        "(sans nom)".into()
+    } else {
+        name
     }
 }
 

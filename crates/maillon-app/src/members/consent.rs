@@ -92,6 +92,18 @@ pub async fn record(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    set_current(tx, person_id, channel, purpose, state, at).await
+}
+
+/// Writes the current state beside the ledger.
+async fn set_current(
+    tx: &mut Tx,
+    person_id: &str,
+    channel: &str,
+    purpose: &str,
+    state: &str,
+    at: i64,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO consents (person_id, channel, purpose, state, at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (person_id, channel, purpose) DO UPDATE SET state = excluded.state, at = excluded.at",
@@ -198,17 +210,8 @@ pub async fn recompute(tx: &mut Tx, person_id: &str) -> Result<(), DbError> {
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
-        sqlx::query(
-            "INSERT INTO consents (person_id, channel, purpose, state, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (person_id, channel, purpose) DO UPDATE SET state = excluded.state, at = excluded.at",
-        )
-        .bind(person_id)
-        .bind(text(r, "channel"))
-        .bind(text(r, "purpose"))
-        .bind(text(r, "state"))
-        .bind(db::int(r, "at"))
-        .execute(&mut **tx)
-        .await?;
+        let (channel, purpose, state) = (text(r, "channel"), text(r, "purpose"), text(r, "state"));
+        set_current(tx, person_id, &channel, &purpose, &state, db::int(r, "at")).await?;
     }
     Ok(())
 }

@@ -36,14 +36,7 @@ pub struct Member {
 
 impl Member {
     pub fn display_name(&self) -> String {
-        let name = format!("{} {}", self.first_name, self.last_name)
-            .trim()
-            .to_string();
-        if name.is_empty() {
-            "(sans nom)".into()
-        } else {
-            name
-        }
+        beneficiaries::display_name(&self.first_name, &self.last_name)
     }
 
     pub fn phone_display(&self) -> String {
