@@ -637,3 +637,100 @@ async fn merging_two_records_keeps_memberships_and_consents() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_member_route_answers_404_for_another_structures_objects() {
+    let app = TestApp::demo().await;
+    let ferrat = app.structure_id(FERRAT).await;
+    let tilleuls = app.structure_id(TILLEULS).await;
+    let samira = app
+        .scalar_text("SELECT id FROM beneficiaries WHERE first_name = 'Samira'")
+        .await;
+    let adhesion = app
+        .scalar_text(&format!(
+            "SELECT id FROM adhesions WHERE person_id = '{samira}'"
+        ))
+        .await;
+    let segment = app
+        .scalar_text("SELECT id FROM segments WHERE name = 'Adhérents sans e-mail'")
+        .await;
+    let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
+    for sid in [&ferrat, &tilleuls] {
+        for path in [
+            format!("/structures/{sid}/adherents/{samira}"),
+            format!("/structures/{sid}/segments/{segment}"),
+        ] {
+            let r = sophie.get(&path).await;
+            assert_eq!(r.status, 404, "GET {path}");
+            assert!(!r.text().contains("Benali"), "GET {path} leaked data");
+        }
+        let person = format!("/structures/{sid}/adherents/{samira}");
+        let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+            (
+                person.clone(),
+                vec![("first_name", "Piratée"), ("last_name", "X")],
+            ),
+            (
+                format!("{person}/adhesion"),
+                vec![
+                    ("season", "2030-2031"),
+                    ("joined_on", "2030-09-01"),
+                    ("fee", "1"),
+                    ("payment_mode", "especes"),
+                ],
+            ),
+            (format!("{person}/adhesion/{adhesion}/supprimer"), vec![]),
+            (
+                format!("{person}/consentement"),
+                vec![
+                    ("channel", "email"),
+                    ("purpose", "news"),
+                    ("state", "refused"),
+                    ("source", "desk"),
+                ],
+            ),
+            (format!("{person}/archiver"), vec![("archived", "1")]),
+            (format!("{person}/lien"), vec![]),
+            (
+                format!("/structures/{sid}/segments/{segment}"),
+                vec![("nom", "Piraté")],
+            ),
+            (
+                format!("/structures/{sid}/segments/{segment}/supprimer"),
+                vec![],
+            ),
+        ];
+        for (path, fields) in &posts {
+            assert_eq!(sophie.post(path, fields).await.status, 404, "POST {path}");
+        }
+    }
+    // Nothing changed.
+    assert_eq!(
+        app.scalar_text(&format!(
+            "SELECT first_name FROM beneficiaries WHERE id = '{samira}'"
+        ))
+        .await,
+        "Samira"
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM adhesions WHERE person_id = '{samira}'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM consent_events WHERE person_id = '{samira}'"
+        ))
+        .await,
+        3
+    );
+    assert_eq!(app.scalar_i64(&format!("SELECT COUNT(*) FROM beneficiaries WHERE id = '{samira}' AND (archived_at IS NOT NULL OR self_token_hash IS NOT NULL)")).await, 0);
+    assert_eq!(
+        app.scalar_text(&format!("SELECT name FROM segments WHERE id = '{segment}'"))
+            .await,
+        "Adhérents sans e-mail"
+    );
+    app.stop().await;
+}
