@@ -24,6 +24,7 @@ until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
   sleep 2
 done
 grep "adhérents\|Fait en" "$work/log" | tail -2
+trap 'pkill -f "$BIN demo --members" || true' EXIT
 python3 - "$PORT" <<'PY'
 import http.client, json, re, statistics, sys, time, urllib.parse
 port = int(sys.argv[1])
@@ -34,7 +35,9 @@ body = urllib.parse.urlencode({"email": "accueil@jeanferrat.test", "password": "
 c.request("POST", "/connexion", body, {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"})
 r = c.getresponse(); r.read()
 cookie = "; ".join(v.split(";")[0] for k, v in r.getheaders() if k.lower() == "set-cookie")
-c.request("GET", "/tableau-de-bord", headers={"Cookie": cookie}); page = c.getresponse().read().decode()
+# With one structure, the dashboard sends the person to it.
+c.request("GET", "/tableau-de-bord", headers={"Cookie": cookie}); r = c.getresponse()
+page = (r.getheader("Location") or "") + r.read().decode()
 sid = re.search(r"/structures/([0-9a-f-]{36})", page).group(1)
 # What the editor asks as a segment is built, criterion after criterion.
 steps = [
@@ -70,7 +73,8 @@ print(f"page de liste filtrée (100 personnes) : p50 {p50:.1f} ms, p95 {p95:.1f}
 t = time.perf_counter()
 c.request("GET", f"/structures/{sid}/adherents/export.csv", headers={"Cookie": cookie})
 r = c.getresponse(); data = r.read()
-print(f"export CSV de tout le fichier ({data.count(b'\n') - 1} lignes) : {(time.perf_counter() - t):.2f} s")
+lines = data.count(b"\n") - 1
+print(f"export CSV de tout le fichier ({lines} lignes) : {time.perf_counter() - t:.2f} s")
 PY
 pkill -f "$BIN demo --members" || true
 if [ "$DB" = postgres ]; then sleep 1; psql -q "$PG_ADMIN" -c "DROP DATABASE $name" >/dev/null; fi

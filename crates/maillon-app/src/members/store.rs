@@ -63,10 +63,24 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Member>
     Ok(row.as_ref().map(from_row))
 }
 
+/// A filter reads most of a structure's people. SQLite keeps no statistics, so with
+/// `structure_id = ?` it would walk the structure's index and fetch every row one by one
+/// (26 ms for 20,000 people, against 3 ms for reading the table): on SQLite the member
+/// file's queries read the table (decision 0015). PostgreSQL chooses with its statistics.
+fn whole_file(db: &Db) -> &'static str {
+    match db.backend {
+        crate::db::Backend::Sqlite => " NOT INDEXED",
+        crate::db::Backend::Postgres => "",
+    }
+}
+
 /// How many people the filter matches.
 pub async fn count(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Result<i64, DbError> {
     let (clause, args) = f.where_sql(structure_id, today);
-    let sql = format!("SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause}");
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM beneficiaries b{} WHERE {clause}",
+        whole_file(db)
+    );
     let row = bind_args(sqlx::query(&sql), &args)
         .fetch_one(db.read())
         .await?;
@@ -107,7 +121,8 @@ pub async fn list(
 ) -> Result<Vec<Member>, DbError> {
     let (clause, args) = f.where_sql(structure_id, today);
     let sql = format!(
-        "SELECT {COLUMNS} FROM beneficiaries b WHERE {clause} ORDER BY b.search_name, b.id LIMIT {limit} OFFSET {offset}"
+        "SELECT {COLUMNS} FROM beneficiaries b{} WHERE {clause} ORDER BY b.search_name, b.id LIMIT {limit} OFFSET {offset}",
+        whole_file(db)
     );
     let rows = bind_args(sqlx::query(&sql), &args)
         .fetch_all(db.read())
