@@ -105,6 +105,8 @@ struct DetailPage {
     can_erase: bool,
     /// Volunteers allowed to see people still never open activities (notes, decision 0008).
     can_open_activities: bool,
+    /// The same person in the member file (memberships, consents), for those who see it.
+    member_link: Option<String>,
 }
 
 async fn detail_page(
@@ -149,6 +151,8 @@ async fn detail_page(
             })
             .collect()
     };
+    let member_link = (!is_new && crate::members::sees_activity_log(access))
+        .then(|| format!("/structures/{sid}/adherents/{}", person.id));
     let action = if is_new {
         format!("/structures/{sid}/beneficiaires/nouveau")
     } else {
@@ -177,6 +181,7 @@ async fn detail_page(
                     | crate::accounts::model::Role::Mediator
             )
         ),
+        member_link,
     })?
     .into_response())
 }
