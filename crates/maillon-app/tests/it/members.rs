@@ -236,6 +236,11 @@ async fn the_desk_never_sees_the_activity_log_and_other_structures_see_nothing()
         .get(&person)
         .await
         .assert_contains("Suivi des activités");
+    // And from the activity log, the mediator reaches the same person's member record.
+    karim
+        .get(&format!("/structures/{sid}/beneficiaires/{josette}"))
+        .await
+        .assert_contains(&format!("href=\"{person}\""));
     let jacqueline = app.signed_in(FERRAT_VOLUNTEER, PASSWORD).await;
     assert_eq!(jacqueline.get(&person).await.status, 404);
     let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
