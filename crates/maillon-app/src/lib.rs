@@ -14,6 +14,7 @@ pub mod exports;
 pub mod files;
 pub mod jobs;
 pub mod mail;
+pub mod messages;
 pub mod members;
 pub mod places;
 pub mod resources;
@@ -63,6 +64,10 @@ pub fn router(state: AppState) -> Router {
         .merge(members::import::routes())
         .merge(members::segments::routes())
         .merge(members::self_service::routes())
+        .merge(messages::routes::routes())
+        .merge(messages::tracking::routes())
+        .merge(messages::unsubscribe::routes())
+        .merge(messages::news::routes())
         .fallback(web::middleware::not_found)
         .layer(from_fn_with_state(
             state.clone(),

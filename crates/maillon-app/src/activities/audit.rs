@@ -37,6 +37,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "a créé un lien personnel pour la personne",
     ),
     ("export_adherents", "a exporté le fichier des adhérents"),
+    ("message_envoye", "a envoyé un message aux adhérents"),
+    ("desabonnement", "s'est désabonné par le lien d'un e-mail"),
     (
         "anonymisation",
         "a anonymisé la personne après sa période d'inactivité",

@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0013_members.sql"),
         then: None,
     },
+    Migration {
+        version: 14,
+        name: "member messages",
+        sql: include_str!("../../migrations/0014_member_messages.sql"),
+        then: None,
+    },
 ];
 
 pub(super) async fn apply(db: &Db) -> Result<(), DbError> {

@@ -87,6 +87,8 @@ fn structure(
         // for a day.
         sms_enabled: true,
         offer_hours: 24,
+        send_from_hour: 9,
+        send_until_hour: 19,
     }
 }
 

@@ -113,6 +113,7 @@ pub async fn run_one(
             let last_attempt = job.attempts >= job.max_attempts;
             crate::sms::deliver(db, &senders.sms, &job.payload, last_attempt).await
         }
+        "plan_message" => crate::messages::plan::run(db, config, &job.payload).await,
         "purge" => crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
             .await
             .map_err(|e| e.to_string()),

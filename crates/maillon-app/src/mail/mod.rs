@@ -1,8 +1,10 @@
 //! E-mail: every message is stored first, then sent by a job. With SMTP configured the
 //! job sends it; without, it stays in the outbox that network admins read in the app.
 
-use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::SinglePart;
+use lettre::message::header::{
+    ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue,
+};
+use lettre::message::{MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
@@ -66,12 +68,40 @@ fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
 /// Stores a message and its sending job in the caller's transaction: once committed, the
 /// message is sent even if the server stops right after.
 pub async fn queue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<String, DbError> {
+    queue_rich(
+        tx,
+        &Outgoing {
+            to,
+            subject,
+            text: body,
+            ..Outgoing::default()
+        },
+    )
+    .await
+}
+
+/// A message with, optionally, an HTML version, an unsubscribe address (sent as the
+/// List-Unsubscribe header, with one-click unsubscription, RFC 8058) and a time to send.
+#[derive(Default)]
+pub struct Outgoing<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+    pub unsubscribe_url: &'a str,
+    /// Seconds since 1970; 0: now.
+    pub send_at: i64,
+}
+
+pub async fn queue_rich(tx: &mut Tx, m: &Outgoing<'_>) -> Result<String, DbError> {
     let id = db::new_id();
-    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, status, created_at) VALUES ($1, $2, $3, $4, 'queued', $5)")
+    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, list_unsubscribe, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)")
         .bind(id.clone())
-        .bind(to)
-        .bind(subject)
-        .bind(body)
+        .bind(m.to)
+        .bind(m.subject)
+        .bind(m.text)
+        .bind(m.html)
+        .bind(m.unsubscribe_url)
         .bind(now())
         .execute(&mut **tx)
         .await?;
@@ -81,10 +111,43 @@ pub async fn queue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<S
         "send_email",
         &payload,
         Some(&format!("email-{id}")),
-        now(),
+        m.send_at.max(now()),
     )
     .await?;
     Ok(id)
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.trim_matches(['<', '>']).to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): mail apps may
+/// unsubscribe with one POST, without opening a page.
+#[derive(Clone)]
+struct OneClick;
+
+impl Header for OneClick {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(OneClick)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
+    }
 }
 
 pub struct Email {
@@ -92,6 +155,8 @@ pub struct Email {
     pub to_addr: String,
     pub subject: String,
     pub body_text: String,
+    pub body_html: String,
+    pub list_unsubscribe: String,
     pub status: String,
     pub created_at: i64,
     pub last_error: String,
@@ -102,6 +167,7 @@ impl Email {
         match self.status.as_str() {
             "sent" => "Envoyé",
             "outbox" => "Dans la boîte d'envoi (pas de serveur SMTP)",
+            "bounced" => "Adresse refusée par le serveur du destinataire",
             "queued" if self.last_error.is_empty() => "En attente d'envoi",
             "queued" => "Nouvel essai prévu",
             _ => "Échec",
@@ -115,6 +181,8 @@ fn from_row(r: &db::AnyRow) -> Email {
         to_addr: text(r, "to_addr"),
         subject: text(r, "subject"),
         body_text: text(r, "body_text"),
+        body_html: text(r, "body_html"),
+        list_unsubscribe: text(r, "list_unsubscribe"),
         status: text(r, "status"),
         created_at: db::int(r, "created_at"),
         last_error: text(r, "last_error"),
@@ -167,7 +235,7 @@ pub async fn deliver(
         .await
         .map_err(|e| e.to_string())?
         .ok_or("email not found")?;
-    if email.status == "sent" || email.status == "outbox" {
+    if email.status != "queued" {
         return Ok(());
     }
     let Some(smtp) = &mailer.smtp else {
@@ -181,7 +249,17 @@ pub async fn deliver(
             .await
             .map_err(|e| e.to_string());
     };
-    let message = Message::builder()
+    let mut builder = Message::builder();
+    if !email.list_unsubscribe.is_empty() {
+        builder = builder
+            .header(ListUnsubscribe(email.list_unsubscribe.clone()))
+            .header(OneClick);
+    }
+    let text_part = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .header(ContentTransferEncoding::QuotedPrintable)
+        .body(email.body_text.clone());
+    let builder = builder
         .from(
             config
                 .mail_from
@@ -193,18 +271,29 @@ pub async fn deliver(
             .parse()
             .map_err(|e| format!("recipient: {e}"))?)
         .subject(email.subject.clone())
-        .message_id(Some(format!("<{}@maillon>", email.id)))
-        .singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .header(ContentTransferEncoding::QuotedPrintable)
-                .body(email.body_text.clone()),
+        .message_id(Some(format!("<{}@maillon>", email.id)));
+    let message = if email.body_html.is_empty() {
+        builder.singlepart(text_part)
+    } else {
+        builder.multipart(
+            MultiPart::alternative()
+                .singlepart(text_part)
+                .singlepart(SinglePart::html(email.body_html.clone())),
         )
-        .map_err(|e| e.to_string())?;
+    }
+    .map_err(|e| e.to_string())?;
     match smtp.send(message).await {
         Ok(_) => set_status(db, &id, "sent", None)
             .await
             .map_err(|e| e.to_string()),
+        Err(e) if e.is_permanent() => {
+            // The recipient's server refused the address: trying again would not help.
+            let error = e.to_string();
+            tracing::warn!(email = %email.id, error = %error, "e-mail refused (bounced)");
+            set_status(db, &id, "bounced", Some(&error))
+                .await
+                .map_err(|e| e.to_string())
+        }
         Err(e) => {
             let error = e.to_string();
             let status = if last_attempt { "failed" } else { "queued" };

@@ -130,6 +130,19 @@ pub async fn list(
     Ok(rows.iter().map(from_row).collect())
 }
 
+/// The ids of the people the filter matches.
+pub async fn ids(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Result<Vec<String>, DbError> {
+    let (clause, args) = f.where_sql(structure_id, today);
+    let sql = format!(
+        "SELECT b.id FROM beneficiaries b{} WHERE {clause}",
+        whole_file(db)
+    );
+    let rows = bind_args(sqlx::query(&sql), &args)
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows.iter().map(|r| text(r, "id")).collect())
+}
+
 /// Creates the household typed in the form ("nouveau"), or checks the chosen one is the
 /// structure's. Returns the household to file the person under.
 async fn household_for(

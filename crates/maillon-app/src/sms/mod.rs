@@ -55,7 +55,21 @@ pub async fn queue(
     body: &str,
     purpose: &str,
 ) -> Result<String, DbError> {
-    let body = gsm7::fit(&gsm7::to_gsm7(body), MAX_PARTS);
+    queue_at(tx, structure_id, to, body, purpose, MAX_PARTS, now()).await
+}
+
+/// The same with a longer limit (messages to members: three parts) and a time to send
+/// (after quiet hours).
+pub async fn queue_at(
+    tx: &mut Tx,
+    structure_id: &str,
+    to: &str,
+    body: &str,
+    purpose: &str,
+    max_parts: usize,
+    send_at: i64,
+) -> Result<String, DbError> {
+    let body = gsm7::fit(&gsm7::to_gsm7(body), max_parts);
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO sms_messages (id, structure_id, to_phone, body, parts, purpose, status, created_at) \
@@ -71,8 +85,14 @@ pub async fn queue(
     .execute(&mut **tx)
     .await?;
     let payload = serde_json::json!({ "sms_id": id }).to_string();
-    crate::jobs::store::enqueue(tx, "send_sms", &payload, Some(&format!("sms-{id}")), now())
-        .await?;
+    crate::jobs::store::enqueue(
+        tx,
+        "send_sms",
+        &payload,
+        Some(&format!("sms-{id}")),
+        send_at.max(now()),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -105,6 +125,7 @@ impl Sms {
             "rappel" => "Rappel",
             "place" => "Place libérée",
             "annulation" => "Séance annulée",
+            "message" => "Message aux adhérents",
             _ => "Autre",
         }
     }

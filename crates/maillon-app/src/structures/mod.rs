@@ -55,6 +55,9 @@ pub struct Structure {
     pub sms_enabled: bool,
     /// Hours a person of the waiting list has to confirm a freed seat (0: given at once).
     pub offer_hours: i64,
+    /// Messages to members go out between these local hours (start included, end excluded).
+    pub send_from_hour: i64,
+    pub send_until_hour: i64,
 }
 
 impl Structure {
@@ -118,6 +121,16 @@ pub const OFFER_HOURS: &[(i64, &str)] = &[
     (48, "a 48 heures pour la confirmer"),
 ];
 
+/// An hour of the form: the default when left empty, -1 when not a number.
+fn hour_field(form: &crate::web::forms::FormData, name: &str, default: i64) -> i64 {
+    let value = form.get(name);
+    if value.is_empty() {
+        default
+    } else {
+        value.parse().unwrap_or(-1)
+    }
+}
+
 /// Reads and checks the structure form; shared by creation and edition.
 pub fn validate_form(
     form: &crate::web::forms::FormData,
@@ -138,7 +151,22 @@ pub fn validate_form(
         reminder_morning: form.has("reminder_morning"),
         sms_enabled: form.has("sms_enabled"),
         offer_hours: form.get("offer_hours").parse().unwrap_or(0),
+        send_from_hour: hour_field(form, "send_from_hour", 9),
+        send_until_hour: hour_field(form, "send_until_hour", 19),
     };
+    if !(0..=23).contains(&s.send_from_hour) {
+        errors.add("send_from_hour", "Indiquez une heure entre 0 et 23.");
+        s.send_from_hour = 9;
+    }
+    if !(1..=24).contains(&s.send_until_hour) {
+        errors.add("send_until_hour", "Indiquez une heure entre 1 et 24.");
+        s.send_until_hour = 19;
+    } else if s.send_until_hour <= s.send_from_hour {
+        errors.add(
+            "send_until_hour",
+            "L'heure de fin doit venir après l'heure de début.",
+        );
+    }
     if !OFFER_HOURS.iter().any(|(h, _)| *h == s.offer_hours) {
         errors.add(
             "offer_hours",

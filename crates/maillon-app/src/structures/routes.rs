@@ -268,6 +268,8 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppResult
         timezone: "Europe/Paris".into(),
         reminder_days: 2,
         reminder_morning: true,
+        send_from_hour: 9,
+        send_until_hour: 19,
         ..Structure::default()
     };
     let action = "/reseau/structures/nouvelle".to_string();

@@ -20,11 +20,13 @@ fn from_row(r: &AnyRow) -> Structure {
         reminder_morning: crate::db::flag(r, "reminder_morning"),
         sms_enabled: crate::db::flag(r, "sms_enabled"),
         offer_hours: crate::db::int(r, "offer_hours"),
+        send_from_hour: crate::db::int(r, "send_from_hour"),
+        send_until_hour: crate::db::int(r, "send_until_hour"),
     }
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
-    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours FROM structures WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour FROM structures WHERE id = $1")
         .bind(id)
         .fetch_optional(db.read())
         .await?;
@@ -32,7 +34,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
-    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours FROM structures ORDER BY name")
+    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour FROM structures ORDER BY name")
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(from_row).collect())
@@ -42,8 +44,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
-         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14)",
+         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(id.clone())
     .bind(s.name.clone())
@@ -59,6 +61,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.reminder_morning as i64)
     .bind(s.sms_enabled as i64)
     .bind(s.offer_hours)
+    .bind(s.send_from_hour)
+    .bind(s.send_until_hour)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -68,7 +72,8 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     sqlx::query(
         "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
          timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9, reminder_days = $11, \
-         reminder_morning = $12, sms_enabled = $13, offer_hours = $14 WHERE id = $10",
+         reminder_morning = $12, sms_enabled = $13, offer_hours = $14, send_from_hour = $15, \
+         send_until_hour = $16 WHERE id = $10",
     )
     .bind(s.name.clone())
     .bind(s.kind.clone())
@@ -84,6 +89,8 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     .bind(s.reminder_morning as i64)
     .bind(s.sms_enabled as i64)
     .bind(s.offer_hours)
+    .bind(s.send_from_hour)
+    .bind(s.send_until_hour)
     .execute(&mut **tx)
     .await?;
     Ok(())

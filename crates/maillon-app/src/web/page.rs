@@ -162,6 +162,19 @@ const MESSAGES: &[(&str, &str)] = &[
     ("adhesion-enregistree", "L'adhésion est enregistrée."),
     ("consentement-enregistre", "La réponse est notée dans l'historique des consentements."),
     ("segment-enregistre", "Le segment est enregistré."),
+    ("message-enregistre", "Le brouillon est enregistré."),
+    (
+        "message-programme",
+        "Le message est programmé : il partira à l'heure indiquée.",
+    ),
+    (
+        "message-en-cours",
+        "Le message part maintenant : le suivi ci-dessous se remplit au fil des envois.",
+    ),
+    ("message-deprogramme", "La programmation est annulée : le message est redevenu un brouillon."),
+    ("message-supprime", "Le brouillon est supprimé."),
+    ("essai-envoye", "L'essai est envoyé : vérifiez votre boîte (ou la boîte d'envoi)."),
+    ("suivi-enregistre", "Le suivi est enregistré."),
     (
         "choix-enregistres",
         "Vos choix sont enregistrés. Merci !",

@@ -163,7 +163,7 @@ async fn migrations_apply_once_and_again_safely() {
         .fetch_one(again.read())
         .await
         .unwrap();
-    assert_eq!(n, 13);
+    assert_eq!(n, 14);
     again.close().await;
     app.stop().await;
 }

@@ -1,0 +1,131 @@
+//! Queries on messages. Every query carries the structure.
+
+use super::model::{from_row, Message};
+use crate::db::{self, now, text, Db, DbError, Tx};
+
+pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Message>, DbError> {
+    let row = sqlx::query("SELECT * FROM member_messages WHERE id = $1 AND structure_id = $2")
+        .bind(id)
+        .bind(structure_id)
+        .fetch_optional(db.read())
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// The structure's messages, newest first, with how many people each one reached.
+pub async fn list(db: &Db, structure_id: &str) -> Result<Vec<(Message, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT m.*, (SELECT COUNT(*) FROM message_deliveries d WHERE d.message_id = m.id AND d.channel <> 'none') AS reached \
+         FROM member_messages m WHERE m.structure_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 200",
+    )
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (from_row(r), db::int(r, "reached")))
+        .collect())
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: &str,
+    m: &Message,
+    author: &str,
+) -> Result<String, DbError> {
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO member_messages (id, structure_id, subject, body, sms_text, purpose, segment_id, publish, status, author_name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $10)",
+    )
+    .bind(id.clone())
+    .bind(structure_id)
+    .bind(m.subject.clone())
+    .bind(m.body.clone())
+    .bind(m.sms_text.clone())
+    .bind(m.purpose.clone())
+    .bind(Some(m.segment_id.clone()).filter(|s| !s.is_empty()))
+    .bind(m.publish as i64)
+    .bind(author)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Changes a draft; false when the message is no longer a draft.
+pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, m: &Message) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE member_messages SET subject = $1, body = $2, sms_text = $3, purpose = $4, segment_id = $5, publish = $6, updated_at = $7 \
+         WHERE id = $8 AND structure_id = $9 AND status = 'draft'",
+    )
+    .bind(m.subject.clone())
+    .bind(m.body.clone())
+    .bind(m.sms_text.clone())
+    .bind(m.purpose.clone())
+    .bind(Some(m.segment_id.clone()).filter(|s| !s.is_empty()))
+    .bind(m.publish as i64)
+    .bind(now())
+    .bind(id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A draft becomes scheduled for `send_at`; false when it was not a draft.
+pub async fn schedule(tx: &mut Tx, structure_id: &str, id: &str, send_at: i64) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE member_messages SET status = 'scheduled', send_at = $1, updated_at = $2 \
+         WHERE id = $3 AND structure_id = $4 AND status = 'draft'",
+    )
+    .bind(send_at)
+    .bind(now())
+    .bind(id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A scheduled message goes back to draft (its planning job then does nothing).
+pub async fn unschedule(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE member_messages SET status = 'draft', send_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND structure_id = $3 AND status = 'scheduled'",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_draft(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "DELETE FROM member_messages WHERE id = $1 AND structure_id = $2 AND status = 'draft'",
+    )
+    .bind(id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Published news, newest first (of one structure, or of all when `structure_id` is '').
+pub async fn news(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<(Message, String, String)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT m.*, s.name AS structure_name FROM member_messages m JOIN structures s ON s.id = m.structure_id \
+         WHERE m.published_at IS NOT NULL AND ($1 = '' OR m.structure_id = $1) \
+         ORDER BY m.published_at DESC, m.id DESC LIMIT $2",
+    )
+    .bind(structure_id)
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (from_row(r), text(r, "structure_id"), text(r, "structure_name")))
+        .collect())
+}

@@ -1,0 +1,81 @@
+//! The unsubscribe link of every e-mail: one click (or one POST from the mail app, RFC
+//! 8058) records a refusal for e-mail and the message's purpose in the consent ledger.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::accounts::tokens;
+use crate::activities::audit::{self, Actor};
+use crate::activities::vocab;
+use crate::db::text;
+use crate::members::consent;
+use crate::web::error::{AppError, AppResult};
+use crate::web::page::Page;
+use crate::web::{render, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/desabonnement/{secret}", get(show).post(confirm))
+}
+
+#[derive(Template)]
+#[template(path = "messages/unsubscribe.html")]
+struct UnsubscribePage {
+    page: Page,
+    structure_name: String,
+    purpose_label: &'static str,
+    done: bool,
+}
+
+/// (structure id, structure name, person id, purpose) of a link.
+async fn link(state: &AppState, secret: &str) -> AppResult<(String, String, String, String)> {
+    if secret.len() != 64 {
+        return Err(AppError::NotFound);
+    }
+    let row = sqlx::query(
+        "SELECT d.structure_id, s.name, d.person_id, m.purpose FROM message_deliveries d \
+         JOIN member_messages m ON m.id = d.message_id JOIN structures s ON s.id = d.structure_id \
+         WHERE d.unsubscribe_hash = $1",
+    )
+    .bind(tokens::hash(secret))
+    .fetch_optional(state.db.read())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((
+        text(&row, "structure_id"),
+        text(&row, "name"),
+        text(&row, "person_id"),
+        text(&row, "purpose"),
+    ))
+}
+
+async fn page(state: &AppState, name: String, purpose: &str, done: bool) -> AppResult<Response> {
+    let page = Page::new(state, "Ne plus recevoir ces e-mails").await;
+    Ok(render(&UnsubscribePage {
+        page,
+        structure_name: name,
+        purpose_label: vocab::label(super::PURPOSES, purpose),
+        done,
+    })?
+    .into_response())
+}
+
+async fn show(State(state): State<AppState>, Path(secret): Path<String>) -> AppResult<Response> {
+    let (_, name, _, purpose) = link(&state, &secret).await?;
+    page(&state, name, &purpose, false).await
+}
+
+async fn confirm(State(state): State<AppState>, Path(secret): Path<String>) -> AppResult<Response> {
+    let (sid, name, pid, purpose) = link(&state, &secret).await?;
+    let mut tx = state.db.begin_write().await?;
+    consent::record(&mut tx, &sid, &pid, "email", &purpose, consent::REFUSED, "link", "La personne (lien de désinscription)").await?;
+    let actor = Actor {
+        user_id: None,
+        name: "La personne elle-même",
+    };
+    audit::write(&mut tx, &sid, &actor, "desabonnement", Some(&pid)).await?;
+    tx.commit().await?;
+    page(&state, name, &purpose, true).await
+}
