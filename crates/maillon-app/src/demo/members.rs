@@ -169,6 +169,64 @@ pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Resu
     Ok(())
 }
 
+/// Messages at Jean Ferrat: the neighbourhood party, sent to the members of the season
+/// (e-mails, SMS, letters and calls, also published as news), and a draft for the seniors.
+pub async fn seed_messages(
+    db: &Db,
+    public_url: &str,
+    structure_id: &str,
+    author: &str,
+) -> Result<(), DbError> {
+    use crate::messages::{model::Message, plan, store as messages};
+    let party = Message {
+        subject: "Fête de quartier du samedi 5 décembre".into(),
+        body: "Le centre social vous invite à la fête de quartier, samedi 5 décembre de 14 h à 18 h, place du Marché.\n\nAu programme : goûter partagé, jeux pour les enfants, et un stand numérique pour apprendre à faire des photos avec son téléphone.\n\nVenez avec vos voisins !".into(),
+        sms_text: "Fête de quartier samedi 5 décembre 14h-18h place du Marché : goûter, jeux, stand photo. Venez nombreux ! Centre social Jean Ferrat".into(),
+        purpose: "news".into(),
+        publish: true,
+        ..Message::default()
+    };
+    let seniors: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM segments WHERE structure_id = $1 AND name = 'Seniors du quartier Jean Ferrat'",
+    )
+    .bind(structure_id)
+    .fetch_optional(db.read())
+    .await?;
+    let draft = Message {
+        subject: "Atelier « Smartphone : premiers pas » : il reste des places".into(),
+        body: "Vous avez un smartphone et vous voulez apprendre à vous en servir sans stress ?\n\nKarim, médiateur numérique du centre, propose un atelier en petit groupe le mardi matin. Appelez l'accueil ou passez nous voir pour vous inscrire.".into(),
+        sms_text: "Atelier smartphone premiers pas le mardi matin au centre Jean Ferrat : il reste des places. Inscription a l'accueil.".into(),
+        purpose: "news".into(),
+        segment_id: seniors.unwrap_or_default(),
+        ..Message::default()
+    };
+    let mut tx = db.begin_write().await?;
+    let sent = messages::insert(&mut tx, structure_id, &party, author).await?;
+    messages::schedule(&mut tx, structure_id, &sent, now()).await?;
+    messages::insert(&mut tx, structure_id, &draft, author).await?;
+    tx.commit().await?;
+    plan::plan(db, public_url, structure_id, &sent).await?;
+    // The volunteer already made one call.
+    let mut tx = db.begin_write().await?;
+    let first_call: Option<String> = sqlx::query_scalar(
+        "SELECT person_id FROM message_deliveries WHERE message_id = $1 AND channel = 'phone' ORDER BY person_id LIMIT 1",
+    )
+    .bind(sent.clone())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(pid) = first_call {
+        sqlx::query(
+            "UPDATE message_deliveries SET state = 'sent' WHERE message_id = $1 AND person_id = $2",
+        )
+        .bind(sent)
+        .bind(pid)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 fn membership(
     season: &str,
     joined_on: &str,

@@ -222,6 +222,9 @@ pub async fn seed(
     members::seed(db, &ferrat_id, today_date)
         .await
         .map_err(err)?;
+    members::seed_messages(db, public_url, &ferrat_id, ACCOUNTS[6].name)
+        .await
+        .map_err(err)?;
     workshops::seed(
         db,
         public_url,

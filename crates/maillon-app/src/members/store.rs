@@ -131,7 +131,12 @@ pub async fn list(
 }
 
 /// The ids of the people the filter matches.
-pub async fn ids(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Result<Vec<String>, DbError> {
+pub async fn ids(
+    db: &Db,
+    structure_id: &str,
+    f: &Filter,
+    today: &Today,
+) -> Result<Vec<String>, DbError> {
     let (clause, args) = f.where_sql(structure_id, today);
     let sql = format!(
         "SELECT b.id FROM beneficiaries b{} WHERE {clause}",

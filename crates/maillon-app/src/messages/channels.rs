@@ -45,9 +45,7 @@ impl Situation<'_> {
         match channel {
             "email" => Some(p.email.clone()).filter(|e| !e.is_empty()),
             "sms" if self.sms_possible => mobile.cloned(),
-            "post" => p
-                .has_postal_address()
-                .then(|| p.postal_lines().join("\n")),
+            "post" => p.has_postal_address().then(|| p.postal_lines().join("\n")),
             "phone" => [&p.phone, &p.phone2]
                 .into_iter()
                 .find(|n| !n.is_empty())
@@ -84,7 +82,12 @@ mod tests {
         }
     }
 
-    fn choose(p: &Member, states: &[(&str, &str)], member: bool, purpose: &str) -> Option<&'static str> {
+    fn choose(
+        p: &Member,
+        states: &[(&str, &str)],
+        member: bool,
+        purpose: &str,
+    ) -> Option<&'static str> {
         let states: Vec<(String, String)> = states
             .iter()
             .map(|(c, s)| (c.to_string(), s.to_string()))
@@ -107,9 +110,17 @@ mod tests {
         p.contact_pref = "post".into();
         assert_eq!(choose(&p, &[], true, "news"), Some("post"));
         // Refused by post: the next possible.
-        assert_eq!(choose(&p, &[("post", "refused")], true, "news"), Some("email"));
         assert_eq!(
-            choose(&p, &[("post", "refused"), ("email", "refused")], true, "news"),
+            choose(&p, &[("post", "refused")], true, "news"),
+            Some("email")
+        );
+        assert_eq!(
+            choose(
+                &p,
+                &[("post", "refused"), ("email", "refused")],
+                true,
+                "news"
+            ),
             Some("sms")
         );
     }

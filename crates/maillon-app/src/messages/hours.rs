@@ -86,7 +86,8 @@ pub fn next_slot(t: DateTime, w: Window) -> DateTime {
     // A window is never closed more than a few days running; a year is a safe bound.
     for _ in 0..366 {
         let date = t.date();
-        let closed_day = w.rest_days && (date.weekday() == Weekday::Sunday || is_public_holiday(date));
+        let closed_day =
+            w.rest_days && (date.weekday() == Weekday::Sunday || is_public_holiday(date));
         if closed_day || t.hour() >= w.until {
             t = opening(date.tomorrow().unwrap_or(date));
         } else if t.hour() < w.from {

@@ -103,7 +103,10 @@ pub fn check(m: &mut Message, segments: &[String]) -> FieldErrors {
     if m.body.is_empty() {
         errors.add("body", "Écrivez le texte du message.");
     } else if m.body.chars().count() > 20_000 {
-        errors.add("body", "Le texte est trop long (20 000 caractères au plus).");
+        errors.add(
+            "body",
+            "Le texte est trop long (20 000 caractères au plus).",
+        );
     }
     if !PURPOSES.iter().any(|(c, _)| *c == m.purpose) {
         errors.add("purpose", "Choisissez l'objet de l'envoi dans la liste.");

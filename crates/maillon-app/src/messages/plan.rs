@@ -25,7 +25,11 @@ pub struct Recipient {
 }
 
 /// The people a message targets: its segment's filter, or the members of the season.
-pub async fn filter_of(db: &Db, structure_id: &str, m: &Message) -> Result<(Filter, String), DbError> {
+pub async fn filter_of(
+    db: &Db,
+    structure_id: &str,
+    m: &Message,
+) -> Result<(Filter, String), DbError> {
     if !m.segment_id.is_empty() {
         if let Some(s) = segments::get_one(db, structure_id, &m.segment_id).await? {
             return Ok((s.filter, s.name));
@@ -46,7 +50,12 @@ fn today_in(s: &Structure) -> Today {
 }
 
 /// Everyone the message targets, with their channel, sorted by name.
-pub async fn recipients(db: &Db, s: &Structure, m: &Message, filter: &Filter) -> Result<Vec<Recipient>, DbError> {
+pub async fn recipients(
+    db: &Db,
+    s: &Structure,
+    m: &Message,
+    filter: &Filter,
+) -> Result<Vec<Recipient>, DbError> {
     let today = today_in(s);
     let people = crate::members::store::list(db, &s.id, filter, &today, i64::MAX / 2, 0).await?;
     let members: HashSet<String> =
@@ -109,15 +118,23 @@ pub async fn run(db: &Db, config: &Config, payload: &str) -> Result<(), String> 
     else {
         return Err("payload without message".into());
     };
-    plan(db, config, sid, mid).await.map_err(|e| e.to_string()).map(|n| {
-        if let Some(n) = n {
-            tracing::info!(message = %mid, recipients = n, "message planned");
-        }
-    })
+    plan(db, &config.public_url, sid, mid)
+        .await
+        .map_err(|e| e.to_string())
+        .map(|n| {
+            if let Some(n) = n {
+                tracing::info!(message = %mid, recipients = n, "message planned");
+            }
+        })
 }
 
 /// Plans the message now; None when it was not (or no longer) scheduled.
-pub async fn plan(db: &Db, config: &Config, sid: &str, mid: &str) -> Result<Option<usize>, DbError> {
+pub async fn plan(
+    db: &Db,
+    public_url: &str,
+    sid: &str,
+    mid: &str,
+) -> Result<Option<usize>, DbError> {
     let Some(m) = store::get(db, sid, mid).await? else {
         return Ok(None);
     };
@@ -134,7 +151,7 @@ pub async fn plan(db: &Db, config: &Config, sid: &str, mid: &str) -> Result<Opti
         &structure.timezone,
         hours::Window::sms(structure.send_from_hour, structure.send_until_hour),
     );
-    let public_url = config.public_url.trim_end_matches('/');
+    let public_url = public_url.trim_end_matches('/');
     let sms_body = render::sms(&m.sms_text);
     let mut tx = db.begin_write().await?;
     // Taking the message first: a second planner (another server) waits here, then

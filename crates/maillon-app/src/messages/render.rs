@@ -129,7 +129,9 @@ mod tests {
         assert!(text.contains("https://maillon.test/desabonnement/abc"));
         let html = email_html("Fête & repas", body, &person());
         assert!(html.contains("<title>Fête &amp; repas</title>"));
-        assert!(html.contains("<a href=\"https://centre.test/fete\">https://centre.test/fete</a> &lt;ici&gt;"));
+        assert!(html.contains(
+            "<a href=\"https://centre.test/fete\">https://centre.test/fete</a> &lt;ici&gt;"
+        ));
         assert!(html.contains("<a href=\"https://maillon.test/desabonnement/abc\">"));
     }
 

@@ -28,7 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/structures/{sid}/messages/nouveau", get(new_form))
         .route("/structures/{sid}/messages/{mid}", get(show).post(update))
         .route("/structures/{sid}/messages/{mid}/envoyer", post(send))
-        .route("/structures/{sid}/messages/{mid}/deprogrammer", post(unschedule))
+        .route(
+            "/structures/{sid}/messages/{mid}/deprogrammer",
+            post(unschedule),
+        )
         .route("/structures/{sid}/messages/{mid}/essai", post(test_send))
         .route("/structures/{sid}/messages/{mid}/supprimer", post(delete))
 }
@@ -227,7 +230,18 @@ async fn new_form(
         ..Message::default()
     };
     let f = FieldErrors::default;
-    compose_page(&state, &user, &access, message, f(), f(), String::new(), String::new(), Flash::default()).await
+    compose_page(
+        &state,
+        &user,
+        &access,
+        message,
+        f(),
+        f(),
+        String::new(),
+        String::new(),
+        Flash::default(),
+    )
+    .await
 }
 
 async fn segment_ids(state: &AppState, sid: &str) -> AppResult<Vec<String>> {
@@ -248,12 +262,26 @@ async fn create(
     let (message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
     if !errors.is_empty() {
         let f = FieldErrors::default;
-        return compose_page(&state, &user, &access, message, errors, f(), String::new(), String::new(), Flash::default()).await;
+        return compose_page(
+            &state,
+            &user,
+            &access,
+            message,
+            errors,
+            f(),
+            String::new(),
+            String::new(),
+            Flash::default(),
+        )
+        .await;
     }
     let mut tx = state.db.begin_write().await?;
     let id = store::insert(&mut tx, &sid, &message, &user.name).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/messages/{id}?info=message-enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/messages/{id}?info=message-enregistre"
+    ))
+    .into_response())
 }
 
 async fn found(state: &AppState, sid: &str, mid: &str) -> AppResult<Message> {
@@ -274,7 +302,18 @@ async fn show(
         return super::tracking::page(&state, &user, &access, message, flash).await;
     }
     let f = FieldErrors::default;
-    compose_page(&state, &user, &access, message, f(), f(), String::new(), String::new(), flash).await
+    compose_page(
+        &state,
+        &user,
+        &access,
+        message,
+        f(),
+        f(),
+        String::new(),
+        String::new(),
+        flash,
+    )
+    .await
 }
 
 async fn update(
@@ -293,16 +332,41 @@ async fn update(
         let mut errors = FieldErrors::default();
         errors.add("subject", "Ce message n'est plus un brouillon : annulez d'abord sa programmation pour le modifier.");
         let f = FieldErrors::default;
-        return compose_page(&state, &user, &access, saved, errors, f(), String::new(), String::new(), Flash::default()).await;
+        return compose_page(
+            &state,
+            &user,
+            &access,
+            saved,
+            errors,
+            f(),
+            String::new(),
+            String::new(),
+            Flash::default(),
+        )
+        .await;
     }
     if !errors.is_empty() {
         let f = FieldErrors::default;
-        return compose_page(&state, &user, &access, message, errors, f(), String::new(), String::new(), Flash::default()).await;
+        return compose_page(
+            &state,
+            &user,
+            &access,
+            message,
+            errors,
+            f(),
+            String::new(),
+            String::new(),
+            Flash::default(),
+        )
+        .await;
     }
     let mut tx = state.db.begin_write().await?;
     store::update(&mut tx, &sid, &mid, &message).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}?info=message-enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/messages/{mid}?info=message-enregistre"
+    ))
+    .into_response())
 }
 
 /// The moment a person asked for ("maintenant", or a date and time in the structure's
@@ -313,17 +377,29 @@ fn asked_time(form: &FormData, zone: &str) -> Result<i64, (&'static str, String)
     }
     let date = jiff::civil::Date::strptime("%Y-%m-%d", form.get("date"))
         .map_err(|_| ("date", "Indiquez la date d'envoi (jj/mm/aaaa).".to_string()))?;
-    let time = jiff::civil::Time::strptime("%H:%M", form.get("heure"))
-        .map_err(|_| ("heure", "Indiquez l'heure d'envoi (par exemple 10:00).".to_string()))?;
+    let time = jiff::civil::Time::strptime("%H:%M", form.get("heure")).map_err(|_| {
+        (
+            "heure",
+            "Indiquez l'heure d'envoi (par exemple 10:00).".to_string(),
+        )
+    })?;
     let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let at = date
         .to_datetime(time)
         .to_zoned(zone)
-        .map_err(|_| ("heure", "Cette heure n'existe pas ce jour-là (changement d'heure).".to_string()))?
+        .map_err(|_| {
+            (
+                "heure",
+                "Cette heure n'existe pas ce jour-là (changement d'heure).".to_string(),
+            )
+        })?
         .timestamp()
         .as_second();
     if at < now() - 60 {
-        return Err(("date", "Cette date est passée : choisissez un moment à venir, ou « maintenant ».".into()));
+        return Err((
+            "date",
+            "Cette date est passée : choisissez un moment à venir, ou « maintenant ».".into(),
+        ));
     }
     Ok(at)
 }
@@ -346,7 +422,10 @@ async fn send(
         }
     };
     if !message.is_draft() {
-        errors.add("quand", "Ce message n'est plus un brouillon : il est déjà programmé ou envoyé.");
+        errors.add(
+            "quand",
+            "Ce message n'est plus un brouillon : il est déjà programmé ou envoyé.",
+        );
     }
     if errors.is_empty() {
         let preview = preview_of(&state, &access, &message).await?;
@@ -357,20 +436,46 @@ async fn send(
         }
     }
     let Some(asked) = asked.filter(|_| errors.is_empty()) else {
-        return compose_page(&state, &user, &access, message, FieldErrors::default(), errors, form.get("date"), form.get("heure"), Flash::default()).await;
+        return compose_page(
+            &state,
+            &user,
+            &access,
+            message,
+            FieldErrors::default(),
+            errors,
+            form.get("date"),
+            form.get("heure"),
+            Flash::default(),
+        )
+        .await;
     };
-    let send_at = hours::next_slot_at(asked, &s.timezone, hours::Window::sending(s.send_from_hour, s.send_until_hour));
+    let send_at = hours::next_slot_at(
+        asked,
+        &s.timezone,
+        hours::Window::sending(s.send_from_hour, s.send_until_hour),
+    );
     let mut tx = state.db.begin_write().await?;
     if store::schedule(&mut tx, &sid, &mid, send_at).await? {
         let payload = serde_json::json!({ "structure_id": sid, "message_id": mid }).to_string();
         // One planning per scheduling: a message unscheduled then scheduled again gets a
         // new job, and the old one finds it planned or not scheduled for its time.
-        crate::jobs::store::enqueue(&mut tx, "plan_message", &payload, Some(&format!("plan-{mid}-{send_at}")), send_at).await?;
+        crate::jobs::store::enqueue(
+            &mut tx,
+            "plan_message",
+            &payload,
+            Some(&format!("plan-{mid}-{send_at}")),
+            send_at,
+        )
+        .await?;
         audit::write(&mut tx, &sid, &Actor::from(&user), "message_envoye", None).await?;
     }
     tx.commit().await?;
     state.jobs.wake();
-    let info = if send_at <= now() { "message-en-cours" } else { "message-programme" };
+    let info = if send_at <= now() {
+        "message-en-cours"
+    } else {
+        "message-programme"
+    };
     Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}?info={info}")).into_response())
 }
 
@@ -384,7 +489,11 @@ async fn unschedule(
     let mut tx = state.db.begin_write().await?;
     let done = store::unschedule(&mut tx, &sid, &mid).await?;
     tx.commit().await?;
-    let info = if done { "?info=message-deprogramme" } else { "" };
+    let info = if done {
+        "?info=message-deprogramme"
+    } else {
+        ""
+    };
     Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}{info}")).into_response())
 }
 
@@ -399,7 +508,10 @@ async fn delete(
     let done = store::delete_draft(&mut tx, &sid, &mid).await?;
     tx.commit().await?;
     if done {
-        Ok(Redirect::to(&format!("/structures/{sid}/messages?info=message-supprime")).into_response())
+        Ok(
+            Redirect::to(&format!("/structures/{sid}/messages?info=message-supprime"))
+                .into_response(),
+        )
     } else {
         Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}")).into_response())
     }
@@ -423,7 +535,10 @@ async fn test_send(
         match crate::validate::phone(&phone) {
             Ok(p) if crate::sms::is_mobile(&p) => Some(p),
             Ok(_) => {
-                errors.add("telephone_essai", "Ce numéro n'est pas un portable : il ne peut pas recevoir de SMS.");
+                errors.add(
+                    "telephone_essai",
+                    "Ce numéro n'est pas un portable : il ne peut pas recevoir de SMS.",
+                );
                 None
             }
             Err(e) => {
@@ -433,13 +548,35 @@ async fn test_send(
         }
     };
     if mobile.is_some() && message.sms_text.trim().is_empty() {
-        errors.add("telephone_essai", "Ce message n'a pas de version SMS : écrivez-la d'abord.");
+        errors.add(
+            "telephone_essai",
+            "Ce message n'a pas de version SMS : écrivez-la d'abord.",
+        );
     }
     if !errors.is_empty() {
-        return compose_page(&state, &user, &access, message, FieldErrors::default(), errors, String::new(), String::new(), Flash::default()).await;
+        return compose_page(
+            &state,
+            &user,
+            &access,
+            message,
+            FieldErrors::default(),
+            errors,
+            String::new(),
+            String::new(),
+            Flash::default(),
+        )
+        .await;
     }
-    let url = format!("{}/desabonnement/essai", state.config.public_url.trim_end_matches('/'));
-    let first = user.name.split_whitespace().next().unwrap_or("").to_string();
+    let url = format!(
+        "{}/desabonnement/essai",
+        state.config.public_url.trim_end_matches('/')
+    );
+    let first = user
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string();
     let personal = Personal {
         first_name: &first,
         structure_name: &access.structure.name,
@@ -461,9 +598,21 @@ async fn test_send(
     )
     .await?;
     if let Some(mobile) = mobile {
-        crate::sms::queue_at(&mut tx, &sid, &mobile, &render::sms(&message.sms_text), "message", super::SMS_MAX_PARTS, now()).await?;
+        crate::sms::queue_at(
+            &mut tx,
+            &sid,
+            &mobile,
+            &render::sms(&message.sms_text),
+            "message",
+            super::SMS_MAX_PARTS,
+            now(),
+        )
+        .await?;
     }
     tx.commit().await?;
     state.jobs.wake();
-    Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}?info=essai-envoye")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/messages/{mid}?info=essai-envoye"
+    ))
+    .into_response())
 }

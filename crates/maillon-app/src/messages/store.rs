@@ -54,7 +54,12 @@ pub async fn insert(
 }
 
 /// Changes a draft; false when the message is no longer a draft.
-pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, m: &Message) -> Result<bool, DbError> {
+pub async fn update(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    m: &Message,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE member_messages SET subject = $1, body = $2, sms_text = $3, purpose = $4, segment_id = $5, publish = $6, updated_at = $7 \
          WHERE id = $8 AND structure_id = $9 AND status = 'draft'",
@@ -74,7 +79,12 @@ pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, m: &Message) -> R
 }
 
 /// A draft becomes scheduled for `send_at`; false when it was not a draft.
-pub async fn schedule(tx: &mut Tx, structure_id: &str, id: &str, send_at: i64) -> Result<bool, DbError> {
+pub async fn schedule(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+    send_at: i64,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE member_messages SET status = 'scheduled', send_at = $1, updated_at = $2 \
          WHERE id = $3 AND structure_id = $4 AND status = 'draft'",
@@ -114,7 +124,11 @@ pub async fn delete_draft(tx: &mut Tx, structure_id: &str, id: &str) -> Result<b
 }
 
 /// Published news, newest first (of one structure, or of all when `structure_id` is '').
-pub async fn news(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<(Message, String, String)>, DbError> {
+pub async fn news(
+    db: &Db,
+    structure_id: &str,
+    limit: i64,
+) -> Result<Vec<(Message, String, String)>, DbError> {
     let rows = sqlx::query(
         "SELECT m.*, s.name AS structure_name FROM member_messages m JOIN structures s ON s.id = m.structure_id \
          WHERE m.published_at IS NOT NULL AND ($1 = '' OR m.structure_id = $1) \
@@ -126,6 +140,12 @@ pub async fn news(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<(Messag
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (from_row(r), text(r, "structure_id"), text(r, "structure_name")))
+        .map(|r| {
+            (
+                from_row(r),
+                text(r, "structure_id"),
+                text(r, "structure_name"),
+            )
+        })
         .collect())
 }

@@ -23,9 +23,15 @@ use crate::web::{render, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/structures/{sid}/messages/{mid}/lettres", get(letters))
-        .route("/structures/{sid}/messages/{mid}/lettres/imprimees", post(letters_printed))
+        .route(
+            "/structures/{sid}/messages/{mid}/lettres/imprimees",
+            post(letters_printed),
+        )
         .route("/structures/{sid}/messages/{mid}/appels", get(calls))
-        .route("/structures/{sid}/messages/{mid}/appels/{pid}", post(call_done))
+        .route(
+            "/structures/{sid}/messages/{mid}/appels/{pid}",
+            post(call_done),
+        )
 }
 
 /// One recipient's delivery as the tracking shows it.
@@ -81,7 +87,12 @@ fn from_sent(status: &str) -> &'static str {
     }
 }
 
-pub async fn deliveries(db: &Db, sid: &str, mid: &str, channel: Option<&str>) -> Result<Vec<Delivery>, DbError> {
+pub async fn deliveries(
+    db: &Db,
+    sid: &str,
+    mid: &str,
+    channel: Option<&str>,
+) -> Result<Vec<Delivery>, DbError> {
     let rows = sqlx::query(
         "SELECT d.person_id, d.channel, d.address, d.state, b.first_name, b.last_name, \
          e.status AS email_status, e.last_error AS email_error, s.status AS sms_status, s.last_error AS sms_error \
@@ -100,13 +111,22 @@ pub async fn deliveries(db: &Db, sid: &str, mid: &str, channel: Option<&str>) ->
         .map(|r| {
             let channel = text(r, "channel");
             let (state, error) = match channel.as_str() {
-                "email" => (from_sent(&text(r, "email_status")).to_string(), text(r, "email_error")),
-                "sms" => (from_sent(&text(r, "sms_status")).to_string(), text(r, "sms_error")),
+                "email" => (
+                    from_sent(&text(r, "email_status")).to_string(),
+                    text(r, "email_error"),
+                ),
+                "sms" => (
+                    from_sent(&text(r, "sms_status")).to_string(),
+                    text(r, "sms_error"),
+                ),
                 _ => (text(r, "state"), String::new()),
             };
             Delivery {
                 person_id: text(r, "person_id"),
-                name: crate::activities::beneficiaries::display_name(&text(r, "first_name"), &text(r, "last_name")),
+                name: crate::activities::beneficiaries::display_name(
+                    &text(r, "first_name"),
+                    &text(r, "last_name"),
+                ),
                 channel,
                 address: text(r, "address"),
                 state,
@@ -136,7 +156,10 @@ pub fn totals(all: &[Delivery]) -> Vec<Totals> {
                 channel: c,
                 label: channels::label(c),
                 planned: of.iter().filter(|d| d.state == "planned").count(),
-                done: of.iter().filter(|d| matches!(d.state.as_str(), "sent" | "outbox")).count(),
+                done: of
+                    .iter()
+                    .filter(|d| matches!(d.state.as_str(), "sent" | "outbox"))
+                    .count(),
                 failed: of
                     .iter()
                     .filter(|d| matches!(d.state.as_str(), "failed" | "bounced" | "none"))
@@ -185,10 +208,15 @@ pub async fn page(
         .planned_at
         .map(|at| local_time(&access.structure.timezone, at))
         .unwrap_or_default();
-    let page = Page::in_structure(state, format!("Message « {} »", message.subject), user, access)
-        .await
-        .section("members")
-        .flash(flash);
+    let page = Page::in_structure(
+        state,
+        format!("Message « {} »", message.subject),
+        user,
+        access,
+    )
+    .await
+    .section("members")
+    .flash(flash);
     Ok(render(&TrackingPage {
         page,
         sid,
@@ -231,7 +259,9 @@ async fn letters(
     let access = member_access(&state, &user, &sid).await?;
     let message = sent_message(&state, &sid, &mid).await?;
     let letters = deliveries(&state.db, &sid, &mid, Some("post")).await?;
-    let date = crate::activities::routes::date_fr(&crate::places::routes::today(&access.structure.timezone));
+    let date = crate::activities::routes::date_fr(&crate::places::routes::today(
+        &access.structure.timezone,
+    ));
     Ok(render(&LettersPage {
         structure: access.structure,
         message,
@@ -259,7 +289,10 @@ async fn letters_printed(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}?info=suivi-enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/messages/{mid}?info=suivi-enregistre"
+    ))
+    .into_response())
 }
 
 #[derive(Template)]
@@ -282,10 +315,15 @@ async fn calls(
     let access = member_access(&state, &user, &sid).await?;
     let message = sent_message(&state, &sid, &mid).await?;
     let calls = deliveries(&state.db, &sid, &mid, Some("phone")).await?;
-    let page = Page::in_structure(&state, format!("Appels — {}", message.subject), &user, &access)
-        .await
-        .section("members")
-        .flash(flash);
+    let page = Page::in_structure(
+        &state,
+        format!("Appels — {}", message.subject),
+        &user,
+        &access,
+    )
+    .await
+    .section("members")
+    .flash(flash);
     Ok(render(&CallsPage {
         page,
         sid,
@@ -321,5 +359,8 @@ async fn call_done(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/structures/{sid}/messages/{mid}/appels?info=suivi-enregistre")).into_response())
+    Ok(Redirect::to(&format!(
+        "/structures/{sid}/messages/{mid}/appels?info=suivi-enregistre"
+    ))
+    .into_response())
 }

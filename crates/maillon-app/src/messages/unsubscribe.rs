@@ -70,7 +70,17 @@ async fn show(State(state): State<AppState>, Path(secret): Path<String>) -> AppR
 async fn confirm(State(state): State<AppState>, Path(secret): Path<String>) -> AppResult<Response> {
     let (sid, name, pid, purpose) = link(&state, &secret).await?;
     let mut tx = state.db.begin_write().await?;
-    consent::record(&mut tx, &sid, &pid, "email", &purpose, consent::REFUSED, "link", "La personne (lien de désinscription)").await?;
+    consent::record(
+        &mut tx,
+        &sid,
+        &pid,
+        "email",
+        &purpose,
+        consent::REFUSED,
+        "link",
+        "La personne (lien de désinscription)",
+    )
+    .await?;
     let actor = Actor {
         user_id: None,
         name: "La personne elle-même",

@@ -473,6 +473,8 @@ impl SmtpSink {
                                 let _ = write.write_all(b"221 bye\r\n").await;
                                 break;
                             }
+                            // An address the recipient's server does not know: a bounce.
+                            "RCPT" if line.contains("rejet") => b"550 5.1.1 user unknown\r\n",
                             _ => b"250 OK\r\n",
                         };
                         if write.write_all(reply).await.is_err() {

@@ -9,6 +9,7 @@ mod cycles;
 mod exports;
 mod jobs;
 mod members;
+mod messages;
 mod personal_data;
 mod places;
 mod places_csv;
