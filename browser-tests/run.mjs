@@ -517,6 +517,30 @@ try {
     await axeCheck(page, 'segments');
   });
 
+  await step('messages: who gets what before sending, tracking, letters for window envelopes', async () => {
+    await page.click('nav >> text=Adhérents');
+    await page.click('main >> a.button >> text=Messages');
+    await axeCheck(page, 'messages');
+    await page.click('main >> text=Smartphone : premiers pas');
+    check((await page.textContent('main')).includes('Qui le recevra, et comment'), 'the draft shows its recipients');
+    check((await page.textContent('main')).includes('STOP SMS'), 'the SMS preview has its STOP line');
+    await axeCheck(page, 'message draft');
+    await page.click('main >> text=Tous les messages');
+    await page.click('main >> text=Fête de quartier');
+    check((await page.textContent('main')).includes("Suivi par moyen d'envoi"), 'the sent message shows its tracking');
+    await axeCheck(page, 'message tracking');
+    await page.click('main >> text=Imprimer les');
+    const mm = 96 / 25.4;
+    const letter = await page.locator('article.letter').first().boundingBox();
+    const address = await page.locator('.letter-address').first().boundingBox();
+    check(Math.abs(address.x - letter.x - 110 * mm) < 2 && Math.abs(address.y - letter.y - 50 * mm) < 2, 'the address sits where the window of a DL envelope is');
+    await page.emulateMedia({ media: 'print' });
+    const heights = await page.$$eval('article.letter', (all) => all.map((a) => a.getBoundingClientRect().height));
+    check(heights.every((h) => h < 297 * mm + 1), `each letter fits on one A4 page (${heights.length} letters)`);
+    await page.pdf({ path: `${OUT}lettres.pdf`, preferCSSPageSize: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   await step('error page', async () => {
     const r = await page.goto(`${BASE}/nulle-part`);
     check(r.status() === 404, 'status 404');

@@ -170,6 +170,8 @@ struct PersonPage {
     membership_errors: FieldErrors,
     grid: Grid,
     ledger: Vec<(Event, String)>,
+    /// Messages received: (message id, subject, delivery).
+    received: Vec<(String, String, crate::messages::tracking::Delivery)>,
     sees_activity_log: bool,
     new_link: Option<String>,
     sectors: &'static [Choice],
@@ -231,6 +233,11 @@ async fn person_page(
             ledger,
         )
     };
+    let received = if is_new {
+        Vec::new()
+    } else {
+        crate::messages::tracking::of_person(&state.db, &sid, &person.id).await?
+    };
     let (membership, membership_errors) = extras.membership.unwrap_or_else(|| {
         (
             MembershipForm {
@@ -269,6 +276,7 @@ async fn person_page(
         membership_errors,
         grid,
         ledger,
+        received,
         sees_activity_log: sees_activity_log(access),
         new_link: extras.new_link,
         sectors: SECTORS,

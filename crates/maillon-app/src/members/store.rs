@@ -419,6 +419,10 @@ pub async fn merge_into(
         "UPDATE adhesions SET person_id = $1 WHERE person_id = $2 AND structure_id = $3 \
          AND season NOT IN (SELECT season FROM adhesions WHERE person_id = $1)",
         "UPDATE consent_events SET person_id = $1 WHERE person_id = $2 AND structure_id = $3",
+        // The messages the other record received stay in their tracking (a message both
+        // records received keeps the kept record's delivery).
+        "UPDATE message_deliveries SET person_id = $1 WHERE person_id = $2 AND structure_id = $3 \
+         AND message_id NOT IN (SELECT message_id FROM message_deliveries WHERE person_id = $1)",
         "UPDATE beneficiaries SET \
            household_id = COALESCE(household_id, (SELECT o.household_id FROM beneficiaries o WHERE o.id = $2)), \
            address = CASE WHEN address = '' THEN (SELECT o.address FROM beneficiaries o WHERE o.id = $2) ELSE address END, \

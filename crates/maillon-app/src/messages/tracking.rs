@@ -87,53 +87,75 @@ fn from_sent(status: &str) -> &'static str {
     }
 }
 
+const DELIVERY: &str = "SELECT d.message_id, d.person_id, d.channel, d.address, d.state, b.first_name, b.last_name, \
+     e.status AS email_status, e.last_error AS email_error, s.status AS sms_status, s.last_error AS sms_error \
+     FROM message_deliveries d JOIN beneficiaries b ON b.id = d.person_id \
+     LEFT JOIN emails e ON e.id = d.email_id LEFT JOIN sms_messages s ON s.id = d.sms_id";
+
+/// A message's deliveries (of one channel, or all), by name.
 pub async fn deliveries(
     db: &Db,
     sid: &str,
     mid: &str,
     channel: Option<&str>,
 ) -> Result<Vec<Delivery>, DbError> {
-    let rows = sqlx::query(
-        "SELECT d.person_id, d.channel, d.address, d.state, b.first_name, b.last_name, \
-         e.status AS email_status, e.last_error AS email_error, s.status AS sms_status, s.last_error AS sms_error \
-         FROM message_deliveries d JOIN beneficiaries b ON b.id = d.person_id \
-         LEFT JOIN emails e ON e.id = d.email_id LEFT JOIN sms_messages s ON s.id = d.sms_id \
-         WHERE d.message_id = $1 AND d.structure_id = $2 AND ($3 = '' OR d.channel = $3) \
-         ORDER BY b.search_name, b.id",
-    )
+    let rows = sqlx::query(&format!(
+        "{DELIVERY} WHERE d.message_id = $1 AND d.structure_id = $2 AND ($3 = '' OR d.channel = $3) \
+         ORDER BY b.search_name, b.id"
+    ))
     .bind(mid)
     .bind(sid)
     .bind(channel.unwrap_or_default())
     .fetch_all(db.read())
     .await?;
+    Ok(rows.iter().map(delivery).collect())
+}
+
+/// The messages a person received: (message id, subject, delivery), newest first.
+pub async fn of_person(
+    db: &Db,
+    sid: &str,
+    pid: &str,
+) -> Result<Vec<(String, String, Delivery)>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT x.*, m.subject FROM ({DELIVERY} WHERE d.person_id = $1 AND d.structure_id = $2) x \
+         JOIN member_messages m ON m.id = x.message_id ORDER BY m.planned_at DESC, m.id LIMIT 50"
+    ))
+    .bind(pid)
+    .bind(sid)
+    .fetch_all(db.read())
+    .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let channel = text(r, "channel");
-            let (state, error) = match channel.as_str() {
-                "email" => (
-                    from_sent(&text(r, "email_status")).to_string(),
-                    text(r, "email_error"),
-                ),
-                "sms" => (
-                    from_sent(&text(r, "sms_status")).to_string(),
-                    text(r, "sms_error"),
-                ),
-                _ => (text(r, "state"), String::new()),
-            };
-            Delivery {
-                person_id: text(r, "person_id"),
-                name: crate::activities::beneficiaries::display_name(
-                    &text(r, "first_name"),
-                    &text(r, "last_name"),
-                ),
-                channel,
-                address: text(r, "address"),
-                state,
-                error,
-            }
-        })
+        .map(|r| (text(r, "message_id"), text(r, "subject"), delivery(r)))
         .collect())
+}
+
+fn delivery(r: &crate::db::AnyRow) -> Delivery {
+    let channel = text(r, "channel");
+    // E-mails and SMS keep their outcome in their own rows.
+    let (state, error) = match channel.as_str() {
+        "email" => (
+            from_sent(&text(r, "email_status")).to_string(),
+            text(r, "email_error"),
+        ),
+        "sms" => (
+            from_sent(&text(r, "sms_status")).to_string(),
+            text(r, "sms_error"),
+        ),
+        _ => (text(r, "state"), String::new()),
+    };
+    Delivery {
+        person_id: text(r, "person_id"),
+        name: crate::activities::beneficiaries::display_name(
+            &text(r, "first_name"),
+            &text(r, "last_name"),
+        ),
+        channel,
+        address: text(r, "address"),
+        state,
+        error,
+    }
 }
 
 /// Totals of one channel: (label, planned, done, failed) — "done" is sent, printed,

@@ -39,6 +39,7 @@ pub fn render(t: &impl askama::Template) -> Result<Html<String>, AppError> {
 
 const CSS: &str = include_str!("../../static/maillon.css");
 const JS: &str = include_str!("../../static/maillon.js");
+const LETTERS_CSS: &str = include_str!("../../static/letters.css");
 
 async fn script() -> Response {
     (
@@ -51,48 +52,55 @@ async fn script() -> Response {
         .into_response()
 }
 
-async fn stylesheet() -> Response {
+fn css_response(css: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        compact_css(),
+        css,
     )
         .into_response()
 }
 
-/// The stylesheet as served: without its comments and indentation (the source keeps
-/// them for readers), computed once. Every page loads it, so its bytes count.
-fn compact_css() -> &'static str {
+async fn stylesheet() -> Response {
     static COMPACT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    COMPACT.get_or_init(|| {
-        let mut out = String::with_capacity(CSS.len());
-        let mut rest = CSS;
-        while let Some(start) = rest.find("/*") {
-            out.push_str(&rest[..start]);
-            rest = rest[start..]
-                .find("*/")
-                .map_or("", |end| &rest[start + end + 2..]);
-        }
-        out.push_str(rest);
-        // Spaces around punctuation carry no meaning (our stylesheet has no quoted text
-        // where they would); spaces between values and in selectors are kept.
-        out.lines()
-            .map(|l| {
-                l.trim()
-                    .replace(": ", ":")
-                    .replace("; ", ";")
-                    .replace(", ", ",")
-                    .replace(" {", "{")
-                    .replace("{ ", "{")
-                    .replace(" }", "}")
-                    .replace(";}", "}")
-            })
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    css_response(COMPACT.get_or_init(|| compact_css(CSS)))
+}
+
+async fn letters_stylesheet() -> Response {
+    static COMPACT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    css_response(COMPACT.get_or_init(|| compact_css(LETTERS_CSS)))
+}
+
+/// A stylesheet as served: without its comments and indentation (the source keeps
+/// them for readers). Every page loads the main one, so its bytes count.
+fn compact_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    // Spaces around punctuation carry no meaning (our stylesheet has no quoted text
+    // where they would); spaces between values and in selectors are kept.
+    out.lines()
+        .map(|l| {
+            l.trim()
+                .replace(": ", ":")
+                .replace("; ", ";")
+                .replace(", ", ",")
+                .replace(" {", "{")
+                .replace("{ ", "{")
+                .replace(" }", "}")
+                .replace(";}", "}")
+        })
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
@@ -138,6 +146,7 @@ async fn metrics_page(
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/maillon.css", get(stylesheet))
+        .route("/static/letters.css", get(letters_stylesheet))
         .route("/static/maillon.js", get(script))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))

@@ -257,7 +257,7 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
         "news to a non-member need a yes"
     );
     assert_eq!(
-        app.scalar_i64(&format!("SELECT COUNT(*) FROM sms_messages WHERE purpose = 'message' AND to_phone = '+33611223344'")).await,
+        app.scalar_i64("SELECT COUNT(*) FROM sms_messages WHERE purpose = 'message' AND to_phone = '+33611223344'").await,
         1
     );
 
@@ -298,6 +298,12 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
         app.scalar_text(&format!("SELECT state FROM message_deliveries WHERE message_id = '{mid}' AND person_id = '{lea}'")).await,
         "sent"
     );
+    // The person's record lists the messages they received.
+    let record = desk
+        .get(&format!("/structures/{sid}/adherents/{lea}"))
+        .await;
+    record.assert_contains("Messages reçus");
+    record.assert_contains("Repas partagé vendredi — Appel téléphonique : Appelé");
     let r = desk.post(&format!("{path}/lettres/imprimees"), &[]).await;
     assert_eq!(r.status, 303);
     desk.get(&path).await.assert_contains("Lettre imprimée");
