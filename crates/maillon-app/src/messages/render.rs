@@ -57,12 +57,9 @@ pub fn email_text(body: &str, p: &Personal) -> String {
     )
 }
 
+/// Text in HTML (the Atom writer's escaping: the same characters matter).
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    crate::web::atom::escape(text)
 }
 
 /// A paragraph in HTML: escaped, line breaks kept, web addresses made links.

@@ -173,16 +173,22 @@ async fn preview_of(state: &AppState, access: &Access, m: &Message) -> AppResult
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a page shown again keeps: the errors of the message form and of the send (or
+/// test) form, and the date and time typed there.
+#[derive(Default)]
+struct Shown {
+    errors: FieldErrors,
+    send_errors: FieldErrors,
+    send_date: String,
+    send_time: String,
+}
+
 async fn compose_page(
     state: &AppState,
     user: &CurrentUser,
     access: &Access,
     message: Message,
-    errors: FieldErrors,
-    send_errors: FieldErrors,
-    send_date: String,
-    send_time: String,
+    shown: Shown,
     flash: Flash,
 ) -> AppResult<Response> {
     let sid = access.structure.id.clone();
@@ -207,14 +213,14 @@ async fn compose_page(
         sid,
         when: when(access, &message),
         message,
-        errors,
+        errors: shown.errors,
         purposes: PURPOSES,
         sms_enabled: s.sms_enabled,
         preview,
         hours: format!("de {} h à {} h", s.send_from_hour, s.send_until_hour),
-        send_errors,
-        send_date,
-        send_time,
+        send_errors: shown.send_errors,
+        send_date: shown.send_date,
+        send_time: shown.send_time,
     })?
     .into_response())
 }
@@ -229,16 +235,12 @@ async fn new_form(
         purpose: "news".into(),
         ..Message::default()
     };
-    let f = FieldErrors::default;
     compose_page(
         &state,
         &user,
         &access,
         message,
-        f(),
-        f(),
-        String::new(),
-        String::new(),
+        Shown::default(),
         Flash::default(),
     )
     .await
@@ -261,16 +263,15 @@ async fn create(
     let access = member_access(&state, &user, &sid).await?;
     let (message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
     if !errors.is_empty() {
-        let f = FieldErrors::default;
         return compose_page(
             &state,
             &user,
             &access,
             message,
-            errors,
-            f(),
-            String::new(),
-            String::new(),
+            Shown {
+                errors,
+                ..Shown::default()
+            },
             Flash::default(),
         )
         .await;
@@ -301,19 +302,7 @@ async fn show(
     if message.is_sent() {
         return super::tracking::page(&state, &user, &access, message, flash).await;
     }
-    let f = FieldErrors::default;
-    compose_page(
-        &state,
-        &user,
-        &access,
-        message,
-        f(),
-        f(),
-        String::new(),
-        String::new(),
-        flash,
-    )
-    .await
+    compose_page(&state, &user, &access, message, Shown::default(), flash).await
 }
 
 async fn update(
@@ -331,31 +320,29 @@ async fn update(
     if !saved.is_draft() {
         let mut errors = FieldErrors::default();
         errors.add("subject", "Ce message n'est plus un brouillon : annulez d'abord sa programmation pour le modifier.");
-        let f = FieldErrors::default;
         return compose_page(
             &state,
             &user,
             &access,
             saved,
-            errors,
-            f(),
-            String::new(),
-            String::new(),
+            Shown {
+                errors,
+                ..Shown::default()
+            },
             Flash::default(),
         )
         .await;
     }
     if !errors.is_empty() {
-        let f = FieldErrors::default;
         return compose_page(
             &state,
             &user,
             &access,
             message,
-            errors,
-            f(),
-            String::new(),
-            String::new(),
+            Shown {
+                errors,
+                ..Shown::default()
+            },
             Flash::default(),
         )
         .await;
@@ -441,10 +428,12 @@ async fn send(
             &user,
             &access,
             message,
-            FieldErrors::default(),
-            errors,
-            form.get("date"),
-            form.get("heure"),
+            Shown {
+                send_errors: errors,
+                send_date: form.get("date"),
+                send_time: form.get("heure"),
+                ..Shown::default()
+            },
             Flash::default(),
         )
         .await;
@@ -559,10 +548,10 @@ async fn test_send(
             &user,
             &access,
             message,
-            FieldErrors::default(),
-            errors,
-            String::new(),
-            String::new(),
+            Shown {
+                send_errors: errors,
+                ..Shown::default()
+            },
             Flash::default(),
         )
         .await;

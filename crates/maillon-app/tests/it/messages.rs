@@ -303,7 +303,8 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
         .get(&format!("/structures/{sid}/adherents/{lea}"))
         .await;
     record.assert_contains("Messages reçus");
-    record.assert_contains("Repas partagé vendredi — Appel téléphonique : Appelé");
+    record.assert_contains("Repas partagé vendredi");
+    record.assert_contains("— Appel téléphonique : Appelé");
     let r = desk.post(&format!("{path}/lettres/imprimees"), &[]).await;
     assert_eq!(r.status, 303);
     desk.get(&path).await.assert_contains("Lettre imprimée");
