@@ -3,13 +3,14 @@
 # (or $2), a local SMTP sink; then a message to every member of the season: the preview,
 # the planning (deliveries, e-mails, SMS in one transaction), the e-mail throughput to the
 # sink, the print page of the letters and the tracking page.
-# Usage: benchmarks/messages.sh [sqlite|postgres] [members]
+# Usage: [WORKERS=n] benchmarks/messages.sh [sqlite|postgres] [members]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB="${1:-sqlite}"
 N="${2:-20000}"
 PORT=8416
 SMTP_PORT=2526
+WORKERS="${WORKERS:-2}"
 PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
@@ -51,7 +52,7 @@ Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 PY
 sink=$!
 trap 'pkill -f "$BIN demo --members" || true; kill $sink 2>/dev/null || true' EXIT
-(cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn \
+(cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS="$WORKERS" \
   MAILLON_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" demo --members "$N" >"$work/log" 2>&1 &)
 until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
   if grep -qi "impossible\|erreur" "$work/log" 2>/dev/null; then cat "$work/log"; exit 1; fi
@@ -60,9 +61,9 @@ done
 # Sending hours all day, so that "now" is now whenever the benchmark runs.
 sql="UPDATE structures SET send_from_hour = 0, send_until_hour = 24"
 if [ "$DB" = postgres ]; then psql -q "$url" -c "$sql"; fi
-python3 - "$PORT" "$DB" "$url" "$sql" <<'PY'
+python3 - "$PORT" "$DB" "$url" "$sql" "$WORKERS" <<'PY'
 import http.client, re, sqlite3, subprocess, sys, time, urllib.parse
-port, db, url, sql = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+port, db, url, sql, workers = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 def query(q):
     if db == "sqlite":
         c = sqlite3.connect(url, timeout=30)
@@ -109,7 +110,7 @@ while True:
     time.sleep(0.2)
 sent = query(f"SELECT COUNT(*) FROM message_deliveries d JOIN emails e ON e.id = d.email_id WHERE d.message_id = '{mid}' AND e.status = 'sent'")
 spent = time.perf_counter() - t
-print(f"e-mails envoyés au puits SMTP : {sent} en {spent:.1f} s, soit {sent / spent:.0f} par seconde (2 workers)")
+print(f"e-mails envoyés au puits SMTP : {sent} en {spent:.1f} s, soit {sent / spent:.0f} par seconde ({workers} workers)")
 took, body = get(f"{path}/lettres")
 letters = body.decode().count('class="letter"')
 print(f"page d'impression de {letters} lettres : {took:.2f} s ({len(body) // 1024} Kio)")

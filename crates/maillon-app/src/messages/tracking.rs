@@ -272,15 +272,36 @@ struct LettersPage {
 }
 
 /// One page per letter, the address where a window envelope (DL, window on the right)
-/// shows it: print it, or save it as PDF from the browser's print dialog.
+/// shows it: print it, or save it as PDF from the browser's print dialog. Before the
+/// message is sent, the same page previews them.
 async fn letters(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let access = member_access(&state, &user, &sid).await?;
-    let message = sent_message(&state, &sid, &mid).await?;
-    let letters = deliveries(&state.db, &sid, &mid, Some("post")).await?;
+    let message = store::get(&state.db, &sid, &mid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let letters = if message.is_sent() {
+        deliveries(&state.db, &sid, &mid, Some("post")).await?
+    } else {
+        // Before sending: the letters as they would be printed (a preview).
+        let (filter, _) = super::plan::filter_of(&state.db, &sid, &message).await?;
+        super::plan::recipients(&state.db, &access.structure, &message, &filter)
+            .await?
+            .into_iter()
+            .filter(|r| r.channel == "post")
+            .map(|r| Delivery {
+                name: r.person.display_name(),
+                person_id: r.person.id,
+                channel: r.channel.to_string(),
+                address: r.address,
+                state: "planned".into(),
+                error: String::new(),
+            })
+            .collect()
+    };
     let date = crate::activities::routes::date_fr(&crate::places::routes::today(
         &access.structure.timezone,
     ));

@@ -218,6 +218,10 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
     page.assert_contains("Bonjour Rose,");
     page.assert_contains("STOP SMS : répondez STOP");
 
+    // The letters can be previewed before sending.
+    let preview = desk.get(&format!("{path}/lettres")).await;
+    preview.assert_contains("Aperçu : le message n'est pas encore envoyé.");
+    preview.assert_contains("8 rue des Lilas");
     // A test to oneself, recorded nowhere as a delivery.
     let r = desk
         .post(&format!("{path}/essai"), &[("telephone_essai", "")])
