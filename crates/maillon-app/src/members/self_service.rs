@@ -80,6 +80,8 @@ struct SelfPage {
     memberships: Vec<Membership>,
     grid: Grid,
     member: bool,
+    /// The messages the centre sent them: (message id, subject, delivery).
+    received: Vec<(String, String, crate::messages::tracking::Delivery)>,
     channels: &'static [vocab::Choice],
     text_version: &'static str,
 }
@@ -99,6 +101,7 @@ async fn show(
     let (sid, structure_name, person) = person_of(&state, &secret).await?;
     let member = is_member_today(&state, &sid, &person.id).await?;
     let states = consent::current(&state.db, &sid, &person.id).await?;
+    let received = crate::messages::tracking::of_person(&state.db, &sid, &person.id).await?;
     let page = Page::new(&state, "Mes données et mes choix")
         .await
         .flash(flash);
@@ -109,6 +112,7 @@ async fn show(
         person,
         grid: consent::grid(&states),
         member,
+        received,
         channels: CHANNELS,
         text_version: consent::TEXT_VERSION,
     })?

@@ -309,6 +309,16 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
     record.assert_contains("Messages reçus");
     record.assert_contains("Repas partagé vendredi");
     record.assert_contains("— Appel téléphonique : Appelé");
+    // And so does the person's own page (personal link).
+    let shown = desk
+        .post(&format!("/structures/{sid}/adherents/{lea}/lien"), &[])
+        .await
+        .text();
+    let start = shown.find("/mes-donnees/").expect("the link is shown");
+    let own = &shown[start..start + "/mes-donnees/".len() + 64];
+    let mine = app.client().get(own).await;
+    mine.assert_contains("Les messages que le centre vous a envoyés");
+    mine.assert_contains("Repas partagé vendredi — Appel téléphonique");
     let r = desk.post(&format!("{path}/lettres/imprimees"), &[]).await;
     assert_eq!(r.status, 303);
     desk.get(&path).await.assert_contains("Lettre imprimée");
@@ -546,6 +556,111 @@ async fn messages_stay_within_their_structure_and_the_member_desk_team() {
             .await
             .status,
         404
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_failure_while_planning_leaves_nothing_half_sent() {
+    let app = TestApp::demo().await;
+    let sid = app.structure_id(FERRAT).await;
+    app.exec(&format!(
+        "UPDATE structures SET send_from_hour = 0, send_until_hour = 24 WHERE id = '{sid}'"
+    ))
+    .await;
+    let desk = app.signed_in(FERRAT_DESK, PASSWORD).await;
+    let r = desk
+        .post(
+            &format!("/structures/{sid}/messages"),
+            &[
+                ("subject", "Panne"),
+                ("body", "Texte"),
+                ("purpose", "news"),
+                ("segment_id", ""),
+            ],
+        )
+        .await;
+    let path = r.location().split('?').next().unwrap().to_string();
+    let mid = path.rsplit('/').next().unwrap().to_string();
+    // Scheduled for tomorrow: the workers leave it; the test plans it itself.
+    let tomorrow = today().tomorrow().unwrap().to_string();
+    let r = desk
+        .post(
+            &format!("{path}/envoyer"),
+            &[
+                ("quand", "plus_tard"),
+                ("date", &tomorrow),
+                ("heure", "10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    // The database fails at the third person, as a crash would in the middle.
+    let postgres = std::env::var("MAILLON_TEST_POSTGRES").is_ok_and(|v| !v.is_empty());
+    if postgres {
+        app.exec(
+            "CREATE FUNCTION fail_third() RETURNS trigger AS $$ BEGIN \
+             IF (SELECT COUNT(*) FROM message_deliveries WHERE message_id = NEW.message_id) >= 2 \
+             THEN RAISE EXCEPTION 'panne'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        )
+        .await;
+        app.exec("CREATE TRIGGER fail_third BEFORE INSERT ON message_deliveries FOR EACH ROW EXECUTE FUNCTION fail_third()").await;
+    } else {
+        app.exec(
+            "CREATE TRIGGER fail_third BEFORE INSERT ON message_deliveries \
+             WHEN (SELECT COUNT(*) FROM message_deliveries WHERE message_id = NEW.message_id) >= 2 \
+             BEGIN SELECT RAISE(ABORT, 'panne'); END",
+        )
+        .await;
+    }
+    let emails = app.scalar_i64("SELECT COUNT(*) FROM emails").await;
+    let sms = app.scalar_i64("SELECT COUNT(*) FROM sms_messages").await;
+    let failed = maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid).await;
+    assert!(failed.is_err());
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM message_deliveries WHERE message_id = '{mid}'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM emails").await, emails);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM sms_messages").await,
+        sms
+    );
+    assert_eq!(
+        app.scalar_text(&format!(
+            "SELECT status FROM member_messages WHERE id = '{mid}'"
+        ))
+        .await,
+        "scheduled",
+        "still to send: the job's next attempt plans it"
+    );
+    // Repaired: planned once, and only once.
+    app.exec(if postgres {
+        "DROP TRIGGER fail_third ON message_deliveries"
+    } else {
+        "DROP TRIGGER fail_third"
+    })
+    .await;
+    let planned = maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(planned > 2);
+    assert!(
+        maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        app.scalar_i64(&format!(
+            "SELECT COUNT(*) FROM message_deliveries WHERE message_id = '{mid}'"
+        ))
+        .await,
+        planned as i64
     );
     app.stop().await;
 }
