@@ -416,6 +416,7 @@ pub async fn erase(
         .await?;
     // No participation left: the person leaves the yearly counts.
     super::rollup::refresh_people(tx, &[id.to_string()]).await?;
+    crate::messages::store::forget_person(tx, structure_id, id).await?;
     sqlx::query("DELETE FROM beneficiaries WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(structure_id)

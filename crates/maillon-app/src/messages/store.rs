@@ -149,3 +149,32 @@ pub async fn news(
         })
         .collect())
 }
+
+/// Before a person is erased: the e-mails and SMS that messages sent them lose their
+/// address and text (the send logs keep that a message went, not to whom); one still
+/// waiting is not sent. Their delivery rows go with the person (foreign key).
+pub async fn forget_person(
+    tx: &mut Tx,
+    structure_id: &str,
+    person_id: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE emails SET to_addr = '', subject = '', body_text = '', body_html = '', list_unsubscribe = '', \
+         status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END \
+         WHERE id IN (SELECT email_id FROM message_deliveries WHERE person_id = $1 AND structure_id = $2)",
+    )
+    .bind(person_id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE sms_messages SET to_phone = '', body = '', \
+         status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END \
+         WHERE id IN (SELECT sms_id FROM message_deliveries WHERE person_id = $1 AND structure_id = $2)",
+    )
+    .bind(person_id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

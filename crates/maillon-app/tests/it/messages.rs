@@ -369,6 +369,20 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
     );
     assert_eq!(anonymous.get("/desabonnement/essai").await.status, 404);
 
+    // Erased, Rose leaves no address or text in the send logs.
+    let mut tx = app.db.begin_write().await.unwrap();
+    assert!(
+        maillon_app::activities::beneficiaries::erase(&mut tx, &sid, &rose, 2026)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM emails WHERE to_addr = 'rose@example.org' OR body_text LIKE '%Bonjour Rose%'")
+            .await,
+        0
+    );
+
     // Published as news, with its feed.
     let news = app
         .client()
