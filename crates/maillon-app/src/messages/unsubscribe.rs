@@ -27,6 +27,8 @@ struct UnsubscribePage {
     structure_name: String,
     purpose_label: &'static str,
     done: bool,
+    /// The link of a test e-mail: explained, changes nothing.
+    trial: bool,
 }
 
 /// (structure id, structure name, person id, purpose) of a link.
@@ -51,20 +53,30 @@ async fn link(state: &AppState, secret: &str) -> AppResult<(String, String, Stri
     ))
 }
 
-async fn page(state: &AppState, name: String, purpose: &str, done: bool) -> AppResult<Response> {
+async fn page(
+    state: &AppState,
+    name: String,
+    purpose: &str,
+    done: bool,
+    trial: bool,
+) -> AppResult<Response> {
     let page = Page::new(state, "Ne plus recevoir ces e-mails").await;
     Ok(render(&UnsubscribePage {
         page,
         structure_name: name,
         purpose_label: vocab::label(super::PURPOSES, purpose),
         done,
+        trial,
     })?
     .into_response())
 }
 
 async fn show(State(state): State<AppState>, Path(secret): Path<String>) -> AppResult<Response> {
+    if secret == "essai" {
+        return page(&state, String::new(), "news", false, true).await;
+    }
     let (_, name, _, purpose) = link(&state, &secret).await?;
-    page(&state, name, &purpose, false).await
+    page(&state, name, &purpose, false, false).await
 }
 
 async fn confirm(State(state): State<AppState>, Path(secret): Path<String>) -> AppResult<Response> {
@@ -87,5 +99,5 @@ async fn confirm(State(state): State<AppState>, Path(secret): Path<String>) -> A
     };
     audit::write(&mut tx, &sid, &actor, "desabonnement", Some(&pid)).await?;
     tx.commit().await?;
-    page(&state, name, &purpose, true).await
+    page(&state, name, &purpose, true, false).await
 }

@@ -367,7 +367,21 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
         .await,
         "link"
     );
-    assert_eq!(anonymous.get("/desabonnement/essai").await.status, 404);
+    anonymous
+        .get("/desabonnement/essai")
+        .await
+        .assert_contains("e-mail d'essai");
+    assert_eq!(
+        anonymous.post("/desabonnement/essai", &[]).await.status,
+        404
+    );
+    assert_eq!(
+        anonymous
+            .get(&format!("/desabonnement/{}", "0".repeat(64)))
+            .await
+            .status,
+        404
+    );
 
     // Erased, Rose leaves no address or text in the send logs.
     let mut tx = app.db.begin_write().await.unwrap();
