@@ -21,7 +21,12 @@ pub fn routes() -> Router<AppState> {
 
 /// Shows an instant in the instance's time zone, the French way.
 pub fn local_time(state: &AppState, seconds: i64) -> String {
-    let zone = jiff::tz::TimeZone::get(&state.config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    local_time_in(&state.config.timezone, seconds)
+}
+
+/// The same in a given time zone (a structure's).
+pub fn local_time_in(zone: &str, seconds: i64) -> String {
+    let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.to_zoned(zone).strftime("%d/%m/%Y à %H:%M").to_string())
         .unwrap_or_default()

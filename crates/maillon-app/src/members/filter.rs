@@ -82,6 +82,14 @@ impl Today {
 }
 
 impl Filter {
+    /// The members of the season (own or family membership).
+    pub fn members_of_the_season() -> Filter {
+        Filter {
+            adhesion: "adherent".into(),
+            ..Filter::default()
+        }
+    }
+
     pub fn from_query(query: &str) -> Filter {
         serde_urlencoded_like(query)
     }

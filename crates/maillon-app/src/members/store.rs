@@ -94,11 +94,7 @@ pub async fn is_member(
     person_id: &str,
     today: &Today,
 ) -> Result<bool, DbError> {
-    let f = Filter {
-        adhesion: "adherent".into(),
-        ..Filter::default()
-    };
-    let (clause, mut args) = f.where_sql(structure_id, today);
+    let (clause, mut args) = Filter::members_of_the_season().where_sql(structure_id, today);
     args.push(Arg::Text(person_id.to_string()));
     let sql = format!(
         "SELECT COUNT(*) AS n FROM beneficiaries b WHERE {clause} AND b.id = ${}",

@@ -36,7 +36,7 @@ async fn items(state: &AppState, structure: &str, limit: i64) -> AppResult<Vec<I
         .map(|(m, sid, name)| {
             let date = m
                 .published_at
-                .map(|at| super::routes::local_time(&state.config.timezone, at))
+                .map(|at| crate::mail::routes::local_time(state, at))
                 .unwrap_or_default();
             (m, sid, name, date)
         })
@@ -75,11 +75,14 @@ struct ItemPage {
 }
 
 async fn item(State(state): State<AppState>, Path(mid): Path<String>) -> AppResult<Response> {
-    let item = items(&state, "", 500)
+    let (m, sid, name) = super::store::published(&state.db, &mid)
         .await?
-        .into_iter()
-        .find(|(m, ..)| m.id == mid)
         .ok_or(AppError::NotFound)?;
+    let date = m
+        .published_at
+        .map(|at| crate::mail::routes::local_time(&state, at))
+        .unwrap_or_default();
+    let item = (m, sid, name, date);
     let page = Page::new(&state, item.0.subject.clone()).await;
     Ok(render(&ItemPage { page, item })?.into_response())
 }

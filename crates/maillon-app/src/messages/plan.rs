@@ -35,14 +35,10 @@ pub async fn filter_of(
             return Ok((s.filter, s.name));
         }
     }
-    Ok((members_of_the_season(), "Adhérents de la saison".into()))
-}
-
-fn members_of_the_season() -> Filter {
-    Filter {
-        adhesion: "adherent".into(),
-        ..Filter::default()
-    }
+    Ok((
+        Filter::members_of_the_season(),
+        "Adhérents de la saison".into(),
+    ))
 }
 
 fn today_in(s: &Structure) -> Today {
@@ -59,7 +55,7 @@ pub async fn recipients(
     let today = today_in(s);
     let people = crate::members::store::list(db, &s.id, filter, &today, i64::MAX / 2, 0).await?;
     let members: HashSet<String> =
-        crate::members::store::ids(db, &s.id, &members_of_the_season(), &today)
+        crate::members::store::ids(db, &s.id, &Filter::members_of_the_season(), &today)
             .await?
             .into_iter()
             .collect();

@@ -19,14 +19,7 @@ pub fn sms(text: &str) -> String {
 
 /// About how many characters to remove for the SMS to fit in `max_parts`.
 pub fn sms_overflow(text: &str, max_parts: usize) -> usize {
-    let full = sms(text);
-    let mut chars: Vec<char> = full.chars().collect();
-    let mut removed = 0;
-    while gsm7::parts(&chars.iter().collect::<String>()) > max_parts && !chars.is_empty() {
-        chars.remove(0);
-        removed += 1;
-    }
-    removed
+    gsm7::excess(&sms(text), max_parts)
 }
 
 /// What a person needs to read an e-mail: their first name and the unsubscribe link.

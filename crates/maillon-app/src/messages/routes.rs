@@ -14,6 +14,7 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab::Choice;
 use crate::db::now;
+use crate::mail::routes::local_time_in as local_time;
 use crate::members::member_access;
 use crate::members::segments::{self, Segment};
 use crate::structures::Access;
@@ -34,14 +35,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/structures/{sid}/messages/{mid}/essai", post(test_send))
         .route("/structures/{sid}/messages/{mid}/supprimer", post(delete))
-}
-
-/// A date and time as people read them, in the structure's time zone.
-pub fn local_time(zone: &str, seconds: i64) -> String {
-    let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_zoned(zone).strftime("%d/%m/%Y à %H:%M").to_string())
-        .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -225,6 +218,21 @@ async fn compose_page(
     .into_response())
 }
 
+/// The message form shown again with what is to correct.
+async fn form_again(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    message: Message,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let shown = Shown {
+        errors,
+        ..Shown::default()
+    };
+    compose_page(state, user, access, message, shown, Flash::default()).await
+}
+
 async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -263,18 +271,7 @@ async fn create(
     let access = member_access(&state, &user, &sid).await?;
     let (message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
     if !errors.is_empty() {
-        return compose_page(
-            &state,
-            &user,
-            &access,
-            message,
-            Shown {
-                errors,
-                ..Shown::default()
-            },
-            Flash::default(),
-        )
-        .await;
+        return form_again(&state, &user, &access, message, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
     let id = store::insert(&mut tx, &sid, &message, &user.name).await?;
@@ -285,7 +282,7 @@ async fn create(
     .into_response())
 }
 
-async fn found(state: &AppState, sid: &str, mid: &str) -> AppResult<Message> {
+pub(super) async fn found(state: &AppState, sid: &str, mid: &str) -> AppResult<Message> {
     store::get(&state.db, sid, mid)
         .await?
         .ok_or(AppError::NotFound)
@@ -320,32 +317,10 @@ async fn update(
     if !saved.is_draft() {
         let mut errors = FieldErrors::default();
         errors.add("subject", "Ce message n'est plus un brouillon : annulez d'abord sa programmation pour le modifier.");
-        return compose_page(
-            &state,
-            &user,
-            &access,
-            saved,
-            Shown {
-                errors,
-                ..Shown::default()
-            },
-            Flash::default(),
-        )
-        .await;
+        return form_again(&state, &user, &access, saved, errors).await;
     }
     if !errors.is_empty() {
-        return compose_page(
-            &state,
-            &user,
-            &access,
-            message,
-            Shown {
-                errors,
-                ..Shown::default()
-            },
-            Flash::default(),
-        )
-        .await;
+        return form_again(&state, &user, &access, message, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
     store::update(&mut tx, &sid, &mid, &message).await?;

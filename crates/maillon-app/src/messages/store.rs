@@ -123,31 +123,40 @@ pub async fn delete_draft(tx: &mut Tx, structure_id: &str, id: &str) -> Result<b
     Ok(done.rows_affected() == 1)
 }
 
+const NEWS: &str = "SELECT m.*, s.name AS structure_name FROM member_messages m \
+     JOIN structures s ON s.id = m.structure_id WHERE m.published_at IS NOT NULL";
+
+/// One published news item: (message, structure id, structure name).
+pub async fn published(db: &Db, id: &str) -> Result<Option<(Message, String, String)>, DbError> {
+    let row = sqlx::query(&format!("{NEWS} AND m.id = $1"))
+        .bind(id)
+        .fetch_optional(db.read())
+        .await?;
+    Ok(row.as_ref().map(news_item))
+}
+
+fn news_item(r: &crate::db::AnyRow) -> (Message, String, String) {
+    (
+        from_row(r),
+        text(r, "structure_id"),
+        text(r, "structure_name"),
+    )
+}
+
 /// Published news, newest first (of one structure, or of all when `structure_id` is '').
 pub async fn news(
     db: &Db,
     structure_id: &str,
     limit: i64,
 ) -> Result<Vec<(Message, String, String)>, DbError> {
-    let rows = sqlx::query(
-        "SELECT m.*, s.name AS structure_name FROM member_messages m JOIN structures s ON s.id = m.structure_id \
-         WHERE m.published_at IS NOT NULL AND ($1 = '' OR m.structure_id = $1) \
-         ORDER BY m.published_at DESC, m.id DESC LIMIT $2",
-    )
+    let rows = sqlx::query(&format!(
+        "{NEWS} AND ($1 = '' OR m.structure_id = $1) ORDER BY m.published_at DESC, m.id DESC LIMIT $2"
+    ))
     .bind(structure_id)
     .bind(limit)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                from_row(r),
-                text(r, "structure_id"),
-                text(r, "structure_name"),
-            )
-        })
-        .collect())
+    Ok(rows.iter().map(news_item).collect())
 }
 
 /// Before a person is erased: the e-mails and SMS that messages sent them lose their

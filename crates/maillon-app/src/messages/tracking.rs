@@ -9,10 +9,9 @@ use axum::Router;
 
 use super::channels;
 use super::model::Message;
-use super::routes::local_time;
-use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::db::{now, text, Db, DbError};
+use crate::mail::routes::local_time_in as local_time;
 use crate::members::member_access;
 use crate::structures::{Access, Structure};
 use crate::web::error::{AppError, AppResult};
@@ -256,8 +255,7 @@ pub async fn page(
 }
 
 async fn sent_message(state: &AppState, sid: &str, mid: &str) -> AppResult<Message> {
-    store::get(&state.db, sid, mid)
-        .await?
+    Some(super::routes::found(state, sid, mid).await?)
         .filter(Message::is_sent)
         .ok_or(AppError::NotFound)
 }
@@ -280,9 +278,7 @@ async fn letters(
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let access = member_access(&state, &user, &sid).await?;
-    let message = store::get(&state.db, &sid, &mid)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let message = super::routes::found(&state, &sid, &mid).await?;
     let letters = if message.is_sent() {
         deliveries(&state.db, &sid, &mid, Some("post")).await?
     } else {

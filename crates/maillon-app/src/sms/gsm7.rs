@@ -75,6 +75,17 @@ pub fn parts(text: &str) -> usize {
     }
 }
 
+/// How many septets a GSM-7 text has beyond `max_parts` parts (0 when it fits).
+pub fn excess(text: &str, max_parts: usize) -> usize {
+    let length: usize = text.chars().map(|c| septets(c).unwrap_or(1)).sum();
+    let budget = if max_parts == 1 {
+        SINGLE
+    } else {
+        PER_PART * max_parts
+    };
+    length.saturating_sub(budget)
+}
+
 /// Shortens a GSM-7 text to at most `max_parts` parts, ending with "...".
 pub fn fit(text: &str, max_parts: usize) -> String {
     if parts(text) <= max_parts {
