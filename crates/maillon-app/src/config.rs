@@ -47,6 +47,9 @@ pub struct Config {
     pub s3: Option<crate::files::s3::S3Settings>,
     /// Largest file a person may upload (`MAILLON_UPLOAD_MAX_MB`, default 10).
     pub upload_max_bytes: usize,
+    /// Public workshop sign-ups taken from one client address per hour
+    /// (`MAILLON_PUBLIC_SIGNUPS_PER_HOUR`, default 10; decision 0017).
+    pub public_signups_per_hour: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +67,7 @@ impl std::fmt::Debug for Config {
             .field("dev", &self.dev)
             .field("files_dir", &self.files_dir)
             .field("s3", &self.s3)
+            .field("public_signups_per_hour", &self.public_signups_per_hour)
             .finish_non_exhaustive()
     }
 }
@@ -162,8 +166,15 @@ impl Config {
                 "MAILLON_UPLOAD_MAX_MB : de 1 à 200 (mégaoctets)".into(),
             ));
         }
+        let public_signups_per_hour = number("MAILLON_PUBLIC_SIGNUPS_PER_HOUR", 10)?;
+        if public_signups_per_hour < 1 {
+            return Err(ConfigError(
+                "MAILLON_PUBLIC_SIGNUPS_PER_HOUR : 1 au moins (inscriptions par heure et par adresse)".into(),
+            ));
+        }
         Ok(Config {
             addr,
+            public_signups_per_hour,
             files_dir: get("MAILLON_FILES_DIR")
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(|| default_files_dir(&database_url)),

@@ -27,6 +27,32 @@ pub fn email(value: &str) -> Result<String, String> {
     }
 }
 
+/// Whether a name holds something that reads as a web or e-mail address ("www.x.fr",
+/// "http://…", "gagnez.com", "a@b"): a public form takes no such name, and a greeting never
+/// repeats one, so that nobody can make the centre send a link in its name.
+pub fn looks_like_link(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    if lower.contains("://") || lower.contains("www") || lower.contains('@') || lower.contains('/')
+    {
+        return true;
+    }
+    // A dot between two letters, as in a domain ("exemple.fr"); "J. Martin" is a name.
+    let chars: Vec<char> = lower.chars().collect();
+    chars
+        .windows(3)
+        .any(|w| w[1] == '.' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
+}
+
+/// "Bonjour Rose," — or "Bonjour," when there is no name, or one that reads as a link.
+pub fn greeting(name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() || looks_like_link(name) {
+        "Bonjour,".to_string()
+    } else {
+        format!("Bonjour {name},")
+    }
+}
+
 /// A web address starting with http:// or https://.
 pub fn url(value: &str) -> Result<String, String> {
     let v = value.trim();
@@ -252,6 +278,30 @@ mod tests {
         assert!(phone("12345").is_err());
         assert!(phone("bonjour").is_err());
         assert_eq!(phone_display("+33180059880"), "01 80 05 98 80");
+    }
+
+    #[test]
+    fn names_that_read_as_links_are_not_repeated() {
+        for link in [
+            "=HYPERLINK(\"http://evil.example\")",
+            "www.gagnant",
+            "Cliquez gagnez.com",
+            "moi@exemple.fr",
+            "evil.example/x",
+        ] {
+            assert!(looks_like_link(link), "{link}");
+            assert_eq!(greeting(link), "Bonjour,");
+        }
+        for name in [
+            "J. Martin",
+            "Marie-Hélène N'Diaye",
+            "Aïcha",
+            "M. et Mme Roux",
+        ] {
+            assert!(!looks_like_link(name), "{name}");
+        }
+        assert_eq!(greeting(" Rose "), "Bonjour Rose,");
+        assert_eq!(greeting(""), "Bonjour,");
     }
 
     #[test]

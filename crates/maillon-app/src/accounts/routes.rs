@@ -1,8 +1,8 @@
 //! Sign-in and sign-out, forgotten passwords, invitations and the account page.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,6 +12,7 @@ use super::model::{CurrentUser, Role};
 use super::session::{self, MaybeUser};
 use super::{password, store, tokens};
 use crate::db::now;
+use crate::limits::{self, ClientAddress};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{safe_next, FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -33,10 +34,6 @@ pub fn routes() -> Router<AppState> {
         .route("/compte/deconnecter-partout", post(sign_out_elsewhere))
 }
 
-/// Failures allowed in the window, per account and per address.
-const WINDOW_SECONDS: i64 = 15 * 60;
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 const RESET_VALID_SECONDS: i64 = 3600;
 pub const INVITATION_VALID_DAYS: i64 = 7;
 
@@ -79,22 +76,9 @@ async fn login_form(
     .into_response())
 }
 
-/// The client's address: the socket's, or the proxy's `X-Forwarded-For` when trusted.
-fn client_address(state: &AppState, headers: &HeaderMap, socket: std::net::SocketAddr) -> String {
-    if state.config.trust_proxy {
-        if let Some(forwarded) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(last) = forwarded.split(',').next_back() {
-                return last.trim().to_string();
-            }
-        }
-    }
-    socket.ip().to_string()
-}
-
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(socket): ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
     form: FormData,
 ) -> AppResult<Response> {
     let email = form.get("email").to_lowercase();
@@ -120,27 +104,28 @@ async fn login(
         )
         .await;
     }
-    // Keys are hashed: the table of failures holds neither addresses nor e-mails.
-    let account_key = tokens::hash(&format!("account:{email}"));
-    let address_key = tokens::hash(&format!(
-        "address:{}",
-        client_address(&state, &headers, socket)
-    ));
-    let since = now() - WINDOW_SECONDS;
-    if store::count_failures(&state.db, "account", &account_key, since).await?
-        >= MAX_FAILURES_PER_ACCOUNT
-        || store::count_failures(&state.db, "address", &address_key, since).await?
-            >= MAX_FAILURES_PER_ADDRESS
-    {
-        tracing::warn!("sign-in refused: too many failures");
-        return show(
-            state,
-            "Trop de tentatives de connexion. Attendez 15 minutes, ou choisissez « Mot de passe oublié ».".into(),
-            email,
-            next,
-        )
-        .await;
-    }
+    // Counted before the password is checked, so that parallel guesses cannot pass the
+    // limit (decision 0017); given back below when the password is right.
+    let counted = limits::take(
+        &state.db,
+        &[
+            (limits::SIGN_IN_ACCOUNT, &email),
+            (limits::SIGN_IN_ADDRESS, &address),
+        ],
+    )
+    .await?;
+    let ticket = match counted {
+        Ok(ticket) => ticket,
+        Err(refused) => {
+            tracing::warn!(limit = refused.scope, "sign-in refused: too many attempts");
+            let message = format!(
+                "Trop de tentatives de connexion. Réessayez dans {}, ou choisissez « Mot de passe oublié » : le lien reçu par e-mail permet d'entrer même quand le compte est bloqué.",
+                limits::wait_text(refused.retry_after)
+            );
+            let page = show(state, message, email, next).await?;
+            return Ok(limits::too_many(page, &refused));
+        }
+    };
     let user = store::find_by_email(&state.db, &email).await?;
     let ok = password::verify(
         form.raw("password"),
@@ -149,18 +134,12 @@ async fn login(
     .await;
     match (ok, user) {
         (true, Some(user)) => {
-            store::clear_failures(&state.db, "account", &account_key).await?;
+            ticket.give_back(&state.db).await?;
+            limits::clear(&state.db, &limits::SIGN_IN_ACCOUNT, &email).await?;
             tracing::info!(user = %user.id, "signed in");
             session::sign_in(&state, &user.id, &next).await
         }
-        _ => {
-            store::record_failure(
-                &state.db,
-                &[("account", &account_key), ("address", &address_key)],
-            )
-            .await?;
-            show(state, BAD_CREDENTIALS.into(), email, next).await
-        }
+        _ => show(state, BAD_CREDENTIALS.into(), email, next).await,
     }
 }
 
@@ -190,7 +169,11 @@ async fn forgot_form(State(state): State<AppState>) -> AppResult<Response> {
     .into_response())
 }
 
-async fn forgot(State(state): State<AppState>, form: FormData) -> AppResult<Response> {
+async fn forgot(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    form: FormData,
+) -> AppResult<Response> {
     let typed = form.get("email");
     let page = Page::new(&state, "Mot de passe oublié").await;
     let email = match crate::validate::email(&typed) {
@@ -205,15 +188,36 @@ async fn forgot(State(state): State<AppState>, form: FormData) -> AppResult<Resp
             .into_response())
         }
     };
-    // The answer is the same whether the account exists or not.
+    // Counted whether the account exists or not, so the answer says nothing of it.
+    let counted = limits::take(
+        &state.db,
+        &[
+            (limits::RESET_EMAIL, &email),
+            (limits::RESET_ADDRESS, &address),
+        ],
+    )
+    .await?;
+    if let Err(refused) = counted {
+        let error = format!(
+            "Trop de demandes de lien à la suite. Regardez dans votre boîte de réception (et les indésirables) : un lien a peut-être déjà été envoyé. Sinon, réessayez dans {}.",
+            limits::wait_text(refused.retry_after)
+        );
+        let page = render(&ForgotPage {
+            page,
+            email,
+            error: Some(error),
+            sent: false,
+        })?
+        .into_response();
+        return Ok(limits::too_many(page, &refused));
+    }
     if let Some(user) = store::find_by_email(&state.db, &email).await? {
-        let recent = store::recent_token_count(&state.db, "reset", &email, now() - 3600).await?;
-        if recent < 3 {
+        {
             let token = tokens::new_token();
             let link = format!("{}/reinitialiser/{token}", state.config.public_url);
             let body = format!(
-                "Bonjour {},\n\nPour choisir un nouveau mot de passe Maillon, ouvrez ce lien (valable une heure, une seule fois) :\n\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
-                user.name
+                "{}\n\nPour choisir un nouveau mot de passe Maillon, ouvrez ce lien (valable une heure, une seule fois) :\n\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
+                crate::validate::greeting(&user.name)
             );
             let mut tx = state.db.begin_write().await?;
             store::insert_token(
@@ -290,9 +294,14 @@ async fn reset_form(
 
 async fn reset(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
+    // Hashing a new password is work: bounded per address like every public form.
+    if let Err(page) = limits::public_form(&state.db, &address).await? {
+        return Ok(page);
+    }
     let hash = tokens::hash(&token);
     let found = store::find_token(&state.db, &hash, "reset").await?;
     let mut errors = FieldErrors::default();
@@ -336,6 +345,8 @@ async fn reset(
     }
     store::set_password(&mut tx, &found.user_id, &new_hash).await?;
     tx.commit().await?;
+    // The owner proved who they are: a lock on the account after wrong guesses ends.
+    limits::clear(&state.db, &limits::SIGN_IN_ACCOUNT, &found.email).await?;
     tracing::info!(user = %found.user_id, "password reset");
     session::sign_in(
         &state,
@@ -405,9 +416,14 @@ async fn invitation_form(
 
 async fn accept_invitation(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
+    // A password is checked or hashed here: bounded per address like every public form.
+    if let Err(page) = limits::public_form(&state.db, &address).await? {
+        return Ok(page);
+    }
     let hash = tokens::hash(&token);
     let found = store::find_token(&state.db, &hash, "invitation").await?;
     // An unusable link shows the invitation page, which says why.

@@ -64,7 +64,9 @@ pub async fn set_name(tx: &mut Tx, user_id: &str, name: &str) -> Result<(), DbEr
     Ok(())
 }
 
-/// Changes the password and ends every session of the account.
+/// Changes the password, ends every session of the account and every link still open for
+/// it (password links, invitations to its e-mail): a link sent before the change must not
+/// outlive it.
 pub async fn set_password(tx: &mut Tx, user_id: &str, hash: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(hash)
@@ -72,6 +74,14 @@ pub async fn set_password(tx: &mut Tx, user_id: &str, hash: &str) -> Result<(), 
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    sqlx::query(
+        "UPDATE account_tokens SET used_at = $1 WHERE used_at IS NULL \
+         AND (user_id = $2 OR email = (SELECT email FROM users WHERE id = $2))",
+    )
+    .bind(now())
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)
@@ -212,51 +222,7 @@ pub fn to_current(
     }
 }
 
-// ---- Sign-in failures (rate limiting) ----
-
-pub async fn count_failures(
-    db: &Db,
-    scope: &str,
-    key_hash: &str,
-    since: i64,
-) -> Result<i64, DbError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_failures WHERE scope = $1 AND key_hash = $2 AND at >= $3",
-    )
-    .bind(scope)
-    .bind(key_hash)
-    .bind(since)
-    .fetch_one(db.read())
-    .await?)
-}
-
-pub async fn record_failure(db: &Db, keys: &[(&str, &str)]) -> Result<(), DbError> {
-    let mut tx = db.begin_write().await?;
-    for (scope, key_hash) in keys {
-        sqlx::query("INSERT INTO login_failures (id, scope, key_hash, at) VALUES ($1, $2, $3, $4)")
-            .bind(db::new_id())
-            .bind(*scope)
-            .bind(*key_hash)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn clear_failures(db: &Db, scope: &str, key_hash: &str) -> Result<(), DbError> {
-    let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM login_failures WHERE scope = $1 AND key_hash = $2")
-        .bind(scope)
-        .bind(key_hash)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes what is no longer useful: ended sessions, old failures, old used links.
+/// Removes what is no longer useful: ended sessions, old counted attempts, old used links.
 pub async fn purge_expired(db: &Db, idle_seconds: i64) -> Result<(), DbError> {
     let t = now();
     let mut tx = db.begin_write().await?;
@@ -265,10 +231,7 @@ pub async fn purge_expired(db: &Db, idle_seconds: i64) -> Result<(), DbError> {
         .bind(t - idle_seconds)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM login_failures WHERE at < $1")
-        .bind(t - 86_400)
-        .execute(&mut *tx)
-        .await?;
+    crate::limits::purge(&mut tx).await?;
     sqlx::query("DELETE FROM account_tokens WHERE expires_at < $1")
         .bind(t - 30 * 86_400)
         .execute(&mut *tx)
@@ -352,18 +315,4 @@ pub async fn use_token(tx: &mut Tx, token_hash: &str) -> Result<bool, DbError> {
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
-}
-
-pub async fn recent_token_count(
-    db: &Db,
-    purpose: &str,
-    email: &str,
-    since: i64,
-) -> Result<i64, DbError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM account_tokens WHERE purpose = $1 AND email = $2 AND created_at >= $3")
-        .bind(purpose)
-        .bind(email)
-        .bind(since)
-        .fetch_one(db.read())
-        .await?)
 }

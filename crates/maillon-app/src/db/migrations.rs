@@ -15,6 +15,7 @@ struct Migration {
 #[derive(Clone, Copy)]
 enum Derive {
     ActivityRollup,
+    HashedStatisticsLinks,
 }
 
 impl Derive {
@@ -22,6 +23,8 @@ impl Derive {
         match self {
             // The statistics' roll-up (decision 0009).
             Derive::ActivityRollup => crate::activities::rollup::rebuild(tx).await,
+            // Links kept in clear until then: stored as their hash from now on.
+            Derive::HashedStatisticsLinks => crate::activities::shares::hash_old_links(tx).await,
         }
     }
 }
@@ -110,6 +113,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "member messages",
         sql: include_str!("../../migrations/0014_member_messages.sql"),
         then: None,
+    },
+    Migration {
+        version: 15,
+        name: "hardening",
+        sql: include_str!("../../migrations/0015_hardening.sql"),
+        then: Some(Derive::HashedStatisticsLinks),
     },
 ];
 

@@ -89,6 +89,7 @@ fn structure(
         offer_hours: 24,
         send_from_hour: 9,
         send_until_hour: 19,
+        sms_daily_budget: crate::structures::DEFAULT_SMS_DAILY_BUDGET,
     }
 }
 
@@ -188,10 +189,13 @@ pub async fn seed(
         ),
         (ACCOUNTS[6].email, false, vec![(&ferrat_id, Role::Desk)]),
     ];
-    let mut nadia = String::new();
+    let (mut nadia, mut claire) = (String::new(), String::new());
     for (i, (email, network_admin, roles)) in memberships.iter().enumerate() {
         let first = roles.first().map(|(s, r)| (s.as_str(), *r));
         let id = create_user(db, email, ACCOUNTS[i].name, PASSWORD, *network_admin, first).await?;
+        if i == 0 {
+            claire = id.clone();
+        }
         if i == 1 {
             nadia = id.clone();
         }
@@ -278,6 +282,16 @@ pub async fn seed(
         "lea.morel@jeanferrat.test",
         "Invitation à rejoindre Centre social Jean Ferrat sur Maillon",
         &body,
+    )
+    .await
+    .map_err(err)?;
+    // The network coordination asked to invite a volunteer: it waits for Nadia's yes.
+    crate::structures::store::insert_invitation_request(
+        &mut tx,
+        &ferrat_id,
+        "samir.haddad@jeanferrat.test",
+        Role::Volunteer.code(),
+        &claire,
     )
     .await
     .map_err(err)?;

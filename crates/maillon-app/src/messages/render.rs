@@ -30,18 +30,10 @@ pub struct Personal<'a> {
     pub unsubscribe_url: &'a str,
 }
 
-fn greeting(first_name: &str) -> String {
-    if first_name.trim().is_empty() {
-        "Bonjour,".to_string()
-    } else {
-        format!("Bonjour {},", first_name.trim())
-    }
-}
-
 pub fn email_text(body: &str, p: &Personal) -> String {
     format!(
         "{}\n\n{}\n\n— {}\n\n--\nVous recevez ce message de {} ({}). Pour ne plus le recevoir par e-mail : {}\n",
-        greeting(p.first_name),
+        crate::validate::greeting(p.first_name),
         paragraphs(body).join("\n\n"),
         p.structure_name,
         p.structure_name,
@@ -82,7 +74,7 @@ pub fn email_html(subject: &str, body: &str, p: &Personal) -> String {
          <body style=\"font-family: Arial, sans-serif; font-size: 17px; line-height: 1.5; color: #1a1a1a; max-width: 40em; margin: 0 auto; padding: 1em;\">\n\
          <p>{}</p>\n",
         escape(subject),
-        escape(&greeting(p.first_name))
+        escape(&crate::validate::greeting(p.first_name))
     );
     for para in paragraphs(body) {
         html.push_str(&format!("<p>{}</p>\n", html_paragraph(&para)));

@@ -71,9 +71,10 @@ pub async fn queue_at(
 ) -> Result<String, DbError> {
     let body = gsm7::fit(&gsm7::to_gsm7(body), max_parts);
     let id = db::new_id();
+    let over = over_budget(tx, structure_id).await?;
     sqlx::query(
-        "INSERT INTO sms_messages (id, structure_id, to_phone, body, parts, purpose, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)",
+        "INSERT INTO sms_messages (id, structure_id, to_phone, body, parts, purpose, status, last_error, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id.clone())
     .bind(structure_id)
@@ -81,9 +82,15 @@ pub async fn queue_at(
     .bind(body.clone())
     .bind(gsm7::parts(&body) as i64)
     .bind(purpose)
+    .bind(if over { OVER_BUDGET } else { "queued" })
+    .bind(if over { OVER_BUDGET_REASON } else { "" })
     .bind(now())
     .execute(&mut **tx)
     .await?;
+    if over {
+        // Kept in the log, never sent: nothing to queue.
+        return Ok(id);
+    }
     let payload = serde_json::json!({ "sms_id": id }).to_string();
     crate::jobs::store::enqueue(
         tx,
@@ -94,6 +101,51 @@ pub async fn queue_at(
     )
     .await?;
     Ok(id)
+}
+
+/// The status of an SMS not sent because its structure reached its daily budget.
+pub const OVER_BUDGET: &str = "over_budget";
+const OVER_BUDGET_REASON: &str = "Plafond de SMS du jour atteint (réglage de la structure)";
+
+/// Counts one more SMS asked today (UTC day) by the structure, and says whether that goes
+/// beyond its daily budget. The counter row is taken by an upsert: parallel requests
+/// wait for each other there, so the budget holds exactly.
+async fn over_budget(tx: &mut Tx, structure_id: &str) -> Result<bool, DbError> {
+    let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
+    let asked: i64 = sqlx::query_scalar(
+        "INSERT INTO sms_daily_counts (structure_id, day, asked) VALUES ($1, $2, 1) \
+         ON CONFLICT (structure_id, day) DO UPDATE SET asked = sms_daily_counts.asked + 1 \
+         RETURNING asked",
+    )
+    .bind(structure_id)
+    .bind(day.clone())
+    .fetch_one(&mut **tx)
+    .await?;
+    let budget: i64 = sqlx::query_scalar("SELECT sms_daily_budget FROM structures WHERE id = $1")
+        .bind(structure_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .unwrap_or(0);
+    if asked == budget + 1 {
+        tracing::warn!(structure = %structure_id, budget, day = %day, "daily SMS budget reached: further SMS are kept in the log, not sent");
+    }
+    Ok(asked > budget)
+}
+
+/// Today's (UTC) SMS a structure asked beyond its budget, for its send log.
+pub async fn over_budget_today(db: &Db, structure_id: &str) -> Result<(i64, i64), DbError> {
+    let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
+    let row = sqlx::query(
+        "SELECT st.sms_daily_budget, COALESCE(c.asked, 0) AS asked FROM structures st \
+         LEFT JOIN sms_daily_counts c ON c.structure_id = st.id AND c.day = $2 WHERE st.id = $1",
+    )
+    .bind(structure_id)
+    .bind(day)
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row
+        .map(|r| (db::int(&r, "sms_daily_budget"), db::int(&r, "asked")))
+        .unwrap_or_default())
 }
 
 pub struct Sms {
@@ -113,6 +165,7 @@ impl Sms {
         match self.status.as_str() {
             "sent" => "Envoyé",
             "outbox" => "Dans la boîte d'envoi (pas de fournisseur de SMS)",
+            OVER_BUDGET => "Non envoyé : plafond de SMS du jour atteint",
             "queued" if self.last_error.is_empty() => "En attente d'envoi",
             "queued" => "Nouvel essai prévu",
             _ => "Échec",
@@ -131,17 +184,9 @@ impl Sms {
     }
 
     /// The text as shown in the log: a personal link is the person's, not the staff's.
+    /// The text as shown in the log: a personal link is the person's, not the staff's.
     pub fn body_display(&self) -> String {
-        match self.body.find("/inscription/") {
-            Some(i) => {
-                let start = i + "/inscription/".len();
-                let end = self.body[start..]
-                    .find(|c: char| c.is_whitespace())
-                    .map_or(self.body.len(), |e| start + e);
-                format!("{}…{}", &self.body[..start], &self.body[end..])
-            }
-            None => self.body.clone(),
-        }
+        crate::accounts::tokens::mask_links(&self.body)
     }
 
     pub fn phone_display(&self) -> String {

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::Sms;
-use crate::accounts::model::CurrentUser;
+use crate::accounts::model::{CurrentUser, Role};
 use crate::mail::routes::local_time;
 use crate::structures::access;
 use crate::web::error::AppResult;
@@ -29,6 +29,12 @@ struct LogPage {
     provider: bool,
     messages: Vec<(Sms, String)>,
     parts_month: i64,
+    /// Numbers and texts are personal data: for the structure's admins only (the network
+    /// coordination sees dates, purposes and states).
+    personal: bool,
+    /// The structure's daily budget, and how many SMS it asked today.
+    budget: i64,
+    asked_today: i64,
 }
 
 async fn log(
@@ -47,6 +53,7 @@ async fn log(
         })
         .collect();
     let parts_month = super::parts_since(&state.db, &sid, crate::db::now() - 30 * 86_400).await?;
+    let (budget, asked_today) = super::over_budget_today(&state.db, &sid).await?;
     let page = Page::in_structure(&state, "SMS envoyés", &user, &access)
         .await
         .section("structure");
@@ -57,6 +64,9 @@ async fn log(
         provider: state.config.sms_provider.is_some(),
         messages,
         parts_month,
+        personal: access.role == Some(Role::StructureAdmin),
+        budget,
+        asked_today,
     })?
     .into_response())
 }

@@ -58,7 +58,12 @@ pub struct Structure {
     /// Messages to members go out between these local hours (start included, end excluded).
     pub send_from_hour: i64,
     pub send_until_hour: i64,
+    /// The most SMS sent in a day (they cost money); beyond, they stay in the log unsent.
+    pub sms_daily_budget: i64,
 }
+
+/// SMS a day unless the structure says otherwise.
+pub const DEFAULT_SMS_DAILY_BUDGET: i64 = 200;
 
 impl Structure {
     pub fn phone_display(&self) -> String {
@@ -121,7 +126,7 @@ pub const OFFER_HOURS: &[(i64, &str)] = &[
     (48, "a 48 heures pour la confirmer"),
 ];
 
-/// An hour of the form: the default when left empty, -1 when not a number.
+/// A number of the form (an hour…): the default when left empty, -1 when not a number.
 fn hour_field(form: &crate::web::forms::FormData, name: &str, default: i64) -> i64 {
     let value = form.get(name);
     if value.is_empty() {
@@ -153,7 +158,15 @@ pub fn validate_form(
         offer_hours: form.get("offer_hours").parse().unwrap_or(0),
         send_from_hour: hour_field(form, "send_from_hour", 9),
         send_until_hour: hour_field(form, "send_until_hour", 19),
+        sms_daily_budget: hour_field(form, "sms_daily_budget", DEFAULT_SMS_DAILY_BUDGET),
     };
+    if !(0..=100_000).contains(&s.sms_daily_budget) {
+        errors.add(
+            "sms_daily_budget",
+            "Indiquez un nombre de SMS par jour entre 0 et 100 000.",
+        );
+        s.sms_daily_budget = DEFAULT_SMS_DAILY_BUDGET;
+    }
     if !(0..=23).contains(&s.send_from_hour) {
         errors.add("send_from_hour", "Indiquez une heure entre 0 et 23.");
         s.send_from_hour = 9;

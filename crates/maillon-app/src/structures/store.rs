@@ -22,11 +22,14 @@ fn from_row(r: &AnyRow) -> Structure {
         offer_hours: crate::db::int(r, "offer_hours"),
         send_from_hour: crate::db::int(r, "send_from_hour"),
         send_until_hour: crate::db::int(r, "send_until_hour"),
+        sms_daily_budget: crate::db::int(r, "sms_daily_budget"),
     }
 }
 
+const COLUMNS: &str = "id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour, sms_daily_budget";
+
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
-    let row = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour FROM structures WHERE id = $1")
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM structures WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.read())
         .await?;
@@ -34,7 +37,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
-    let rows = sqlx::query("SELECT id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour FROM structures ORDER BY name")
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM structures ORDER BY name"))
         .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(from_row).collect())
@@ -44,8 +47,8 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
-         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14, $15, $16)",
+         volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour, \
+         sms_daily_budget) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(id.clone())
     .bind(s.name.clone())
@@ -63,6 +66,7 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.offer_hours)
     .bind(s.send_from_hour)
     .bind(s.send_until_hour)
+    .bind(s.sms_daily_budget)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -73,7 +77,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
         "UPDATE structures SET name = $1, kind = $2, pivot = $3, email = $4, phone = $5, website = $6, \
          timezone = $7, updated_at = $8, volunteers_see_beneficiaries = $9, reminder_days = $11, \
          reminder_morning = $12, sms_enabled = $13, offer_hours = $14, send_from_hour = $15, \
-         send_until_hour = $16 WHERE id = $10",
+         send_until_hour = $16, sms_daily_budget = $17 WHERE id = $10",
     )
     .bind(s.name.clone())
     .bind(s.kind.clone())
@@ -91,6 +95,7 @@ pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError>
     .bind(s.offer_hours)
     .bind(s.send_from_hour)
     .bind(s.send_until_hour)
+    .bind(s.sms_daily_budget)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -223,4 +228,101 @@ pub async fn count_admins(tx: &mut Tx, structure_id: &str) -> Result<i64, DbErro
     .bind(structure_id)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// An invitation the network coordination asked for, waiting for a structure admin.
+pub struct InvitationRequest {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub requested_by_name: String,
+}
+
+pub async fn insert_invitation_request(
+    tx: &mut Tx,
+    structure_id: &str,
+    email: &str,
+    role: &str,
+    requested_by: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO invitation_requests (id, structure_id, email, role, requested_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(db::new_id())
+    .bind(structure_id)
+    .bind(email)
+    .bind(role)
+    .bind(requested_by)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn invitation_requests(
+    db: &Db,
+    structure_id: &str,
+) -> Result<Vec<InvitationRequest>, DbError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.email, r.role, u.name FROM invitation_requests r JOIN users u ON u.id = r.requested_by \
+         WHERE r.structure_id = $1 ORDER BY r.created_at, r.id",
+    )
+    .bind(structure_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| InvitationRequest {
+            id: text(r, "id"),
+            email: text(r, "email"),
+            role: text(r, "role"),
+            requested_by_name: text(r, "name"),
+        })
+        .collect())
+}
+
+/// Takes a request of this structure away (approved or refused): its e-mail and role, or
+/// None when it is not one of the structure's (or was taken already).
+pub async fn take_invitation_request(
+    tx: &mut Tx,
+    structure_id: &str,
+    id: &str,
+) -> Result<Option<(String, String)>, DbError> {
+    let row = sqlx::query(
+        "SELECT email, role FROM invitation_requests WHERE id = $1 AND structure_id = $2",
+    )
+    .bind(id)
+    .bind(structure_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let done = sqlx::query("DELETE FROM invitation_requests WHERE id = $1 AND structure_id = $2")
+        .bind(id)
+        .bind(structure_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok((done.rows_affected() == 1).then(|| (text(&row, "email"), text(&row, "role"))))
+}
+
+/// E-mails of the structure's admins (to tell them of a request).
+pub async fn admin_emails(tx: &mut Tx, structure_id: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.structure_id = $1 AND m.role = 'structure_admin' ORDER BY u.email",
+    )
+    .bind(structure_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Whether the structure has a team yet (a new structure has none).
+pub async fn has_members(tx: &mut Tx, structure_id: &str) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE structure_id = $1")
+        .bind(structure_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
 }

@@ -75,9 +75,9 @@ pub async fn cancel_in(
         let notice = Notice {
             subject: format!("Atelier annulé : {} — {}", about.title, about.when_long()),
             email: format!(
-                "Bonjour {},\n\nNous sommes désolés : l'atelier « {} » du {} n'aura pas lieu{why}.\n\
+                "{}\n\nNous sommes désolés : l'atelier « {} » du {} n'aura pas lieu{why}.\n\
                  Votre inscription est annulée, vous n'avez rien à faire.\n\n{}\n",
-                text(p, "name"),
+                crate::validate::greeting(&text(p, "name")),
                 about.title,
                 about.when_long(),
                 about.structure_name,

@@ -133,7 +133,7 @@ pub async fn tell(
 ) -> Result<(), DbError> {
     let (structure_id, sms_enabled) = about_structure;
     if !email.is_empty() {
-        crate::mail::queue(tx, email, &notice.subject, &notice.email).await?;
+        crate::mail::queue_for(tx, structure_id, email, &notice.subject, &notice.email).await?;
     }
     if sms_enabled && crate::sms::is_mobile(phone) {
         crate::sms::queue(tx, structure_id, phone, &notice.sms, notice.purpose).await?;

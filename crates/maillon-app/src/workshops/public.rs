@@ -1,8 +1,9 @@
 //! What anyone sees without an account: the programme of upcoming sessions, a session's
 //! page with its sign-up form, and the personal page of a registration (see, cancel).
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,6 +13,7 @@ use super::model::{Session, Workshop, PUBLICS};
 use super::registration::{self, Contact, NotCancelled, Outcome, Registration};
 use super::store::{self, Programme};
 use crate::activities::vocab::{Choice, THEMES};
+use crate::limits::{self, ClientAddress};
 use crate::places::routes::today;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
@@ -93,6 +95,8 @@ struct SessionPage {
     errors: FieldErrors,
     /// Said kindly when the same contact signs up twice.
     already: bool,
+    /// Why the sign-up could not be taken (too many at once, waiting list full), or ''.
+    refusal: String,
     /// For a cycle, the sessions a registration holds (all those to come).
     cycle: Vec<Session>,
     /// Seats free at the session, or at every session of the cycle.
@@ -127,12 +131,23 @@ async fn open_session(state: &AppState, id: &str) -> AppResult<(Session, Worksho
     Ok((session, workshop))
 }
 
+/// What the sign-up form says above its fields.
+#[derive(Default)]
+enum Said {
+    #[default]
+    Nothing,
+    /// The same phone or e-mail is already registered.
+    Already,
+    /// The sign-up was not taken, and why.
+    Refused(String),
+}
+
 async fn session_form(
     state: &AppState,
     id: &str,
     contact: Contact,
     errors: FieldErrors,
-    already: bool,
+    said: Said,
 ) -> AppResult<Response> {
     let (session, workshop) = open_session(state, id).await?;
     let cycle: Vec<Session> = if workshop.cycle {
@@ -151,6 +166,11 @@ async fn session_form(
         .min()
         .unwrap_or(session.seats_left());
     let page = Page::new(state, workshop.title.clone()).await;
+    let (already, refusal) = match said {
+        Said::Nothing => (false, String::new()),
+        Said::Already => (true, String::new()),
+        Said::Refused(why) => (false, why),
+    };
     Ok(render(&SessionPage {
         page,
         session,
@@ -158,6 +178,7 @@ async fn session_form(
         contact,
         errors,
         already,
+        refusal,
         cycle,
         seats_left,
     })?
@@ -173,21 +194,52 @@ async fn session_page(
         &id,
         Contact::default(),
         FieldErrors::default(),
-        false,
+        Said::Nothing,
     )
     .await
 }
 
 async fn sign_up(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
     let (session, _) = open_session(&state, &id).await?;
     let contact = match registration::contact_from_form(&form, true) {
         Ok(c) => c,
-        Err((c, errors)) => return session_form(&state, &id, c, errors, false).await,
+        Err((c, errors)) => return session_form(&state, &id, c, errors, Said::Nothing).await,
     };
+    // Each sign-up may send an e-mail and a paid SMS: counted per address, per phone and
+    // per e-mail before anything is written (decision 0017).
+    let per_address = limits::sign_up_address(state.config.public_signups_per_hour);
+    let counted = limits::take(
+        &state.db,
+        &[
+            (per_address, &address),
+            (limits::SIGN_UP_PHONE, &contact.phone),
+            (limits::SIGN_UP_EMAIL, &contact.email),
+        ],
+    )
+    .await?;
+    if let Err(refused) = counted {
+        tracing::warn!(limit = refused.scope, "public sign-up refused: too many");
+        let why = format!(
+            "Beaucoup d'inscriptions sont arrivées en peu de temps depuis cet appareil ou avec ces coordonnées : par sécurité, celle-ci n'a pas été enregistrée. Réessayez dans {}, ou inscrivez-vous par téléphone ou à l'accueil de {}{}.",
+            limits::wait_text(refused.retry_after),
+            session.structure_name,
+            structure_phone(&state, &session.structure_id).await?,
+        );
+        let page = session_form(
+            &state,
+            &id,
+            contact,
+            FieldErrors::default(),
+            Said::Refused(why),
+        )
+        .await?;
+        return Ok(limits::too_many(page, &refused));
+    }
     let outcome = registration::register(
         &state.db,
         &state.config.public_url,
@@ -202,11 +254,36 @@ async fn sign_up(
             Ok(Redirect::to(&format!("/inscription/{token}")).into_response())
         }
         Outcome::AlreadyRegistered => {
-            session_form(&state, &id, contact, FieldErrors::default(), true).await
+            session_form(&state, &id, contact, FieldErrors::default(), Said::Already).await
+        }
+        Outcome::WaitingListFull => {
+            let why = format!(
+                "La séance est complète et sa liste d'attente aussi : l'inscription n'a pas été enregistrée. Appelez {}{} pour connaître les prochaines dates.",
+                session.structure_name,
+                structure_phone(&state, &session.structure_id).await?,
+            );
+            session_form(
+                &state,
+                &id,
+                contact,
+                FieldErrors::default(),
+                Said::Refused(why),
+            )
+            .await
         }
         // Only when the session was called off between the page and the click.
         Outcome::Closed => Err(AppError::NotFound),
     }
+}
+
+/// " au 04 77 …" when the structure has a phone, for the messages that send people to it.
+async fn structure_phone(state: &AppState, structure_id: &str) -> AppResult<String> {
+    Ok(crate::structures::store::get(&state.db, structure_id)
+        .await?
+        .map(|s| s.phone_display())
+        .filter(|p| !p.is_empty())
+        .map(|p| format!(" au {p}"))
+        .unwrap_or_default())
 }
 
 #[derive(Template)]
@@ -288,7 +365,14 @@ async fn registration_page(
     show_registration(&state, &token, false).await
 }
 
-async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+async fn cancel(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    if let Err(page) = limits::public_form(&state.db, &address).await? {
+        return Ok(page);
+    }
     let hash = crate::accounts::tokens::hash(&token);
     match registration::cancel(
         &state.db,
@@ -307,7 +391,14 @@ async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> App
 
 /// The person takes the seat offered to them. Too late or already done: the page shows
 /// where things stand.
-async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+async fn confirm(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    if let Err(page) = limits::public_form(&state.db, &address).await? {
+        return Ok(page);
+    }
     registration::by_token(&state.db, &token)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -318,8 +409,12 @@ async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Ap
 
 async fn no_reminders(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
+    if let Err(page) = limits::public_form(&state.db, &address).await? {
+        return Ok(page);
+    }
     if !registration::stop_reminders(&state.db, &token).await? {
         return Err(AppError::NotFound);
     }

@@ -50,6 +50,12 @@ pub fn contact_from_form(form: &FormData, online: bool) -> Result<Contact, (Cont
         errors.add("name", "Indiquez votre nom.");
     } else if c.name.chars().count() > 120 {
         errors.add("name", "Le nom fait 120 caractères au plus.");
+    } else if online && validate::looks_like_link(&c.name) {
+        // What the public types as a name is repeated in the messages the centre sends.
+        errors.add(
+            "name",
+            "Écrivez seulement votre nom, sans adresse de site ni e-mail.",
+        );
     }
     if !c.phone.is_empty() {
         match validate::phone(&c.phone) {
@@ -159,6 +165,8 @@ pub enum Outcome {
     AlreadyRegistered,
     /// A cycle with no session left to come.
     Closed,
+    /// Full, and its waiting list too (public sign-ups only).
+    WaitingListFull,
 }
 
 /// Registers `c` for the session of `structure_id` (for a cycle: for all its sessions
@@ -184,6 +192,11 @@ pub async fn register(
     } else {
         WAITING
     };
+    // A waiting list without end would let anyone queue messages to chosen numbers: the
+    // public form stops at its cap (staff may still add someone at the desk).
+    if status == WAITING && source == "public" && waiting_list_full(&mut tx, &first).await? {
+        return Ok(Outcome::WaitingListFull);
+    }
     let token = tokens::new_token();
     let t = now();
     let lead = db::new_id();
@@ -248,8 +261,9 @@ pub async fn register(
     let notice = Notice {
         subject: format!("Votre inscription : {}", about.title),
         email: format!(
-            "Bonjour {},\n\n{what}\n\nAtelier « {} », {dates}.\n\nPour la consulter ou l'annuler : {link}\n",
-            c.name, about.title,
+            "{}\n\n{what}\n\nAtelier « {} », {dates}.\n\nPour la consulter ou l'annuler : {link}\n",
+            crate::validate::greeting(&c.name),
+            about.title,
         ),
         sms: format!(
             "{} : {short} pour « {} » {sms_when}. Voir ou annuler : {link}",
@@ -263,6 +277,22 @@ pub async fn register(
         status: status.to_string(),
         token,
     })
+}
+
+/// The fewest people a waiting list takes from the public form; a larger session takes as
+/// many as its seats.
+pub const MIN_WAITING_LIST: i64 = 10;
+
+/// Whether the session's waiting list holds as many registrations as the public may add.
+async fn waiting_list_full(tx: &mut Tx, session_id: &str) -> Result<bool, DbError> {
+    let row = sqlx::query(
+        "SELECT s.capacity, (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'attente') AS waiting \
+         FROM workshop_sessions s WHERE s.id = $1",
+    )
+    .bind(session_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(db::int(&row, "waiting") >= db::int(&row, "capacity").max(MIN_WAITING_LIST))
 }
 
 /// Whether the same phone or e-mail already holds a registration at one of `sessions`.

@@ -120,10 +120,10 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
             .collect::<Vec<_>>()
             .join(", ");
         let body = format!(
-            "Bonjour {},\n\nNous vous attendons {day} à l'atelier « {} » : {when}, de {} à {}, {place}.\n\n\
+            "{}\n\nNous vous attendons {day} à l'atelier « {} » : {when}, de {} à {}, {place}.\n\n\
              Si vous ne pouvez pas venir, annulez avec le lien reçu lors de votre inscription : la place ira à une \
              personne de la liste d'attente.\n\nLes ateliers à venir : {public_url}/ateliers\n",
-            text(r, "name"),
+            crate::validate::greeting(&text(r, "name")),
             text(r, "title"),
             text(r, "start_time"),
             text(r, "end_time"),

@@ -576,6 +576,8 @@ async fn register_at_desk(
         Outcome::Registered { .. } => "inscription-attente",
         Outcome::AlreadyRegistered => "deja-inscrit",
         Outcome::Closed => "cycle-termine",
+        // Only the public form has a cap on the waiting list.
+        Outcome::WaitingListFull => "inscription-attente",
     };
     Ok(Redirect::to(&format!("/structures/{sid}/seances/{id}?info={info}")).into_response())
 }

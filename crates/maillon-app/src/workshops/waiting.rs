@@ -35,10 +35,10 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
             Some(until) => Notice {
                 subject: format!("Une place vous attend : {} — à confirmer", about.title),
                 email: format!(
-                    "Bonjour {},\n\nUne place s'est libérée pour {what}. Elle vous est réservée \
+                    "{}\n\nUne place s'est libérée pour {what}. Elle vous est réservée \
                      jusqu'au {} : confirmez-la avec le lien reçu lors de votre inscription (bouton « Je confirme ma place »).\n\
                      Sans réponse, elle ira à la personne suivante de la liste d'attente.\n\n{public_url}/ateliers\n",
-                    first.name,
+                    crate::validate::greeting(&first.name),
                     about.local(until),
                 ),
                 sms: format!(
@@ -51,9 +51,9 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
             None => Notice {
                 subject: format!("Une place s'est libérée : {}", about.title),
                 email: format!(
-                    "Bonjour {},\n\nUne place s'est libérée pour {what} : votre inscription est confirmée.\n\
+                    "{}\n\nUne place s'est libérée pour {what} : votre inscription est confirmée.\n\
                      Vous pouvez la consulter ou l'annuler avec le lien reçu lors de votre inscription.\n\n{public_url}/ateliers\n",
-                    first.name,
+                    crate::validate::greeting(&first.name),
                 ),
                 sms: format!(
                     "{} : une place s'est libérée, vous êtes inscrit(e) pour {short}. Empêché(e) ? Annulez avec le lien reçu à l'inscription.",
@@ -209,9 +209,9 @@ pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, 
         let notice = Notice {
             subject: format!("Place non confirmée : {}", about.title),
             email: format!(
-                "Bonjour {},\n\nLa place qui vous était proposée pour {what} n'a pas été confirmée à temps : \
+                "{}\n\nLa place qui vous était proposée pour {what} n'a pas été confirmée à temps : \
                  elle passe à la personne suivante. Vous pouvez vous inscrire à une autre séance : {public_url}/ateliers\n",
-                r.name,
+                crate::validate::greeting(&r.name),
             ),
             sms: format!(
                 "{} : la place proposée pour {short} n'a pas été confirmée à temps, elle passe à la personne suivante.",
