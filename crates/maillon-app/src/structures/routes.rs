@@ -77,6 +77,8 @@ struct ShowPage {
     structure: Structure,
     places: Vec<Place>,
     can_manage: bool,
+    /// The structure's own admins (not the network coordination) read its e-mails.
+    is_admin: bool,
     role_label: &'static str,
 }
 
@@ -99,6 +101,7 @@ async fn show(
     Ok(render(&ShowPage {
         page,
         can_manage: access.can_manage(),
+        is_admin: access.role == Some(crate::accounts::model::Role::StructureAdmin),
         structure: access.structure,
         places,
         role_label,

@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/structures/{sid}/equipe/{uid}/role", post(change_role))
         .route("/structures/{sid}/equipe/{uid}/retirer", post(remove))
         .route("/structures/{sid}/invitations/{hash}/annuler", post(cancel))
+        .route("/structures/{sid}/demandes/{id}/approuver", post(approve))
+        .route("/structures/{sid}/demandes/{id}/refuser", post(refuse))
 }
 
 #[derive(Template)]
@@ -32,11 +34,18 @@ struct TeamPage {
     can_manage: bool,
     members: Vec<store::Member>,
     invitations: Vec<store::PendingInvitation>,
+    /// Invitations the network coordination asked for, waiting for a structure admin.
+    requests: Vec<store::InvitationRequest>,
+    /// The structure's own admin (approves requests), not the network coordination.
+    is_admin: bool,
     roles: [Role; 4],
     email: String,
     role: String,
     errors: FieldErrors,
     me: String,
+    /// Without an SMTP server, the link of the invitation just made, for the inviter to
+    /// pass on (shown once; the outbox masks it).
+    handed_link: String,
 }
 
 impl TeamPage {
@@ -52,6 +61,7 @@ async fn team_page(
     flash: Flash,
     form: Option<&FormData>,
     errors: FieldErrors,
+    handed_link: String,
 ) -> AppResult<Response> {
     let sid = access.structure.id.clone();
     let page = Page::in_structure(
@@ -64,10 +74,13 @@ async fn team_page(
     .section("team")
     .flash(flash);
     let members = store::members(&state.db, &sid).await?;
-    let invitations = if access.can_manage() {
-        store::pending_invitations(&state.db, &sid).await?
+    let (invitations, requests) = if access.can_manage() {
+        (
+            store::pending_invitations(&state.db, &sid).await?,
+            store::invitation_requests(&state.db, &sid).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(render(&TeamPage {
         page,
@@ -75,6 +88,8 @@ async fn team_page(
         can_manage: access.can_manage(),
         members,
         invitations,
+        requests,
+        is_admin: access.role == Some(Role::StructureAdmin),
         roles: Role::ALL,
         email: form.map(|f| f.get("email")).unwrap_or_default(),
         role: form
@@ -82,6 +97,7 @@ async fn team_page(
             .unwrap_or_else(|| "mediator".into()),
         errors,
         me: user.id.clone(),
+        handed_link,
     })?
     .into_response())
 }
@@ -93,7 +109,16 @@ async fn team(
     flash: Flash,
 ) -> AppResult<Response> {
     let access = access(&state, &user, &sid).await?;
-    team_page(&state, &user, &access, flash, None, FieldErrors::default()).await
+    team_page(
+        &state,
+        &user,
+        &access,
+        flash,
+        None,
+        FieldErrors::default(),
+        String::new(),
+    )
+    .await
 }
 
 async fn invite(
@@ -132,9 +157,81 @@ async fn invite(
             Flash::default(),
             Some(&form),
             errors,
+            String::new(),
         )
         .await;
     };
+    let mut tx = state.db.begin_write().await?;
+    // The network coordination never joins a team by itself (it would read the people's
+    // files): into a structure that has a team, its invitation waits for an admin there.
+    if access.role != Some(Role::StructureAdmin) && store::has_members(&mut tx, &sid).await? {
+        store::insert_invitation_request(&mut tx, &sid, &email, role.code(), &user.id).await?;
+        let body = format!(
+            "Bonjour,\n\n{} (coordination du réseau) propose d'inviter {email} dans l'équipe de « {} », comme {}.\n\nRien n'est envoyé sans votre accord : approuvez ou refusez sur la page Équipe de la structure :\n\n{}/structures/{sid}/equipe\n",
+            user.name,
+            access.structure.name,
+            role.label().to_lowercase(),
+            state.config.public_url,
+        );
+        for admin in store::admin_emails(&mut tx, &sid).await? {
+            crate::mail::queue(
+                &mut tx,
+                &admin,
+                &format!("Invitation à approuver : {}", access.structure.name),
+                &body,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        state.jobs.wake();
+        return Ok(Redirect::to(&format!(
+            "/structures/{sid}/equipe?info=invitation-demandee"
+        ))
+        .into_response());
+    }
+    let link = send_invitation(&state, &mut tx, &user, &access, &email, role).await?;
+    tx.commit().await?;
+    state.jobs.wake();
+    invitation_sent(&state, &user, &access, link).await
+}
+
+/// After an invitation: back to the team page; without an SMTP server, that page shows
+/// the link once, for the inviter to pass on (the outbox masks it).
+async fn invitation_sent(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    link: String,
+) -> AppResult<Response> {
+    if state.config.smtp_url.is_some() {
+        let sid = &access.structure.id;
+        return Ok(
+            Redirect::to(&format!("/structures/{sid}/equipe?info=invitation-envoyee"))
+                .into_response(),
+        );
+    }
+    let flash = Flash::of("invitation-envoyee");
+    team_page(
+        state,
+        user,
+        access,
+        flash,
+        None,
+        FieldErrors::default(),
+        link,
+    )
+    .await
+}
+
+/// Writes the link and the e-mail of an invitation, in the caller's transaction; the link.
+async fn send_invitation(
+    state: &AppState,
+    tx: &mut crate::db::Tx,
+    user: &CurrentUser,
+    access: &Access,
+    email: &str,
+    role: Role,
+) -> AppResult<String> {
     let token = tokens::new_token();
     let link = format!("{}/invitation/{token}", state.config.public_url);
     let body = format!(
@@ -143,22 +240,21 @@ async fn invite(
         access.structure.name,
         role.label().to_lowercase()
     );
-    let mut tx = state.db.begin_write().await?;
     accounts::insert_token(
-        &mut tx,
+        tx,
         &tokens::hash(&token),
         "invitation",
-        &email,
+        email,
         None,
-        Some(&sid),
+        Some(&access.structure.id),
         Some(role),
         Some(&user.id),
         INVITATION_VALID_DAYS * 86_400,
     )
     .await?;
     crate::mail::queue(
-        &mut tx,
-        &email,
+        tx,
+        email,
         &format!(
             "Invitation à rejoindre {} sur Maillon",
             access.structure.name
@@ -166,9 +262,46 @@ async fn invite(
         &body,
     )
     .await?;
+    Ok(link)
+}
+
+/// A structure admin sends an invitation the network coordination asked for.
+async fn approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, &sid).await?;
+    if access.role != Some(Role::StructureAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.begin_write().await?;
+    let (email, role) = store::take_invitation_request(&mut tx, &sid, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::internal("unknown role in request"))?;
+    let link = send_invitation(&state, &mut tx, &user, &access, &email, role).await?;
     tx.commit().await?;
     state.jobs.wake();
-    Ok(Redirect::to(&format!("/structures/{sid}/equipe?info=invitation-envoyee")).into_response())
+    invitation_sent(&state, &user, &access, link).await
+}
+
+/// A structure admin turns down an invitation the network coordination asked for.
+async fn refuse(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((sid, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let access = access(&state, &user, &sid).await?;
+    if access.role != Some(Role::StructureAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.begin_write().await?;
+    store::take_invitation_request(&mut tx, &sid, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/structures/{sid}/equipe?info=demande-refusee")).into_response())
 }
 
 async fn change_role(
