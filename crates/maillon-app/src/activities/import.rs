@@ -94,7 +94,13 @@ pub fn parse(bytes: &[u8], this_year: i64, existing: &[Beneficiary]) -> Result<V
             "Le fichier doit avoir une colonne « Nom » ou « Prénom » sur sa première ligne.".into(),
         );
     }
+    // Everyone recorded, then everyone new in the file, indexed: each row is compared
+    // with its few candidates only (the rule of the duplicates page, in linear time).
     let mut seen: Vec<Beneficiary> = existing.to_vec();
+    let mut index = super::duplicates::PeopleIndex::default();
+    for (i, b) in seen.iter().enumerate() {
+        index.add(i, b);
+    }
     let mut lines = Vec::new();
     for (number, record) in &table.rows {
         let number = *number;
@@ -120,11 +126,16 @@ pub fn parse(bytes: &[u8], this_year: i64, existing: &[Beneficiary]) -> Result<V
                 Outcome::Wrong(errors.all().iter().map(|(_, m)| m.clone()).collect())
             }
             // The same rule as the duplicates page.
-            Ok(b) => match seen.iter().find_map(|s| super::duplicates::why(s, &b)) {
+            Ok(b) => match index
+                .candidates(&b)
+                .into_iter()
+                .find_map(|i| super::duplicates::why(&seen[i], &b))
+            {
                 Some(reason) => {
                     Outcome::Known(format!("cette personne est déjà enregistrée ({reason})."))
                 }
                 None => {
+                    index.add(seen.len(), &b);
                     seen.push(b.clone());
                     Outcome::New(Box::new(b))
                 }
@@ -150,7 +161,9 @@ struct ImportPage {
     page: Page,
     sid: String,
     problem: Option<String>,
+    /// The lines shown (see `spreadsheet::preview_rows`), and how many valid ones are not.
     lines: Vec<Line>,
+    left: usize,
     content: String,
     wrong: usize,
     new: usize,
@@ -173,11 +186,13 @@ async fn page(
     let page = Page::in_structure(state, "Importer des bénéficiaires", user, &access)
         .await
         .section("beneficiaries");
+    let (lines, left) = crate::activities::spreadsheet::preview_rows(lines, Line::is_wrong);
     Ok(render(&ImportPage {
         page,
         sid: sid.to_string(),
         problem,
         lines,
+        left,
         content,
         wrong,
         new,
@@ -224,7 +239,10 @@ async fn preview(
             .await
         }
     };
-    match parse(&file, year, &existing) {
+    let (parsed, file) = crate::heavy::IMPORTS
+        .run(move || (parse(&file, year, &existing), file))
+        .await;
+    match parsed {
         Err(problem) => {
             page(
                 &state,
@@ -251,7 +269,10 @@ async fn confirm(
 ) -> AppResult<Response> {
     let (existing, year) = existing_and_year(&state, &user, &sid).await?;
     let content = form.raw("content");
-    let lines = parse(content.as_bytes(), year, &existing).map_err(AppError::BadRequest)?;
+    let (parsed, content) = crate::heavy::IMPORTS
+        .run(move || (parse(content.as_bytes(), year, &existing), content))
+        .await;
+    let lines = parsed.map_err(AppError::BadRequest)?;
     if lines.iter().any(Line::is_wrong) {
         return page(&state, &user, &sid, None, lines, content).await;
     }

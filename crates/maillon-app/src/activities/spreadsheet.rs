@@ -24,7 +24,29 @@ impl Table {
     }
 }
 
-/// Reads CSV text (UTF-8, commas or semicolons); a French message when it cannot.
+/// The most rows an import reads: a large centre's file, with room to spare. Reading and
+/// checking them takes a few seconds (docs/benchmarks.md, "Imports").
+pub const MAX_ROWS: usize = 50_000;
+
+/// The lines of a preview worth a row on the page: the wrong ones when there are (the
+/// first [`PREVIEW_ROWS`]), else the first ones; and how many are left out. A file of
+/// 40,000 rows makes a page a browser opens, not one of 10 megabytes.
+pub fn preview_rows<T>(lines: Vec<T>, is_wrong: impl Fn(&T) -> bool) -> (Vec<T>, usize) {
+    let total = lines.len();
+    let any_wrong = lines.iter().any(&is_wrong);
+    let shown: Vec<T> = lines
+        .into_iter()
+        .filter(|l| !any_wrong || is_wrong(l))
+        .take(PREVIEW_ROWS)
+        .collect();
+    let left = if any_wrong { 0 } else { total - shown.len() };
+    (shown, left)
+}
+
+pub const PREVIEW_ROWS: usize = 300;
+
+/// Reads CSV text (UTF-8, commas or semicolons); a French message when it cannot. Cells
+/// are cleaned of control characters like any form field.
 pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| "Le fichier n'est pas encodé en UTF-8. Dans votre tableur, enregistrez-le au format « CSV UTF-8 ».".to_string())?;
@@ -47,6 +69,13 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
         .collect();
     let mut rows = Vec::new();
     for record in reader.records() {
+        if rows.len() == MAX_ROWS {
+            return Err(format!(
+                "Le fichier a plus de {} {:03} lignes : coupez-le en plusieurs fichiers et importez-les l'un après l'autre.",
+                MAX_ROWS / 1000,
+                MAX_ROWS % 1000
+            ));
+        }
         let record = record.map_err(|e| {
             format!(
                 "Ligne {} : illisible (guillemets mal fermés ?).",
@@ -59,7 +88,10 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
         let number = record.position().map(|p| p.line()).unwrap_or(0);
         rows.push((
             number,
-            record.iter().map(|v| v.trim().to_string()).collect(),
+            record
+                .iter()
+                .map(|v| crate::web::forms::clean_text(v.trim()))
+                .collect(),
         ));
     }
     Ok(Table { headers, rows })
@@ -85,7 +117,10 @@ pub async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<V
         return Err("Choisissez un fichier (XLSX, ODS ou CSV).".into());
     }
     if is_spreadsheet(&file) {
-        return to_csv(&file).map(String::into_bytes);
+        // Unzipping and reading a workbook is heavy: off the async workers.
+        return crate::heavy::IMPORTS
+            .run(move || to_csv(&file).map(String::into_bytes))
+            .await;
     }
     Ok(file)
 }

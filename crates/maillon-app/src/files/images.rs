@@ -11,6 +11,23 @@ use super::sniff::{self, Kind};
 /// Longest side kept: sharp on a projector, light on a phone.
 pub const MAX_SIDE: u32 = 2000;
 
+/// The most pixels decoded, and the memory they may take (width × height × bytes per
+/// pixel): a 48-megapixel phone photo fits (8,064 × 6,048 × 3 bytes = 146 MB). Both are
+/// read from the file's header and checked before decoding; shrinking then works in place
+/// of a copy (`thumbnail`), so an image costs about its decoded size, and
+/// `heavy::IMAGES` bounds how many decode at once.
+pub const MAX_PIXELS: u64 = 50_000_000;
+pub const MAX_DECODED_BYTES: u64 = 160 * 1024 * 1024;
+/// Longest side decoded.
+pub const MAX_DECODED_SIDE: u32 = 12_000;
+
+fn too_big(width: u32, height: u32) -> String {
+    format!(
+        "Cette image est trop grande ({width} × {height} pixels, soit {} millions de points) : réduisez-la à 50 millions de points au plus (par exemple 8 000 × 6 000), puis déposez-la de nouveau.",
+        (u64::from(width) * u64::from(height)).div_ceil(1_000_000)
+    )
+}
+
 #[derive(Debug)]
 pub struct Reencoded {
     pub bytes: Vec<u8>,
@@ -30,25 +47,35 @@ pub fn reencode(bytes: &[u8]) -> Result<Reencoded, String> {
         .with_guessed_format()
         .map_err(|_| unreadable())?;
     let mut limits = Limits::default();
-    // A 40-megapixel photo passes; a "decompression bomb" does not.
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(400 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_DECODED_SIDE);
+    limits.max_image_height = Some(MAX_DECODED_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| unreadable())?;
+    // The size once decoded, read from the header before a single pixel is: a small PNG
+    // can unfold into gigabytes ("decompression bomb").
+    let (width, height) = decoder.dimensions();
+    if decoder.total_bytes() > MAX_DECODED_BYTES
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+        || width > MAX_DECODED_SIDE
+        || height > MAX_DECODED_SIDE
+    {
+        return Err(too_big(width, height));
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => {
-            "Cette image est trop grande (plus de 12 000 pixels de côté).".to_string()
-        }
+        image::ImageError::Limits(_) => too_big(width, height),
         _ => unreadable(),
     })?;
-    picture.apply_orientation(orientation);
+    // Shrunk first, turned after: turning a big picture would copy it whole. `thumbnail`
+    // averages areas straight into the small picture; `resize` would first build a
+    // floating-point copy as wide as the original (hundreds of megabytes).
     if picture.width() > MAX_SIDE || picture.height() > MAX_SIDE {
-        picture = picture.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
+        picture = picture.thumbnail(MAX_SIDE, MAX_SIDE);
     }
+    picture.apply_orientation(orientation);
     let mut out = Cursor::new(Vec::new());
     let kind = if picture.color().has_alpha() {
         picture
@@ -94,6 +121,11 @@ mod tests {
         let out = reencode(&png.into_inner()).unwrap();
         assert_eq!((out.width, out.height), (2000, 1000));
         assert_eq!(out.kind, &sniff::PNG);
+        // A PNG of a few kilobytes that would decode to 11,900 × 11,900 pixels: refused
+        // from its header, before any pixel is decoded.
+        let bomb = super::super::samples::png_header_only(11_900, 11_900);
+        assert!(bomb.len() < 100);
+        assert!(reencode(&bomb).unwrap_err().contains("trop grande"));
         let mut broken = super::super::samples::photo_with_gps(40, 20);
         broken.truncate(200);
         assert!(reencode(&broken).unwrap_err().contains("abîmée"));

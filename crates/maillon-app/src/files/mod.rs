@@ -75,6 +75,19 @@ pub struct Prepared {
     pub height: Option<u32>,
 }
 
+/// [`prepare`] for a request: off the async workers, in turn with other images
+/// (`heavy::IMAGES`).
+pub async fn prepare_in_turn(
+    upload: &Upload,
+    allowed: &'static [&'static Kind],
+    max_bytes: usize,
+) -> Result<Prepared, String> {
+    let upload = Upload::named(&upload.name, upload.bytes.clone()).too_big(upload.too_big);
+    crate::heavy::IMAGES
+        .run(move || prepare(&upload, allowed, max_bytes))
+        .await
+}
+
 /// Checks an upload against the size limit and the kinds `allowed`; images are re-encoded.
 /// The error is the French message to show next to the field.
 pub fn prepare(

@@ -57,6 +57,44 @@ fn photo(width: u32, height: u32, hue: u32, with_exif: bool) -> Vec<u8> {
     out
 }
 
+/// The start of a PNG that says it is `width` × `height` grey pixels, and the first bytes
+/// of its data: what a "decompression bomb" shows before it unfolds.
+pub fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    // 8 bits, greyscale, deflate, no filter choice, not interlaced.
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    // A zlib stream's header and a first block of zeros, cut short.
+    chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x62, 0x60, 0x18, 0x05]);
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// A one-page A4 PDF showing `lines` (Latin-1 text) in Helvetica.
 pub fn pdf(lines: &[&str]) -> Vec<u8> {
     let mut text = String::from("BT /F1 14 Tf 60 780 Td 20 TL\n");

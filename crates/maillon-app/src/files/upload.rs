@@ -32,6 +32,12 @@ impl Upload {
             too_big: false,
         }
     }
+
+    /// The same, marked as over the size limit (its bytes dropped).
+    pub fn too_big(mut self, too_big: bool) -> Upload {
+        self.too_big = too_big;
+        self
+    }
 }
 
 pub struct UploadForm {
@@ -81,6 +87,7 @@ pub async fn read(mut multipart: Multipart, max_bytes: usize) -> Result<UploadFo
         let name = field.name().unwrap_or_default().to_string();
         let Some(file_name) = field.file_name().map(str::to_string) else {
             let value = field.text().await.map_err(|_| cut())?;
+            // FormData cleans names and values of control characters.
             pairs.push((name, value));
             continue;
         };

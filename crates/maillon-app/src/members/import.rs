@@ -144,7 +144,9 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
         );
     }
     let this_year = this_year(today);
-    let mut seen: Vec<(String, u64)> = Vec::new();
+    // Identities → the line that first had them; `known` as a set: linear in the rows.
+    let known: std::collections::HashSet<&str> = known.iter().map(String::as_str).collect();
+    let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let mut lines = Vec::new();
     for (number, record) in &table.rows {
         let cell = |field: &str| {
@@ -208,15 +210,17 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
             }
         };
         let ids = identity(&m);
-        if let Some((_, first)) = seen.iter().find(|(id, _)| ids.contains(id)) {
+        if let Some(first) = ids.iter().filter_map(|id| seen.get(id)).min() {
             errors.push(format!(
                 "Même personne que la ligne {first} : gardez une seule ligne."
             ));
         }
-        seen.extend(ids.iter().map(|id| (id.clone(), *number)));
+        for id in &ids {
+            seen.entry(id.clone()).or_insert(*number);
+        }
         let outcome = if !errors.is_empty() {
             Outcome::Wrong(errors)
-        } else if ids.iter().any(|id| known.contains(id)) {
+        } else if ids.iter().any(|id| known.contains(id.as_str())) {
             Outcome::Known
         } else {
             Outcome::New(Box::new(NewMember {
@@ -244,7 +248,9 @@ struct ImportPage {
     page: Page,
     sid: String,
     problem: Option<String>,
+    /// The lines shown (see `spreadsheet::preview_rows`), and how many valid ones are not.
     lines: Vec<Line>,
+    left: usize,
     content: String,
     wrong: usize,
     new: usize,
@@ -267,11 +273,13 @@ async fn page(
     let page = Page::in_structure(state, "Importer des adhérents", user, &access)
         .await
         .section("members");
+    let (lines, left) = crate::activities::spreadsheet::preview_rows(lines, Line::is_wrong);
     Ok(render(&ImportPage {
         page,
         sid: sid.to_string(),
         problem,
         lines,
+        left,
         content,
         wrong,
         new,
@@ -329,7 +337,10 @@ async fn preview(
             .await
         }
     };
-    match parse(&file, &today, &known) {
+    let (parsed, file) = crate::heavy::IMPORTS
+        .run(move || (parse(&file, &today, &known), file))
+        .await;
+    match parsed {
         Err(problem) => {
             page(
                 &state,
@@ -381,7 +392,11 @@ async fn confirm(
 ) -> AppResult<Response> {
     let (known, today) = known_and_today(&state, &user, &sid).await?;
     let content = form.raw("content");
-    let lines = parse(content.as_bytes(), &today, &known).map_err(AppError::BadRequest)?;
+    let today_text = today.clone();
+    let (parsed, content) = crate::heavy::IMPORTS
+        .run(move || (parse(content.as_bytes(), &today_text, &known), content))
+        .await;
+    let lines = parsed.map_err(AppError::BadRequest)?;
     if lines.iter().any(Line::is_wrong) {
         return page(&state, &user, &sid, None, lines, content).await;
     }

@@ -526,7 +526,11 @@ async fn import(
             "Cette archive dépasse {}.",
             upload::megabytes(archive_max(&state))
         )),
-        Some(u) => check(&u.bytes, state.config.upload_max_bytes),
+        // Its images are decoded: on a blocking thread, in turn with other uploads.
+        Some(u) => {
+            let (bytes, max) = (u.bytes.clone(), state.config.upload_max_bytes);
+            crate::heavy::IMAGES.run(move || check(&bytes, max)).await
+        }
     };
     let checked = match problem {
         Ok(c) => c,

@@ -1,8 +1,9 @@
 //! Editing a resource's content, block by block, with plain forms: add one at the end,
 //! change it, move it up or down, delete it. No JavaScript is needed.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -150,7 +151,8 @@ async fn read_block(
         allowed(kind),
         file_required,
         &mut errors,
-    );
+    )
+    .await;
     if !errors.is_empty() {
         return Err((block, errors));
     }

@@ -34,11 +34,11 @@ pub fn routes() -> Router<AppState> {
 
 /// Reads the upload of `field` for a block or a cover: `None` with a message in `errors`
 /// when it is missing (and `required`) or refused.
-pub fn checked(
+pub async fn checked(
     state: &AppState,
     form: &UploadForm,
     field: &str,
-    allowed: &[&'static Kind],
+    allowed: &'static [&'static Kind],
     required: bool,
     errors: &mut FieldErrors,
 ) -> Option<Prepared> {
@@ -49,7 +49,7 @@ pub fn checked(
             }
             None
         }
-        Some(u) => match files::prepare(u, allowed, state.config.upload_max_bytes) {
+        Some(u) => match files::prepare_in_turn(u, allowed, state.config.upload_max_bytes).await {
             Ok(p) => Some(p),
             Err(message) => {
                 errors.add(field, message);
@@ -124,11 +124,13 @@ async fn serve(
     } else {
         format!("attachment; filename*=UTF-8''{}", percent(&file.name))
     };
-    // Public files may be cached by anyone; the others only by the reader's browser.
+    // Public files may be cached by anyone, the others only by the reader's browser; both
+    // for five minutes, so that a resource taken down by moderation (or a reader who loses
+    // access) stops being served from a cache soon after.
     let cache = if resource.visibility == "public" {
-        "public, max-age=86400"
+        "public, max-age=300"
     } else {
-        "private, max-age=3600"
+        "private, max-age=300"
     };
     Ok((
         [
@@ -212,7 +214,8 @@ async fn cover_save(
         sniff::IMAGES,
         !has_cover,
         &mut errors,
-    );
+    )
+    .await;
     let key = match (&prepared, errors.is_empty()) {
         (Some(p), true) => put(&state, p, "file", &mut errors).await,
         _ => None,
