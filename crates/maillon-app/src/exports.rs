@@ -32,9 +32,33 @@ fn attachment(filename: &str, content_type: &'static str) -> [(header::HeaderNam
 fn csv_bytes(rows: &[Row]) -> Bytes {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        let _ = w.write_record(r);
+        for cell in r {
+            let _ = w.write_field(inert(cell).as_bytes());
+        }
+        // Ends the record of the fields just written.
+        let _ = w.write_record(None::<&[u8]>);
     }
     Bytes::from(w.into_inner().unwrap_or_default())
+}
+
+/// A CSV cell a spreadsheet will not run: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading apostrophe, as OWASP advises — a name
+/// typed on a public form as `=HYPERLINK(…)` must reach the staff's spreadsheet as text.
+/// A plain number (`-3`, `+33612345678`, `-1,55`) is left as it is: it computes nothing.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let starts_like_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let plain_number = {
+        let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+        digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | ','))
+    };
+    if starts_like_formula && !plain_number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// A CSV (UTF-8, comma-separated) streamed while `rows` fill.
@@ -154,5 +178,35 @@ pub fn check_format(format: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay() {
+        for formula in [
+            "=HYPERLINK(\"http://evil\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(inert(formula), format!("'{formula}"));
+        }
+        for kept in [
+            "Rose",
+            "-3",
+            "+33612345678",
+            "-1,55",
+            "2026-11-22",
+            "a=b",
+            "",
+        ] {
+            assert_eq!(inert(kept), kept);
+        }
     }
 }

@@ -12,7 +12,9 @@ pub mod db;
 pub mod demo;
 pub mod exports;
 pub mod files;
+pub mod heavy;
 pub mod jobs;
+pub mod limits;
 pub mod mail;
 pub mod members;
 pub mod messages;
@@ -77,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             web::middleware::security_headers,
         ))
+        .layer(axum::middleware::from_fn(web::middleware::clean_uri))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
             web::error::AppError::Internal("panic".into()).into_response_page()

@@ -242,6 +242,9 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Benefic
     Ok(row.as_ref().map(from_row))
 }
 
+/// The most words of a name search that are looked for.
+pub const MAX_SEARCH_WORDS: usize = 8;
+
 /// The structure's beneficiaries whose name contains every word of `query` (all when empty).
 pub async fn search(
     db: &Db,
@@ -249,9 +252,13 @@ pub async fn search(
     query: &str,
     limit: i64,
 ) -> Result<Vec<Beneficiary>, DbError> {
-    let words: Vec<String> = validate::search_key(query)
+    // Bounded whatever the caller sends: SQLite refuses LIKE patterns over 50,000
+    // characters, and a name has a few words.
+    let (query, _) = crate::web::forms::search_text(query);
+    let words: Vec<String> = validate::search_key(&query)
         .split(' ')
         .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
         .map(str::to_string)
         .collect();
     let mut sql = format!("SELECT {COLUMNS} FROM beneficiaries WHERE structure_id = $1");

@@ -1,7 +1,8 @@
 //! The structure's beneficiaries: list and search, create, detail with history, edit.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -54,6 +55,8 @@ struct ListPage {
     page: Page,
     sid: String,
     query: String,
+    /// The search was cut to its first characters.
+    cut: bool,
     people: Vec<Beneficiary>,
     total: i64,
     year: i64,
@@ -68,7 +71,7 @@ async fn list(
     flash: Flash,
 ) -> AppResult<Response> {
     let access = people_access(&state, &user, &sid).await?;
-    let query = q.q.unwrap_or_default();
+    let (query, cut) = crate::web::forms::search_text(&q.q.unwrap_or_default());
     let people = beneficiaries::search(&state.db, &sid, &query, 200).await?;
     let total = beneficiaries::count(&state.db, &sid).await?;
     let year = this_year(&today(&access.structure.timezone));
@@ -80,6 +83,7 @@ async fn list(
         page,
         sid,
         query,
+        cut,
         people,
         total,
         year,

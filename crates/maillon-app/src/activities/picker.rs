@@ -4,7 +4,8 @@
 //! same matches come as you type from [`matches`]. Either way the page lists only the
 //! people already chosen, the matches, or else the people seen most recently.
 
-use axum::extract::{Path, Query, State};
+use crate::web::forms::Query;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -102,7 +103,7 @@ pub async fn build(
     chosen: &[String],
 ) -> Result<Picker, DbError> {
     let query = form
-        .map(|f| f.get("q_personne").trim().to_string())
+        .map(|f| crate::web::forms::search_text(&f.get("q_personne")).0)
         .unwrap_or_default();
     let mut choices: Vec<Choice> = beneficiaries::get_many(db, structure_id, chosen)
         .await?

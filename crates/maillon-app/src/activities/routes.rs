@@ -1,7 +1,8 @@
 //! Recording, listing, editing, duplicating and deleting activities.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -535,7 +536,7 @@ async fn list(
         kind: q.kind.as_deref().and_then(Kind::parse),
         mediator_id: q.mediateur.clone().unwrap_or_default(),
     };
-    let page_number = q.page.unwrap_or(1).max(1);
+    let page_number = crate::web::forms::page_number(q.page);
     let (lines, total) = store::list(
         &state.db,
         &sid,

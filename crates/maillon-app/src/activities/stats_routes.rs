@@ -1,8 +1,9 @@
 //! Statistics pages: a structure's, its print version, and the network's with every
 //! structure side by side. Only aggregates are shown: no person can be read here.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -31,7 +32,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(create_share),
         )
         .route(
-            "/structures/{sid}/statistiques/partage/{token}/revoquer",
+            "/structures/{sid}/statistiques/partage/{id}/revoquer",
             axum::routing::post(revoke_share),
         )
         .route("/statistiques/{token}", get(public_stats))
@@ -108,9 +109,11 @@ struct StatsPage {
     comparison: Vec<(String, [i64; 5])>,
     printable: bool,
     period: String,
-    /// Public links of the structure (for its admins), as (full link, token).
+    /// Public links of the structure (for its admins), as (last characters, id).
     shares: Vec<(String, String)>,
     share_action: String,
+    /// A link just made, shown this once in full (only its hash is kept).
+    new_share: String,
 }
 
 impl StatsPage {
@@ -141,6 +144,7 @@ impl StatsPage {
             printable: false,
             shares: Vec::new(),
             share_action: String::new(),
+            new_share: String::new(),
         }
     }
 
@@ -153,14 +157,26 @@ impl StatsPage {
     }
 }
 
+/// How a structure's statistics are shown: to print, with a message, with a link just made.
+#[derive(Default)]
+struct StructurePage {
+    printable: bool,
+    flash: Flash,
+    new_share: String,
+}
+
 async fn structure_page(
     state: &AppState,
     user: &CurrentUser,
     access: &Access,
     q: &StatsQuery,
-    printable: bool,
-    flash: Flash,
+    how: StructurePage,
 ) -> AppResult<Response> {
+    let StructurePage {
+        printable,
+        flash,
+        new_share,
+    } = how;
     let sid = access.structure.id.clone();
     let today = today(&access.structure.timezone);
     let filter = filter_from(q, vec![sid.clone()], &today);
@@ -181,12 +197,7 @@ async fn structure_page(
         let shares = super::shares::active(&state.db, &sid)
             .await?
             .into_iter()
-            .map(|s| {
-                (
-                    format!("{}/statistiques/{}", state.config.public_url, s.token),
-                    s.token,
-                )
-            })
+            .map(|s| (s.hint, s.id))
             .collect();
         (shares, format!("/structures/{sid}/statistiques/partage"))
     } else {
@@ -220,6 +231,7 @@ async fn structure_page(
     view.printable = printable;
     view.shares = shares;
     view.share_action = share_action;
+    view.new_share = new_share;
     Ok(render(&view)?.into_response())
 }
 
@@ -233,7 +245,11 @@ async fn structure_stats(
     flash: Flash,
 ) -> AppResult<Response> {
     let access = structures::access(&state, &user, &sid).await?;
-    structure_page(&state, &user, &access, &q, false, flash).await
+    let how = StructurePage {
+        flash,
+        ..StructurePage::default()
+    };
+    structure_page(&state, &user, &access, &q, how).await
 }
 
 async fn structure_print(
@@ -243,7 +259,11 @@ async fn structure_print(
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     let access = structures::access(&state, &user, &sid).await?;
-    structure_page(&state, &user, &access, &q, true, Flash::default()).await
+    let how = StructurePage {
+        printable: true,
+        ..StructurePage::default()
+    };
+    structure_page(&state, &user, &access, &q, how).await
 }
 
 async fn network_stats(
@@ -301,23 +321,27 @@ async fn create_share(
     let access = structures::access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
-    super::shares::create(&mut tx, &sid, &user.name).await?;
+    let token = super::shares::create(&mut tx, &sid, &user.name).await?;
     tx.commit().await?;
-    Ok(axum::response::Redirect::to(&format!(
-        "/structures/{sid}/statistiques?info=lien-cree#partage"
-    ))
-    .into_response())
+    // Shown on this page only: what is kept cannot give the link back.
+    let link = format!("{}/statistiques/{token}", state.config.public_url);
+    let page = StructurePage {
+        printable: false,
+        flash: Flash::of("lien-cree"),
+        new_share: link,
+    };
+    structure_page(&state, &user, &access, &StatsQuery::default(), page).await
 }
 
 async fn revoke_share(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((sid, token)): Path<(String, String)>,
+    Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let access = structures::access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
-    if !super::shares::revoke(&mut tx, &sid, &token).await? {
+    if !super::shares::revoke(&mut tx, &sid, &id).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

@@ -66,7 +66,8 @@ fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
 }
 
 /// Stores a message and its sending job in the caller's transaction: once committed, the
-/// message is sent even if the server stops right after.
+/// message is sent even if the server stops right after. For account mails (password
+/// links, invitations, moderation): to staff, about no member.
 pub async fn queue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<String, DbError> {
     queue_rich(
         tx,
@@ -80,10 +81,34 @@ pub async fn queue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<S
     .await
 }
 
+/// The same for a message to a member or registrant of `structure_id`: in the outbox,
+/// only that structure's admins read its address and text.
+pub async fn queue_for(
+    tx: &mut Tx,
+    structure_id: &str,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<String, DbError> {
+    queue_rich(
+        tx,
+        &Outgoing {
+            structure_id,
+            to,
+            subject,
+            text: body,
+            ..Outgoing::default()
+        },
+    )
+    .await
+}
+
 /// A message with, optionally, an HTML version, an unsubscribe address (sent as the
 /// List-Unsubscribe header, with one-click unsubscription, RFC 8058) and a time to send.
 #[derive(Default)]
 pub struct Outgoing<'a> {
+    /// The structure whose member or registrant this is ('' for account mails).
+    pub structure_id: &'a str,
     pub to: &'a str,
     pub subject: &'a str,
     pub text: &'a str,
@@ -95,7 +120,7 @@ pub struct Outgoing<'a> {
 
 pub async fn queue_rich(tx: &mut Tx, m: &Outgoing<'_>) -> Result<String, DbError> {
     let id = db::new_id();
-    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, list_unsubscribe, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)")
+    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, list_unsubscribe, status, created_at, structure_id) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8)")
         .bind(id.clone())
         .bind(m.to)
         .bind(m.subject)
@@ -103,6 +128,7 @@ pub async fn queue_rich(tx: &mut Tx, m: &Outgoing<'_>) -> Result<String, DbError
         .bind(m.html)
         .bind(m.unsubscribe_url)
         .bind(now())
+        .bind((!m.structure_id.is_empty()).then(|| m.structure_id.to_string()))
         .execute(&mut **tx)
         .await?;
     let payload = serde_json::json!({ "email_id": id }).to_string();
@@ -160,6 +186,8 @@ pub struct Email {
     pub status: String,
     pub created_at: i64,
     pub last_error: String,
+    /// The structure of the member it is about ('' for account mails).
+    pub structure_id: String,
 }
 
 impl Email {
@@ -170,6 +198,7 @@ impl Email {
             "bounced" => "Adresse refusée par le serveur du destinataire",
             "queued" if self.last_error.is_empty() => "En attente d'envoi",
             "queued" => "Nouvel essai prévu",
+            "sending" => "Envoi en cours (interrompu, il sera repris)",
             _ => "Échec",
         }
     }
@@ -186,6 +215,7 @@ fn from_row(r: &db::AnyRow) -> Email {
         status: text(r, "status"),
         created_at: db::int(r, "created_at"),
         last_error: text(r, "last_error"),
+        structure_id: text(r, "structure_id"),
     }
 }
 
@@ -197,11 +227,25 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Email>, DbError> {
     Ok(row.as_ref().map(from_row))
 }
 
-pub async fn latest(db: &Db, limit: i64) -> Result<Vec<Email>, DbError> {
-    let rows = sqlx::query("SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT $1")
+/// The latest e-mails of the instance, or of one structure.
+pub async fn latest(
+    db: &Db,
+    structure_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Email>, DbError> {
+    let rows = match structure_id {
+        None => sqlx::query("SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(db.read())
+            .await?,
+        Some(sid) => sqlx::query(
+            "SELECT * FROM emails WHERE structure_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(sid)
         .bind(limit)
         .fetch_all(db.read())
-        .await?;
+        .await?,
+    };
     Ok(rows.iter().map(from_row).collect())
 }
 
@@ -216,6 +260,18 @@ async fn set_status(db: &Db, id: &str, status: &str, error: Option<&str>) -> Res
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The Message-ID of an e-mail: its row's id at the instance's host, the same at every
+/// attempt (RFC 5322), so that a message sent again after a crash is known as the same.
+pub fn message_id(email_id: &str, public_url: &str) -> String {
+    let host = public_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("maillon.localhost");
+    format!("<{email_id}@{host}>")
 }
 
 /// The `send_email` job. Idempotent: a message already sent or filed is left alone. On
@@ -235,7 +291,12 @@ pub async fn deliver(
         .await
         .map_err(|e| e.to_string())?
         .ok_or("email not found")?;
-    if email.status != "queued" {
+    if email.status == "sending" {
+        // A send was under way when the server stopped: the relay may have the message.
+        // Sent again (at least once, never lost), with the same Message-ID, by which
+        // mail servers and apps recognise a repeat.
+        tracing::warn!(email = %email.id, "an interrupted send is retried with the same Message-ID");
+    } else if email.status != "queued" {
         return Ok(());
     }
     let Some(smtp) = &mailer.smtp else {
@@ -271,7 +332,7 @@ pub async fn deliver(
             .parse()
             .map_err(|e| format!("recipient: {e}"))?)
         .subject(email.subject.clone())
-        .message_id(Some(format!("<{}@maillon>", email.id)));
+        .message_id(Some(message_id(&email.id, &config.public_url)));
     let message = if email.body_html.is_empty() {
         builder.singlepart(text_part)
     } else {
@@ -282,6 +343,11 @@ pub async fn deliver(
         )
     }
     .map_err(|e| e.to_string())?;
+    // Said before the relay has it, and "sent" as soon as it said yes: a crash between
+    // the two is the only case of a second send, and the outbox shows it.
+    set_status(db, &id, "sending", None)
+        .await
+        .map_err(|e| e.to_string())?;
     match smtp.send(message).await {
         Ok(_) => set_status(db, &id, "sent", None)
             .await

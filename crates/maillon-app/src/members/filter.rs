@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{CHANNELS, LANGUAGES, SECTORS};
 use crate::activities::vocab::{self, Choice};
 use crate::validate;
-use crate::web::forms::url_encode;
+use crate::web::forms::{search_text, url_encode, SEARCH_CUT};
 
 /// Every criterion is optional; an empty filter means every person not archived.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -129,6 +129,15 @@ impl Filter {
     /// Problems with what was typed (field, message); the other criteria still apply.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
+        for (field, value) in [
+            ("q", &self.q),
+            ("quartier", &self.quartier),
+            ("commune", &self.commune),
+        ] {
+            if search_text(value).1 {
+                out.push((field, SEARCH_CUT.to_string()));
+            }
+        }
         for (field, value) in [("age_min", &self.age_min), ("age_max", &self.age_max)] {
             if !value.is_empty() && !matches!(value.trim().parse::<i64>(), Ok(0..=120)) {
                 out.push((
@@ -157,7 +166,7 @@ impl Filter {
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if !self.q.is_empty() {
-            parts.push(format!("nom contenant « {} »", self.q));
+            parts.push(format!("nom contenant « {} »", search_text(&self.q).0));
         }
         let choice = |list: &[Choice], code: &str| {
             (!code.is_empty() && vocab::is_code(list, code))
@@ -172,10 +181,10 @@ impl Filter {
         }
         parts.extend(choice(SECTORS, &self.interet).map(|s| format!("intérêt : {s}")));
         if !self.quartier.is_empty() {
-            parts.push(format!("quartier {}", self.quartier));
+            parts.push(format!("quartier {}", search_text(&self.quartier).0));
         }
         if !self.commune.is_empty() {
-            parts.push(format!("commune {}", self.commune));
+            parts.push(format!("commune {}", search_text(&self.commune).0));
         }
         parts.extend(choice(FOYER, &self.foyer));
         parts.extend(choice(CONTACT, &self.contact));
@@ -223,7 +232,11 @@ impl Filter {
         } else {
             push(&mut sql, "b.archived_at IS NULL", vec![]);
         }
-        for word in validate::search_key(&self.q).split_whitespace().take(5) {
+        // Free texts are read cut (a segment saved before the limit still opens).
+        for word in validate::search_key(&search_text(&self.q).0)
+            .split_whitespace()
+            .take(5)
+        {
             // The key holds only letters, digits and spaces: no LIKE wildcard can slip in.
             push(
                 &mut sql,
@@ -275,14 +288,14 @@ impl Filter {
             push(
                 &mut sql,
                 "LOWER(b.quartier) = LOWER(?)",
-                vec![Arg::Text(self.quartier.trim().to_string())],
+                vec![Arg::Text(search_text(&self.quartier).0)],
             );
         }
         if !self.commune.trim().is_empty() {
             push(
                 &mut sql,
                 "LOWER(b.commune) = LOWER(?)",
-                vec![Arg::Text(self.commune.trim().to_string())],
+                vec![Arg::Text(search_text(&self.commune).0)],
             );
         }
         match self.foyer.as_str() {

@@ -115,7 +115,7 @@ fn offset_of(query: &str) -> i64 {
         .find(|(k, _)| k == "depuis")
         .and_then(|(_, v)| v.parse::<i64>().ok())
         .unwrap_or(0)
-        .max(0)
+        .clamp(0, crate::web::forms::MAX_PAGE * PAGE_SIZE)
 }
 
 async fn list(

@@ -1,8 +1,9 @@
 //! Public news: a message the centre chose to publish, on a public page and an Atom
 //! feed (one structure's with `?structure=`, or the whole network's).
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;

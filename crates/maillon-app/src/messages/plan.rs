@@ -185,6 +185,7 @@ pub async fn plan(
                     crate::mail::queue_rich(
                         &mut tx,
                         &crate::mail::Outgoing {
+                            structure_id: sid,
                             to: &r.address,
                             subject: &m.subject,
                             text: &text,

@@ -552,6 +552,8 @@ async fn test_send(
     crate::mail::queue_rich(
         &mut tx,
         &crate::mail::Outgoing {
+            // To the staff member testing: an account mail, not a member's.
+            structure_id: "",
             to: &user.email,
             subject: &subject,
             text: &render::email_text(&message.body, &personal),

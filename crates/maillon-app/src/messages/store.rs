@@ -169,7 +169,7 @@ pub async fn forget_person(
 ) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE emails SET to_addr = '', subject = '', body_text = '', body_html = '', list_unsubscribe = '', \
-         status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END \
+         status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END \
          WHERE id IN (SELECT email_id FROM message_deliveries WHERE person_id = $1 AND structure_id = $2)",
     )
     .bind(person_id)

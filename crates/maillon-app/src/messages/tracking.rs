@@ -78,7 +78,7 @@ pub fn state_label(channel: &str, state: &str, had_error: bool) -> &'static str 
 /// The state of an e-mail or SMS row as a delivery state.
 fn from_sent(status: &str) -> &'static str {
     match status {
-        "queued" => "planned",
+        "queued" | "sending" => "planned",
         "sent" => "sent",
         "outbox" => "outbox",
         "bounced" => "bounced",

@@ -34,8 +34,14 @@ pub fn to_csv(places: &[Place]) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).map_err(|e| e.to_string())?;
     for p in places {
-        w.write_record(COLUMNS.iter().map(|c| p.column(c)))
-            .map_err(|e| e.to_string())?;
+        // The standard's free texts (name, presentation…) as inert cells; its phones and
+        // coordinates are plain numbers, kept as the standard writes them.
+        w.write_record(
+            COLUMNS
+                .iter()
+                .map(|c| crate::exports::inert(&p.column(c)).into_owned()),
+        )
+        .map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
 }

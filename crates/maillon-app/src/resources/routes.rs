@@ -1,8 +1,9 @@
 //! Pages of resources: the list anyone may search (what they may read), a resource's
 //! page (printable), making and describing one, deleting it, and adapting someone else's.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -65,6 +66,8 @@ struct ListPage {
     /// The address of the next page, when there is one.
     next: String,
     filter: store::Filter,
+    /// The search words were cut to their first characters.
+    cut: bool,
     sectors: &'static [Choice],
     /// Where the person may make a resource (none when signed out).
     making: Vec<(String, String)>,
@@ -81,9 +84,10 @@ async fn list(
     Query(q): Query<ListQuery>,
     flash: Flash,
 ) -> AppResult<Response> {
+    let (words, cut) = crate::web::forms::search_text(&q.q.unwrap_or_default());
     let filter = store::Filter {
         structure_id: q.structure.unwrap_or_default(),
-        words: q.q.unwrap_or_default(),
+        words,
         theme: q.theme.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
         public: q.public.unwrap_or_default(),
@@ -91,7 +95,7 @@ async fn list(
         level: q.level.unwrap_or_default(),
         licence: q.licence.unwrap_or_default(),
         sort: q.tri.unwrap_or_default(),
-        page: q.page.unwrap_or(1).max(1),
+        page: crate::web::forms::page_number(q.page),
     };
     let found = store::list(&state.db, &state.catalogue, user.as_ref(), &filter).await?;
     let next = if filter.page * store::PER_PAGE < found.total {
@@ -113,6 +117,7 @@ async fn list(
         facets: found.facets,
         next,
         filter,
+        cut,
         sectors: SECTORS,
         making: user.as_ref().map(making_structures).unwrap_or_default(),
         families: vocab::THEME_FAMILIES,

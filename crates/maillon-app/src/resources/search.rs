@@ -171,12 +171,17 @@ pub async fn index(tx: &mut Tx, resource_id: &str) -> Result<(), DbError> {
     super::catalogue::changed(tx, resource_id).await
 }
 
+/// The most words of a query that are searched.
+const MAX_QUERY_WORDS: usize = 12;
+
 /// The words of a query, each with what it may match: itself when it is indexed, else
 /// the indexed words one typo away (two from eight letters on), else itself (which then
 /// matches nothing).
 pub async fn expand(db: &crate::db::Db, query: &str) -> Result<Vec<Vec<String>>, DbError> {
+    // Bounded whatever the caller sends: each word costs a query or two.
+    let (query, _) = crate::web::forms::search_text(query);
     let mut groups = Vec::new();
-    for t in terms(query) {
+    for t in terms(&query).into_iter().take(MAX_QUERY_WORDS) {
         if groups.iter().any(|g: &Vec<String>| g[0] == t) {
             continue;
         }

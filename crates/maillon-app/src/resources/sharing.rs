@@ -2,7 +2,8 @@
 //! follow, and a JSON list that other Maillon instances and sites read (paged, newest
 //! changes first, with the vocabularies' codes and labels and the licence).
 
-use axum::extract::{Query, State};
+use crate::web::forms::Query;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -86,7 +87,7 @@ fn to_json(r: &Resource, base: &str) -> Value {
 /// `?page=1` (the default), 100 per page; `next` is the following page's address, or
 /// null on the last one.
 async fn api(State(state): State<AppState>, Query(q): Query<PageQuery>) -> AppResult<Response> {
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::web::forms::page_number(q.page);
     let base = &state.config.public_url;
     let mut list = store::public_page(&state.db, (page - 1) * PAGE, PAGE + 1).await?;
     let more = list.len() as i64 > PAGE;

@@ -14,8 +14,11 @@ pub struct Entry {
     pub author: String,
 }
 
+/// Text for XML (and HTML): markup characters escaped, and the control characters XML 1.0
+/// cannot carry dropped, even from rows written before forms cleaned them.
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    crate::web::forms::clean_text(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use super::error::error_page;
+use super::forms::{clean_text, is_control};
 use super::AppState;
 
 /// Gives each request an id (or keeps a sane one from the proxy), logs it with its
@@ -106,12 +107,15 @@ pub async fn cross_site_guard(State(state): State<AppState>, req: Request, next:
     let allowed = if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         site == "same-origin" || site == "none"
     } else if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        // Scheme, host and port, all three: `https://host` is another origin than
+        // `http://host`, as `http://host:8081` is than `http://host:8080`.
+        let ours = origin_of(&state.config.public_url);
+        let scheme = ours.split("://").next().unwrap_or("http");
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let origin_host = origin.split("://").nth(1).unwrap_or("");
-        origin_host == host || origin == state.config.public_url
+        origin == ours || (!host.is_empty() && origin == format!("{scheme}://{host}"))
     } else {
         true
     };
@@ -127,6 +131,56 @@ pub async fn cross_site_guard(State(state): State<AppState>, req: Request, next:
     }
 }
 
+/// `scheme://host[:port]` of an address, as browsers write it in `Origin`.
+fn origin_of(url: &str) -> &str {
+    match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => &url[..i + 3 + j],
+            None => url,
+        },
+        None => url,
+    }
+}
+
 pub async fn not_found() -> impl IntoResponse {
     super::error::AppError::NotFound
+}
+
+/// Keeps control characters out of every request's path and query string, before any
+/// handler reads them: a path holding one (`/ateliers/%00`) names nothing here and answers
+/// 404; a query value holding one is cleaned like a form's (`forms::clean_text`), so that
+/// no search, filter or redirect target carries a NUL byte to PostgreSQL or a `\x01`
+/// into a feed.
+pub async fn clean_uri(mut req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let path_is_clean = percent_encoding::percent_decode_str(uri.path())
+        .decode_utf8()
+        .is_ok_and(|p| !p.chars().any(is_control));
+    if !path_is_clean {
+        return super::error::AppError::NotFound.into_response();
+    }
+    if let Some(query) = uri.query() {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let dirty = pairs
+            .iter()
+            .any(|(k, v)| k.chars().chain(v.chars()).any(is_control));
+        if dirty {
+            let cleaned: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs.iter().map(|(k, v)| (clean_text(k), clean_text(v))))
+                .finish();
+            let mut parts = uri.clone().into_parts();
+            let path_and_query = format!("{}?{cleaned}", uri.path());
+            match path_and_query.parse() {
+                Ok(pq) => parts.path_and_query = Some(pq),
+                Err(_) => return super::error::AppError::NotFound.into_response(),
+            }
+            match axum::http::Uri::from_parts(parts) {
+                Ok(clean) => *req.uri_mut() = clean,
+                Err(_) => return super::error::AppError::NotFound.into_response(),
+            }
+        }
+    }
+    next.run(req).await
 }

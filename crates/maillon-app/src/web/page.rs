@@ -149,6 +149,11 @@ const MESSAGES: &[(&str, &str)] = &[
         "L'invitation a été envoyée par e-mail.",
     ),
     ("invitation-annulee", "L'invitation a été annulée."),
+    (
+        "invitation-demandee",
+        "La demande est transmise aux responsables de la structure : l'invitation partira quand l'un ou l'une d'eux l'aura approuvée.",
+    ),
+    ("demande-refusee", "La demande d'invitation est refusée : rien n'a été envoyé."),
     ("role-change", "Le rôle a été modifié."),
     ("membre-retire", "La personne a été retirée de l'équipe."),
     (
@@ -235,7 +240,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "lien-cree",
-        "Le lien public a été créé : copiez-le ci-dessous.",
+        "Le lien public a été créé. Copiez-le maintenant : il ne sera plus affiché en entier.",
     ),
     (
         "lien-revoque",
@@ -246,6 +251,13 @@ const MESSAGES: &[(&str, &str)] = &[
         "La personne a été effacée. Ses activités restent dans les statistiques, de façon anonyme.",
     ),
 ];
+
+impl Flash {
+    /// The message of a known code, for a page answered without a redirect.
+    pub fn of(code: &str) -> Flash {
+        Flash(MESSAGES.iter().find(|(k, _)| *k == code).map(|(_, m)| *m))
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Flash {
     type Rejection = std::convert::Infallible;

@@ -2,8 +2,9 @@
 //! Atom feed of upcoming sessions, and a plain list that a centre's website shows in a
 //! frame (its first channel). Each can be narrowed to a structure or a workshop.
 
+use crate::web::forms::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,9 +47,12 @@ async fn sessions(state: &AppState, q: FeedQuery) -> AppResult<Vec<Session>> {
     .await?)
 }
 
-/// Text as iCalendar wants it: backslash, semicolon, comma and line breaks escaped.
+/// Text as iCalendar wants it: backslash, semicolon, comma and line breaks escaped, and no
+/// control character (RFC 5545 allows none but the tab in a value).
 fn ics_text(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    crate::web::forms::clean_text(text)
+        .replace('\t', " ")
+        .replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
         .replace("\r\n", "\\n")
