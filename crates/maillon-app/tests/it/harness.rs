@@ -52,6 +52,21 @@ impl TestApp {
         app
     }
 
+    /// The demo on a server configured by `adjust`.
+    pub async fn demo_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let app = Self::start_with(adjust).await;
+        maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+            .await
+            .unwrap();
+        app
+    }
+
+    /// The demo where public sign-ups from one address are not limited (all the tests'
+    /// requests come from 127.0.0.1), for tests of many sign-ups.
+    pub async fn demo_open() -> TestApp {
+        Self::demo_with(|c| c.public_signups_per_hour = 100_000).await
+    }
+
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (url, postgres) = match std::env::var("MAILLON_TEST_POSTGRES") {
@@ -177,7 +192,7 @@ impl TestApp {
     pub async fn wait_for_emails(&self) {
         for _ in 0..100 {
             if self
-                .scalar_i64("SELECT COUNT(*) FROM emails WHERE status = 'queued'")
+                .scalar_i64("SELECT COUNT(*) FROM emails WHERE status IN ('queued', 'sending')")
                 .await
                 == 0
             {
@@ -207,6 +222,11 @@ impl TestApp {
             }
         }
     }
+}
+
+/// A text as a query string value.
+pub fn url(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The path of a link found in a text after `marker` (e.g. "/reinitialiser/").
@@ -359,6 +379,21 @@ impl Client {
             req = req.header(*k, *v);
         }
         self.finish(req.send().await.unwrap()).await
+    }
+
+    /// A body of any type, as a script (not a form) would send it: the status only.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> u16 {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", content_type)
+            .header("sec-fetch-site", "same-origin")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
     }
 
     pub async fn upload(&self, path: &str, structure_id: &str, file: Vec<u8>) -> Response {

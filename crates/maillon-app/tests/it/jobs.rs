@@ -165,8 +165,10 @@ async fn without_smtp_messages_wait_in_the_outbox_for_the_network_admin() {
     let id = app
         .scalar_text("SELECT id FROM emails WHERE to_addr = 'lea.morel@jeanferrat.test'")
         .await;
+    // The invitation's link is its recipient's only: masked here.
     let r = claire.get(&format!("/reseau/boite-d-envoi/{id}")).await;
-    r.assert_contains("/invitation/");
+    r.assert_contains("[lien personnel masqué]");
+    assert!(!r.body.contains("/invitation/"));
     assert_eq!(
         claire.get("/reseau/boite-d-envoi/inconnu").await.status,
         404

@@ -3,10 +3,13 @@
 
 mod harness;
 
+mod abuse;
 mod accounts;
 mod activities;
 mod cycles;
 mod exports;
+mod fuzz;
+mod hardening;
 mod jobs;
 mod members;
 mod messages;

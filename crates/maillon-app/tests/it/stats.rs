@@ -248,15 +248,22 @@ async fn a_structure_shares_its_statistics_at_a_public_link_and_revokes_it() {
     );
 
     let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
-    let r = nadia
+    // The link is shown once, on the page that made it; only its hash is kept.
+    let page = nadia
         .post(&format!("/structures/{sid}/statistiques/partage"), &[])
         .await;
-    assert_eq!(r.status, 303);
-    let page = nadia.get(&r.location()).await;
+    assert_eq!(page.status, 200);
     page.assert_contains("Le lien public a été créé");
-    let token = app.scalar_text("SELECT token FROM stat_shares").await;
-    assert_eq!(token.len(), 64, "unguessable");
-    page.assert_contains(&format!("/statistiques/{token}"));
+    let shown = page.body.split("<code class=\"link\">").nth(1).unwrap();
+    let link = &shown[..shown.find('<').unwrap()];
+    let token = link.rsplit('/').next().unwrap().to_string();
+    assert_eq!(token.len(), 64, "unguessable: {token}");
+    let stored = app.scalar_text("SELECT token_hash FROM stat_links").await;
+    assert_ne!(stored, token, "kept as a hash");
+    let later = nadia.get(&format!("/structures/{sid}/statistiques")).await;
+    assert!(!later.body.contains(&token), "not shown again");
+    later.assert_contains(&format!("…{}", &token[58..]));
+    let link_id = app.scalar_text("SELECT id FROM stat_links").await;
 
     let public = app
         .client()
@@ -277,7 +284,7 @@ async fn a_structure_shares_its_statistics_at_a_public_link_and_revokes_it() {
     assert_eq!(
         sophie
             .post(
-                &format!("/structures/{tilleuls}/statistiques/partage/{token}/revoquer"),
+                &format!("/structures/{tilleuls}/statistiques/partage/{link_id}/revoquer"),
                 &[]
             )
             .await
@@ -287,7 +294,7 @@ async fn a_structure_shares_its_statistics_at_a_public_link_and_revokes_it() {
     assert_eq!(
         nadia
             .post(
-                &format!("/structures/{sid}/statistiques/partage/{token}/revoquer"),
+                &format!("/structures/{sid}/statistiques/partage/{link_id}/revoquer"),
                 &[]
             )
             .await

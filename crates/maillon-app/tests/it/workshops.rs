@@ -246,14 +246,15 @@ async fn anyone_signs_up_waits_and_cancels_with_the_personal_link() {
     app.stop().await;
 }
 
-/// 300 people ask for the last 20 seats at the same moment: exactly 20 confirmed, the
-/// others waiting, none lost, on SQLite and on PostgreSQL.
+/// 300 people ask for the last 150 seats at the same moment: exactly 150 confirmed, the
+/// others waiting (a waiting list holds as many as the seats), none lost, on SQLite and on
+/// PostgreSQL.
 #[tokio::test]
 async fn concurrent_sign_ups_never_overbook() {
-    let app = TestApp::demo().await;
+    let app = TestApp::demo_open().await;
     let sid = app.structure_id(FERRAT).await;
     let karim = app.signed_in(FERRAT_MEDIATOR, PASSWORD).await;
-    let session = workshop(&app, &karim, &sid, "20", "1").await;
+    let session = workshop(&app, &karim, &sid, "150", "1").await;
     let mut tasks = Vec::new();
     for i in 0..300 {
         let client = app.client();
@@ -284,14 +285,14 @@ async fn concurrent_sign_ups_never_overbook() {
             .await
         }
     };
-    assert_eq!(count("confirmee").await, 20);
-    assert_eq!(count("attente").await, 280);
+    assert_eq!(count("confirmee").await, 150);
+    assert_eq!(count("attente").await, 150);
     assert_eq!(
         app.scalar_i64(&format!(
             "SELECT seats_taken FROM workshop_sessions WHERE id = '{session}'"
         ))
         .await,
-        20
+        150
     );
     app.stop().await;
 }
