@@ -12,6 +12,7 @@ BASE="http://127.0.0.1:$PORT"
 PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
 work=$(mktemp -d)
 url=""
 if [ "$DB" = postgres ]; then
@@ -20,7 +21,7 @@ if [ "$DB" = postgres ]; then
   url="${PG_ADMIN%/*}/$name"
 fi
 started=$(date +%s)
-(cd "$work" && env ${url:+DATABASE_URL=$url} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 "$BIN" demo --scale "$N" >"$work/log" 2>&1 &)
+start_demo "$work" "$work/log" ${url:+DATABASE_URL=$url} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 -- --scale "$N"
 until grep -q "écoute" "$work/log" 2>/dev/null; do
   grep -q "maillon :" "$work/log" 2>/dev/null && { cat "$work/log"; exit 1; }
   sleep 1
@@ -44,7 +45,7 @@ rolling="du=$((year - 2))-06-15&au=$((year - 1))-06-14"
 echo "| database | accompaniments | structure statistics, one year | network statistics, one year | network statistics, 15 June to 14 June | XLSX export, one structure, one year |"
 echo "|---|---|---|---|---|---|"
 echo "| $DB | $N | $(time_of "$karim" "$sid/statistiques?$period" 5) s | $(time_of "$claire" "/reseau/statistiques?$period" 5) s | $(time_of "$claire" "/reseau/statistiques?$rolling" 5) s | $(time_of "$karim" "$sid/activites/export.xlsx?$period" 3) s |"
-pkill -INT -f "$BIN demo --scale" || true
+stop_demo
 sleep 1
 [ "$DB" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
 rm -rf "$karim" "$claire"

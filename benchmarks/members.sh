@@ -11,6 +11,7 @@ PORT=8415
 PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
 work=$(mktemp -d)
 url="$work/maillon-demo.db"
 if [ "$DB" = postgres ]; then
@@ -18,13 +19,13 @@ if [ "$DB" = postgres ]; then
   psql -q "$PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
   url="${PG_ADMIN%/*}/$name"
 fi
-(cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 "$BIN" demo --members "$N" >"$work/log" 2>&1 &)
+start_demo "$work" "$work/log" DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 -- --members "$N"
 until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
   if grep -qi "impossible\|erreur" "$work/log" 2>/dev/null; then cat "$work/log"; exit 1; fi
   sleep 2
 done
 grep "adhérents\|Fait en" "$work/log" | tail -2
-trap 'pkill -f "$BIN demo --members" || true' EXIT
+trap stop_demo EXIT
 python3 - "$PORT" <<'PY'
 import http.client, json, re, statistics, sys, time, urllib.parse
 port = int(sys.argv[1])
@@ -76,6 +77,6 @@ r = c.getresponse(); data = r.read()
 lines = data.count(b"\n") - 1
 print(f"export CSV de tout le fichier ({lines} lignes) : {time.perf_counter() - t:.2f} s")
 PY
-pkill -f "$BIN demo --members" || true
+stop_demo
 if [ "$DB" = postgres ]; then sleep 1; psql -q "$PG_ADMIN" -c "DROP DATABASE $name" >/dev/null; fi
 rm -rf "$work"

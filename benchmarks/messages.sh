@@ -14,6 +14,7 @@ WORKERS="${WORKERS:-2}"
 PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
 work=$(mktemp -d)
 url="$work/maillon-demo.db"
 if [ "$DB" = postgres ]; then
@@ -51,9 +52,9 @@ class Server(socketserver.ThreadingTCPServer):
 Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 PY
 sink=$!
-trap 'pkill -f "$BIN demo --members" || true; kill $sink 2>/dev/null || true' EXIT
-(cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS="$WORKERS" \
-  MAILLON_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" demo --members "$N" >"$work/log" 2>&1 &)
+trap 'stop_demo; kill $sink 2>/dev/null || true' EXIT
+start_demo "$work" "$work/log" DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS="$WORKERS" \
+  MAILLON_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" -- --members "$N"
 until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
   if grep -qi "impossible\|erreur" "$work/log" 2>/dev/null; then cat "$work/log"; exit 1; fi
   sleep 2
@@ -117,7 +118,7 @@ print(f"page d'impression de {letters} lettres : {took:.2f} s ({len(body) // 102
 took, _ = get(path)
 print(f"page de suivi : {took:.2f} s")
 PY
-pkill -f "$BIN demo --members" || true
+stop_demo
 kill $sink 2>/dev/null || true
 if [ "$DB" = postgres ]; then sleep 1; psql -q "$PG_ADMIN" -c "DROP DATABASE $name" >/dev/null; fi
 rm -rf "$work"

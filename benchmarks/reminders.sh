@@ -12,6 +12,7 @@ PORT=8413
 PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
 work=$(mktemp -d)
 url="$work/maillon-demo.db"
 if [ "$DB" = postgres ]; then
@@ -19,9 +20,9 @@ if [ "$DB" = postgres ]; then
   psql -q "$PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
   url="${PG_ADMIN%/*}/$name"
 fi
-(cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 "$BIN" demo >"$work/log" 2>&1 &)
+start_demo "$work" "$work/log" DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 --
 until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 1; done
-pkill -INT -f "$BIN demo\$" || true
+stop_demo
 sleep 2
 start_date=$(TZ=Europe/Paris date -d '+26 hours' +%Y-%m-%d)
 start_time=$(TZ=Europe/Paris date -d '+26 hours' +%H:00)

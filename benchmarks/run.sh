@@ -12,14 +12,15 @@ BASE="http://127.0.0.1:$PORT"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
 work=$(mktemp -d)
 
 start() { # $1 = DATABASE_URL or empty for the SQLite demo file
-  (cd "$work" && env ${1:+DATABASE_URL=$1} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn "$BIN" demo >/dev/null 2>&1 &)
+  start_demo "$work" /dev/null ${1:+DATABASE_URL=$1} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn --
   for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && return; sleep 0.1; done
   echo "server did not start"; exit 1
 }
-stop() { pkill -INT -f "$BIN demo" || true; sleep 1; }
+stop() { stop_demo; }
 place_path() { curl -s "$BASE/lieux" | grep -o 'href="/lieux/[0-9a-f-]*"' | head -1 | cut -d'"' -f2; }
 load() { # $1 label, $2 path
   local out; out=$(wrk -t2 -c50 -d"$DURATION" --latency "$BASE$2")
@@ -56,14 +57,14 @@ for p in "$structure" "$own_place" "$structure/equipe" /compte; do
 done
 
 echo
-pid=$(pgrep -f "$BIN demo" | head -1)
 sleep 5
+pid=$DEMO_PID
 echo "## Idle memory after the load above: $(awk '/VmRSS/ {print $2, $3}' /proc/"$pid"/status) RSS"
 stop
 (cd "$work" && rm -f maillon-demo.db*)
 start ""
 sleep 5
-pid=$(pgrep -f "$BIN demo" | head -1)
+pid=$DEMO_PID
 echo "## Idle memory of a fresh demo server: $(awk '/VmRSS/ {print $2, $3}' /proc/"$pid"/status) RSS"
 stop
 

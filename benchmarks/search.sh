@@ -12,6 +12,7 @@ PORT=8414
 PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
 work=$(mktemp -d)
 url="$work/maillon-demo.db"
 if [ "$DB" = postgres ]; then
@@ -19,7 +20,7 @@ if [ "$DB" = postgres ]; then
   psql -q "$PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
   url="${PG_ADMIN%/*}/$name"
 fi
-(cd "$work" && DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 "$BIN" demo --resources "$N" >"$work/log" 2>&1 &)
+start_demo "$work" "$work/log" DATABASE_URL="$url" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 -- --resources "$N"
 # Wait until this server listens (a server left on the port would answer instead).
 until grep -q "Maillon écoute sur" "$work/log" 2>/dev/null; do
   if grep -qi "impossible\|erreur" "$work/log" 2>/dev/null; then cat "$work/log"; exit 1; fi
@@ -28,7 +29,7 @@ done
 grep "ressource" "$work/log"
 # The first search waits for the catalogue (decision 0014), read while the server starts.
 curl -s -o /dev/null -w "première recherche (catalogue chargé) : %{time_total} s\n" "http://127.0.0.1:$PORT/ressources?q=tablette"
-echo "mémoire du serveur : $(grep VmRSS /proc/$(pgrep -f "$BIN demo --resources" | head -1)/status | awk '{print $2 / 1024}') Mo"
+echo "mémoire du serveur : $(grep VmRSS /proc/$DEMO_PID/status | awk '{print $2 / 1024}') Mo"
 python3 - "$PORT" <<'PY'
 import http.client, re, statistics, sys, time, urllib.parse
 port = int(sys.argv[1])
@@ -58,7 +59,7 @@ for words, facets in queries:
     label = (words or "—") + (" + " + ",".join(f"{k}={v}" for k, v in facets.items()) if facets else "")
     print(f"{label[:55]:55} {statistics.median(times):7.1f} {times[94]:7.1f}  {total.group(1) if total else 0} / {' | '.join(titles)}")
 PY
-pkill -INT -f "$BIN demo --resources" || true
+stop_demo
 sleep 2
 if [ "$DB" = postgres ]; then psql -q "$PG_ADMIN" -c "DROP DATABASE $name" >/dev/null; fi
 rm -rf "$work"

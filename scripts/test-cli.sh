@@ -25,7 +25,7 @@ expect "backup writes a copy" bash -c "'$bin' backup --to copie.db | grep -q 'Sa
 expect "backup refuses to overwrite" bash -c "! '$bin' backup --to copie.db 2>err.txt && grep -q 'existe déjà' err.txt"
 expect "the copy holds the account" bash -c "DATABASE_URL=copie.db MAILLON_PASSWORD='une phrase de passe solide' '$bin' user create --email admin@centre.test --name X --network-admin 2>&1 | grep -q 'existe déjà'"
 expect "demo --scale generates a national-size network, then serves" \
-  bash -c "(MAILLON_ADDR=127.0.0.1:8499 MAILLON_WORKERS=0 '$bin' demo --scale 500 > scale.log 2>&1 &); for _ in \$(seq 1 90); do grep -q 'écoute' scale.log && break; sleep 1; done; pkill -INT -f 'demo --scale 500\$'; grep -q 'Fait en' scale.log && grep -q 'écoute' scale.log"
+  bash -c "MAILLON_ADDR=127.0.0.1:8499 MAILLON_WORKERS=0 '$bin' demo --scale 500 > scale.log 2>&1 & pid=\$!; for _ in \$(seq 1 90); do grep -q 'écoute' scale.log && break; sleep 1; done; kill -INT \$pid; wait \$pid; grep -q 'Fait en' scale.log && grep -q 'écoute' scale.log"
 expect "remind plans the reminders due now" bash -c "'$bin' remind | grep -q 'rappel(s) mis dans la boîte'"
 expect "an unknown command prints the help and fails" bash -c "! '$bin' inconnu 2>err.txt && grep -q 'Utilisation' err.txt"
 rm -rf "$dir"

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Spreadsheet imports (docs/benchmarks.md, "Imports"): two mediators preview a 30,000-row
+# CSV at once while /healthz is asked every 50 ms (its slowest answer is printed), then
+# one previews and imports 42,000 rows (times of the preview and of the confirmation).
+# Usage: benchmarks/imports.sh [sqlite|postgres]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB="${1:-sqlite}"
+PORT=8414
+PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+cargo build --release --locked -q
+BIN="$PWD/target/release/maillon"
+source benchmarks/lib.sh
+work=$(mktemp -d)
+url=""
+if [ "$DB" = postgres ]; then
+  name="maillon_importbench_$$"
+  psql -q "$PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
+  url="${PG_ADMIN%/*}/$name"
+fi
+trap 'stop_demo; rm -rf "$work"' EXIT
+start_demo "$work" "$work/log" ${url:+DATABASE_URL=$url} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 --
+until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 1; done
+python3 - "$PORT" <<'PY'
+import http.client, random, re, sys, threading, time, urllib.parse
+port = int(sys.argv[1])
+
+def request(method, path, body=None, headers=None, cookie=""):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    h = {"Sec-Fetch-Site": "same-origin", "Cookie": cookie}
+    h.update(headers or {})
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    return r, data
+
+def sign_in(email):
+    body = urllib.parse.urlencode({"email": email, "password": "maillon-demo-2026", "suite": "/tableau-de-bord"})
+    r, _ = request("POST", "/connexion", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    return r.getheader("Set-Cookie").split(";")[0]
+
+karim = sign_in("karim@jeanferrat.test")
+nadia = sign_in("direction@jeanferrat.test")
+_, page = request("GET", "/tableau-de-bord", cookie=karim)
+r, page = request("GET", "/tableau-de-bord", cookie=nadia)
+sid = r.getheader("Location").rstrip("/").split("/")[-1]
+
+rng = random.Random(7)
+def letters(k):
+    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(k))
+def csv(n, start):
+    rows = ["Prénom;Nom;Téléphone;Année de naissance"]
+    for i in range(n):
+        rows.append(f"{letters(6)};{letters(12)};07{start + i:08d};{1940 + i % 60}")
+    return ("\n".join(rows) + "\n").encode()
+
+def preview(cookie, data):
+    boundary = "----maillon-bench"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"liste.csv\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    start = time.perf_counter()
+    r, page = request("POST", f"/structures/{sid}/beneficiaires/import", body,
+                      {"Content-Type": f"multipart/form-data; boundary={boundary}"}, cookie)
+    return time.perf_counter() - start, r.status, page
+
+slowest = [0.0]
+stop = threading.Event()
+def probe():
+    while not stop.is_set():
+        start = time.perf_counter()
+        request("GET", "/healthz")
+        slowest[0] = max(slowest[0], time.perf_counter() - start)
+        time.sleep(0.05)
+
+thirty = [csv(30_000, 0), csv(30_000, 30_000)]
+prober = threading.Thread(target=probe)
+prober.start()
+results = [None, None]
+def one(i, cookie):
+    results[i] = preview(cookie, thirty[i])
+threads = [threading.Thread(target=one, args=(0, karim)), threading.Thread(target=one, args=(1, nadia))]
+for t in threads: t.start()
+for t in threads: t.join()
+stop.set(); prober.join()
+print(f"two previews of 30,000 rows at once: {results[0][0]:.1f} s and {results[1][0]:.1f} s (status {results[0][1]}, {results[1][1]}); slowest /healthz meanwhile: {slowest[0] * 1000:.0f} ms")
+
+data = csv(42_000, 60_000)
+seconds, status, page = preview(karim, data)
+m = re.search(rb"(\d+) personne\(s\) seront cr", page)
+print(f"preview of 42,000 rows: {seconds:.1f} s (status {status}, {m.group(1).decode() if m else '?'} to create, page {len(page) // 1024} KB)")
+body = urllib.parse.urlencode({"content": data.decode()})
+start = time.perf_counter()
+r, _ = request("POST", f"/structures/{sid}/beneficiaires/import/confirmer", body,
+               {"Content-Type": "application/x-www-form-urlencoded"}, karim)
+print(f"import of 42,000 rows: {time.perf_counter() - start:.1f} s (status {r.status})")
+PY
+stop_demo
+[ "$DB" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
+true

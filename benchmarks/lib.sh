@@ -1,0 +1,28 @@
+# Shared by the benchmark scripts (sourced): start the demo server and stop exactly that
+# process, by its PID — never by a name pattern, which could stop another Maillon.
+#
+#   start_demo DIR LOG [VAR=value …] -- [demo arguments …]   sets DEMO_PID
+#   stop_demo                                                 SIGINT, then waits for it
+# BIN must point at the maillon binary.
+
+start_demo() {
+  local dir=$1 log=$2
+  shift 2
+  local vars=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+    vars+=("$1")
+    shift
+  done
+  [ "$#" -gt 0 ] && shift
+  # `exec` twice (the subshell, then env): $! is the server's own PID.
+  (cd "$dir" && exec env "${vars[@]}" "$BIN" demo "$@") >"$log" 2>&1 &
+  DEMO_PID=$!
+}
+
+stop_demo() {
+  if [ -n "${DEMO_PID:-}" ]; then
+    kill -INT "$DEMO_PID" 2>/dev/null || true
+    wait "$DEMO_PID" 2>/dev/null || true
+    DEMO_PID=
+  fi
+}
