@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Spreadsheet imports (docs/benchmarks.md, "Imports"): two mediators preview a 30,000-row
-# CSV at once while /healthz is asked every 50 ms (its slowest answer is printed), then
-# one previews and imports 42,000 rows (times of the preview and of the confirmation).
+# CSV of beneficiaries at once while /healthz is asked every 50 ms (its slowest answer is
+# printed), then one previews and imports 42,000 rows (times of the preview and of the
+# confirmation); then 42,000 members with a membership each, the same way.
 # Usage: benchmarks/imports.sh [sqlite|postgres]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,12 +55,12 @@ def csv(n, start):
         rows.append(f"{letters(6)};{letters(12)};07{start + i:08d};{1940 + i % 60}")
     return ("\n".join(rows) + "\n").encode()
 
-def preview(cookie, data):
+def preview(cookie, data, what="beneficiaires"):
     boundary = "----maillon-bench"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"liste.csv\"\r\n"
             f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
     start = time.perf_counter()
-    r, page = request("POST", f"/structures/{sid}/beneficiaires/import", body,
+    r, page = request("POST", f"/structures/{sid}/{what}/import", body,
                       {"Content-Type": f"multipart/form-data; boundary={boundary}"}, cookie)
     return time.perf_counter() - start, r.status, page
 
@@ -93,6 +94,19 @@ start = time.perf_counter()
 r, _ = request("POST", f"/structures/{sid}/beneficiaires/import/confirmer", body,
                {"Content-Type": "application/x-www-form-urlencoded"}, karim)
 print(f"import of 42,000 rows: {time.perf_counter() - start:.1f} s (status {r.status})")
+
+rows = ["Prénom;Nom;Téléphone;Adresse;Code postal;Commune;Saison;Cotisation;Mode de paiement"]
+for i in range(42_000):
+    rows.append(f"{letters(6)};{letters(12)};06{i:08d};{i} rue des Lilas;42000;Saint-Étienne;2026-2027;12;Chèque")
+members = ("\n".join(rows) + "\n").encode()
+seconds, status, page = preview(nadia, members, "adherents")
+m = re.search(rb"(\d+) personne\(s\) seront cr", page)
+print(f"preview of 42,000 members: {seconds:.1f} s (status {status}, {m.group(1).decode() if m else '?'} to create)")
+body = urllib.parse.urlencode({"content": members.decode()})
+start = time.perf_counter()
+r, _ = request("POST", f"/structures/{sid}/adherents/import/confirmer", body,
+               {"Content-Type": "application/x-www-form-urlencoded"}, nadia)
+print(f"import of 42,000 members with their membership: {time.perf_counter() - start:.1f} s (status {r.status})")
 PY
 stop_demo
 [ "$DB" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null

@@ -294,6 +294,7 @@ try {
     await page.click('text=Annuler');
     await page.click('nav >> text=Équipe');
     check((await page.textContent('main')).includes('lea.morel@jeanferrat.test'), 'pending invitation listed');
+    check((await page.textContent('main')).includes('samir.haddad@jeanferrat.test'), "the coordination's request waits for the admin");
     await axeCheck(page, 'team');
     await page.click('nav >> text=Mon compte');
     await axeCheck(page, 'account');
@@ -364,6 +365,10 @@ try {
     await page.click('main a:has-text("SMS envoyés")');
     check((await page.textContent('main h1')).includes('SMS envoyés'), 'SMS log');
     await axeCheck(page, 'SMS log');
+    await page.goBack();
+    await page.click('main a:has-text("E-mails envoyés")');
+    check((await page.textContent('main')).includes('Les liens personnels'), "the structure's outbox says links are masked");
+    await axeCheck(page, 'structure outbox');
     await page.goBack();
     await page.click('main a:has-text("Modifier la structure")');
     await axeCheck(page, 'structure settings');

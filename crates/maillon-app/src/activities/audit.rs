@@ -85,6 +85,42 @@ pub async fn write(
     Ok(())
 }
 
+/// The same event about many people (an import), in a few statements.
+pub async fn write_many(
+    tx: &mut Tx,
+    structure_id: &str,
+    actor: &Actor<'_>,
+    action: &str,
+    beneficiary_ids: &[String],
+) -> Result<(), DbError> {
+    use db::Cell::{Int, OptText, Text};
+    let t = now();
+    let rows: Vec<Vec<db::Cell>> = beneficiary_ids
+        .iter()
+        .map(|id| {
+            vec![
+                Text(db::new_id()),
+                Text(structure_id.to_string()),
+                OptText(actor.user_id.map(str::to_string)),
+                Text(actor.name.to_string()),
+                Text(action.to_string()),
+                OptText(Some(id.clone())),
+                Int(t),
+            ]
+        })
+        .collect();
+    let columns = [
+        "id",
+        "structure_id",
+        "user_id",
+        "user_name",
+        "action",
+        "beneficiary_id",
+        "at",
+    ];
+    db::insert_many(tx, "audit_log", &columns, &rows).await
+}
+
 /// Records an event in its own transaction (views and exports, which change nothing else).
 pub async fn record(
     db: &Db,

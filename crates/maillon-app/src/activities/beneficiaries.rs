@@ -209,6 +209,44 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, b: &Beneficiary) -> Result<
     Ok(id)
 }
 
+/// Inserts many new people at once (an import); their ids, in order.
+pub async fn insert_many(
+    tx: &mut Tx,
+    structure_id: &str,
+    people: &[&Beneficiary],
+) -> Result<Vec<String>, DbError> {
+    use db::Cell::{Int, OptInt, Text};
+    let t = now();
+    let ids: Vec<String> = people.iter().map(|_| db::new_id()).collect();
+    let rows: Vec<Vec<db::Cell>> = people
+        .iter()
+        .zip(&ids)
+        .map(|(b, id)| {
+            vec![
+                Text(b.first_name.clone()),
+                Text(b.last_name.clone()),
+                Text(b.phone.clone()),
+                Int(b.no_phone as i64),
+                Text(b.email.clone()),
+                OptInt(b.birth_year),
+                Text(b.commune.clone()),
+                Text(b.genre.clone()),
+                Text(b.statut.clone()),
+                Text(b.notes.clone()),
+                Text(search_name(b)),
+                Text(id.clone()),
+                Text(structure_id.to_string()),
+                Int(t),
+                Int(t),
+            ]
+        })
+        .collect();
+    let mut columns: Vec<&str> = FIELDS.split(", ").collect();
+    columns.extend(["id", "structure_id", "created_at", "updated_at"]);
+    db::insert_many(tx, "beneficiaries", &columns, &rows).await?;
+    Ok(ids)
+}
+
 pub async fn update(
     tx: &mut Tx,
     structure_id: &str,

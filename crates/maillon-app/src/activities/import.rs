@@ -277,16 +277,18 @@ async fn confirm(
         return page(&state, &user, &sid, None, lines, content).await;
     }
     let actor = Actor::from(&user);
+    let new: Vec<&Beneficiary> = lines
+        .iter()
+        .filter_map(|l| match &l.outcome {
+            Outcome::New(b) => Some(b.as_ref()),
+            _ => None,
+        })
+        .collect();
     let mut tx = state.db.begin_write().await?;
-    let mut created = 0;
-    for line in &lines {
-        if let Outcome::New(b) = &line.outcome {
-            let id = beneficiaries::insert(&mut tx, &sid, b).await?;
-            audit::write(&mut tx, &sid, &actor, "creation", Some(&id)).await?;
-            created += 1;
-        }
-    }
+    let ids = beneficiaries::insert_many(&mut tx, &sid, &new).await?;
+    audit::write_many(&mut tx, &sid, &actor, "creation", &ids).await?;
     tx.commit().await?;
+    let created = ids.len();
     tracing::info!(created, "beneficiaries imported");
     Ok(Redirect::to(&format!("/structures/{sid}/beneficiaires?info=import-fait")).into_response())
 }

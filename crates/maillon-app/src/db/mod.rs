@@ -180,6 +180,52 @@ impl Db {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
 
+/// A value of a row written by [`insert_many`].
+#[derive(Clone, Debug)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
+}
+
+/// Inserts many rows into `table` 25 at a time (`VALUES (…), (…), …`) rather than one per
+/// row: an import of 42,000 people takes 3.6 s instead of 12 s on PostgreSQL (fewer round
+/// trips). Larger statements are slower on SQLite, whose cost per parameter grows with
+/// their number in a statement (1,000 rows: 20 s; 25 rows: 3.6 s; docs/benchmarks.md).
+pub async fn insert_many(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<(), DbError> {
+    let per_statement = 25;
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, row) in chunk.iter().enumerate() {
+            debug_assert_eq!(row.len(), columns.len());
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..row.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for cell in chunk.iter().flatten() {
+            q = match cell {
+                Cell::Text(v) => q.bind(v.clone()),
+                Cell::Int(v) => q.bind(*v),
+                Cell::OptText(v) => q.bind(v.clone()),
+                Cell::OptInt(v) => q.bind(*v),
+            };
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Current instant as UTC Unix seconds.
 pub fn now() -> i64 {
     jiff::Timestamp::now().as_second()

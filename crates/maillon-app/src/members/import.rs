@@ -401,23 +401,42 @@ async fn confirm(
         return page(&state, &user, &sid, None, lines, content).await;
     }
     let actor = Actor::from(&user);
+    let new: Vec<&NewMember> = lines
+        .iter()
+        .filter_map(|l| match &l.outcome {
+            Outcome::New(n) => Some(n.as_ref()),
+            _ => None,
+        })
+        .collect();
     let mut tx = state.db.begin_write().await?;
-    let mut created = 0;
-    for line in lines {
-        if let Outcome::New(n) = line.outcome {
-            let mut m = n.member;
-            if m.household_id.is_some() {
-                m.household_id = Some(household(&mut tx, &sid, m.household_name.trim()).await?);
+    // One household per name, made once; then every person, membership and journal line
+    // in a few statements.
+    let mut households: std::collections::HashMap<String, String> = Default::default();
+    let mut people = Vec::with_capacity(new.len());
+    for n in &new {
+        let household = match n.member.household_id {
+            Some(_) => {
+                let name = n.member.household_name.trim().to_string();
+                if !households.contains_key(&name) {
+                    let id = household(&mut tx, &sid, &name).await?;
+                    households.insert(name.clone(), id);
+                }
+                households.get(&name).cloned()
             }
-            let id = store::insert(&mut tx, &sid, &m).await?;
-            if let Some(membership) = &n.membership {
-                store::add_membership(&mut tx, &sid, &id, membership).await?;
-            }
-            audit::write(&mut tx, &sid, &actor, "creation", Some(&id)).await?;
-            created += 1;
-        }
+            None => None,
+        };
+        people.push((&n.member, household));
     }
+    let ids = store::insert_many(&mut tx, &sid, &people).await?;
+    let memberships: Vec<(&str, &MembershipForm)> = ids
+        .iter()
+        .zip(&new)
+        .filter_map(|(id, n)| n.membership.as_ref().map(|m| (id.as_str(), m)))
+        .collect();
+    store::add_memberships(&mut tx, &sid, &memberships).await?;
+    audit::write_many(&mut tx, &sid, &actor, "creation", &ids).await?;
     tx.commit().await?;
+    let created = ids.len();
     tracing::info!(created, "members imported");
     Ok(Redirect::to(&format!("/structures/{sid}/adherents?info=import-fait")).into_response())
 }

@@ -222,6 +222,95 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<Strin
     Ok(id)
 }
 
+/// Inserts many new people of the member file at once (an import), each with its
+/// household's id if any; their ids, in order. New people have no activity: the
+/// statistics' roll-up has nothing to count for them.
+pub async fn insert_many(
+    tx: &mut Tx,
+    structure_id: &str,
+    people: &[(&Member, Option<String>)],
+) -> Result<Vec<String>, DbError> {
+    use db::Cell::{Int, OptInt, OptText, Text};
+    let t = now();
+    let ids: Vec<String> = people.iter().map(|_| db::new_id()).collect();
+    let rows: Vec<Vec<db::Cell>> = people
+        .iter()
+        .zip(&ids)
+        .map(|((m, household), id)| {
+            vec![
+                Text(id.clone()),
+                Text(structure_id.to_string()),
+                Int(t),
+                Text(m.first_name.clone()),
+                Text(m.last_name.clone()),
+                Text(m.phone.clone()),
+                Int((m.no_phone && m.phone.is_empty()) as i64),
+                Text(m.phone2.clone()),
+                Text(m.email.clone()),
+                OptInt(m.birth_year),
+                Text(m.address.clone()),
+                Text(m.postcode.clone()),
+                Text(m.commune.clone()),
+                Text(m.quartier.clone()),
+                Text(m.languages.join(" ")),
+                Text(m.interests.join(" ")),
+                Text(m.contact_pref.clone()),
+                Text(m.desk_notes.clone()),
+                OptText(household.clone()),
+                Text(name_key(&m.first_name, &m.last_name)),
+                Int(t),
+            ]
+        })
+        .collect();
+    // The columns of WRITTEN, in its order, after the row's own.
+    let mut columns = vec!["id", "structure_id", "created_at"];
+    columns.extend(
+        WRITTEN
+            .split(", ")
+            .map(|c| c.split(" = ").next().unwrap_or("").trim()),
+    );
+    db::insert_many(tx, "beneficiaries", &columns, &rows).await?;
+    Ok(ids)
+}
+
+/// Memberships of people just inserted (an import).
+pub async fn add_memberships(
+    tx: &mut Tx,
+    structure_id: &str,
+    memberships: &[(&str, &MembershipForm)],
+) -> Result<(), DbError> {
+    use db::Cell::{Int, Text};
+    let t = now();
+    let rows: Vec<Vec<db::Cell>> = memberships
+        .iter()
+        .map(|(person, f)| {
+            vec![
+                Text(db::new_id()),
+                Text(structure_id.to_string()),
+                Text(person.to_string()),
+                Text(f.season.clone()),
+                Text(f.joined_on.clone()),
+                Int(f.fee_cents),
+                Text(f.payment_mode.clone()),
+                Int(f.family as i64),
+                Int(t),
+            ]
+        })
+        .collect();
+    let columns = [
+        "id",
+        "structure_id",
+        "person_id",
+        "season",
+        "joined_on",
+        "fee_cents",
+        "payment_mode",
+        "family",
+        "created_at",
+    ];
+    db::insert_many(tx, "adhesions", &columns, &rows).await
+}
+
 fn update_sql() -> String {
     format!("UPDATE beneficiaries SET {WRITTEN} WHERE id = $19 AND structure_id = $20")
 }
