@@ -14,8 +14,11 @@ trap 'stop_demo; rm -rf "$work"' EXIT
 start_demo "$work" "$work/log" MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 MAILLON_UPLOAD_MAX_MB=50 --
 until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 1; done
 python3 - "$PORT" "$DEMO_PID" <<'PY'
-import http.client, re, struct, sys, threading, urllib.parse, zlib
-port, pid = int(sys.argv[1]), sys.argv[2]
+import re, struct, sys, threading, zlib
+sys.path.insert(0, "benchmarks")
+from bench import Server
+server = Server(int(sys.argv[1]))
+pid = sys.argv[2]
 
 def rss():
     status = open(f"/proc/{pid}/status").read()
@@ -23,22 +26,11 @@ def rss():
     now = re.search(r"VmRSS:\s+(\d+)", status).group(1)
     return f"RSS {int(now) // 1024} MB, peak {int(peak) // 1024} MB"
 
-def request(method, path, body=None, headers=None, cookie=""):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    h = {"Sec-Fetch-Site": "same-origin", "Cookie": cookie}
-    h.update(headers or {})
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    return r, r.read()
-
-body = urllib.parse.urlencode({"email": "karim@jeanferrat.test", "password": "maillon-demo-2026", "suite": "/tableau-de-bord"})
-r, _ = request("POST", "/connexion", body, {"Content-Type": "application/x-www-form-urlencoded"})
-cookie = r.getheader("Set-Cookie").split(";")[0]
-_, page = request("GET", "/ressources", cookie=cookie)
-ids = re.findall(rb'href="/ressources/([0-9a-f-]{36})"', page)
+cookie = server.sign_in("karim@jeanferrat.test")
+_, page = server.request("GET", "/ressources", cookie=cookie)
 rid = None
-for i in ids:
-    r, _ = request("GET", f"/ressources/{i.decode()}/couverture", cookie=cookie)
+for i in re.findall(rb'href="/ressources/([0-9a-f-]{36})"', page):
+    r, _ = server.request("GET", f"/ressources/{i.decode()}/couverture", cookie=cookie)
     if r.status == 200:
         rid = i.decode()
         break
@@ -51,12 +43,7 @@ def png(width, height, row):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
 
 def upload(data, name):
-    boundary = "----maillon-bench"
-    parts = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nUne image\r\n"
-             f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-             f"Content-Type: image/png\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    r, page = request("POST", f"/ressources/{rid}/couverture", parts,
-                      {"Content-Type": f"multipart/form-data; boundary={boundary}"}, cookie)
+    r, page = server.post_file(f"/ressources/{rid}/couverture", {"alt": "Une image"}, name, data, cookie)
     said = re.search(rb"(Cette image est trop grande[^<]*)", page)
     return r.status, said.group(1).decode()[:70] if said else "accepted"
 

@@ -8,42 +8,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DB="${1:-sqlite}"
 PORT=8414
-PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
 source benchmarks/lib.sh
 work=$(mktemp -d)
-url=""
-if [ "$DB" = postgres ]; then
-  name="maillon_importbench_$$"
-  psql -q "$PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
-  url="${PG_ADMIN%/*}/$name"
-fi
-trap 'stop_demo; rm -rf "$work"' EXIT
-start_demo "$work" "$work/log" ${url:+DATABASE_URL=$url} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 --
+new_database "$DB" ""
+trap 'stop_demo; drop_database; rm -rf "$work"' EXIT
+start_demo "$work" "$work/log" ${DB_URL:+DATABASE_URL=$DB_URL} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 --
 until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 1; done
 python3 - "$PORT" <<'PY'
-import http.client, random, re, sys, threading, time, urllib.parse
-port = int(sys.argv[1])
-
-def request(method, path, body=None, headers=None, cookie=""):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    h = {"Sec-Fetch-Site": "same-origin", "Cookie": cookie}
-    h.update(headers or {})
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    return r, data
-
-def sign_in(email):
-    body = urllib.parse.urlencode({"email": email, "password": "maillon-demo-2026", "suite": "/tableau-de-bord"})
-    r, _ = request("POST", "/connexion", body, {"Content-Type": "application/x-www-form-urlencoded"})
-    return r.getheader("Set-Cookie").split(";")[0]
-
-karim = sign_in("karim@jeanferrat.test")
-nadia = sign_in("direction@jeanferrat.test")
-_, page = request("GET", "/tableau-de-bord", cookie=karim)
-r, page = request("GET", "/tableau-de-bord", cookie=nadia)
+import random, re, sys, threading, time
+sys.path.insert(0, "benchmarks")
+from bench import Server
+server = Server(int(sys.argv[1]))
+request = server.request
+karim = server.sign_in("karim@jeanferrat.test")
+nadia = server.sign_in("direction@jeanferrat.test")
+r, _ = request("GET", "/tableau-de-bord", cookie=nadia)
 sid = r.getheader("Location").rstrip("/").split("/")[-1]
 
 rng = random.Random(7)
@@ -56,12 +37,8 @@ def csv(n, start):
     return ("\n".join(rows) + "\n").encode()
 
 def preview(cookie, data, what="beneficiaires"):
-    boundary = "----maillon-bench"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"liste.csv\"\r\n"
-            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
     start = time.perf_counter()
-    r, page = request("POST", f"/structures/{sid}/{what}/import", body,
-                      {"Content-Type": f"multipart/form-data; boundary={boundary}"}, cookie)
+    r, page = server.post_file(f"/structures/{sid}/{what}/import", {}, "liste.csv", data, cookie)
     return time.perf_counter() - start, r.status, page
 
 slowest = [0.0]
@@ -89,10 +66,8 @@ data = csv(42_000, 60_000)
 seconds, status, page = preview(karim, data)
 m = re.search(rb"(\d+) personne\(s\) seront cr", page)
 print(f"preview of 42,000 rows: {seconds:.1f} s (status {status}, {m.group(1).decode() if m else '?'} to create, page {len(page) // 1024} KB)")
-body = urllib.parse.urlencode({"content": data.decode()})
 start = time.perf_counter()
-r, _ = request("POST", f"/structures/{sid}/beneficiaires/import/confirmer", body,
-               {"Content-Type": "application/x-www-form-urlencoded"}, karim)
+r, _ = server.post_form(f"/structures/{sid}/beneficiaires/import/confirmer", {"content": data.decode()}, karim)
 print(f"import of 42,000 rows: {time.perf_counter() - start:.1f} s (status {r.status})")
 
 rows = ["Prénom;Nom;Téléphone;Adresse;Code postal;Commune;Saison;Cotisation;Mode de paiement"]
@@ -102,12 +77,7 @@ members = ("\n".join(rows) + "\n").encode()
 seconds, status, page = preview(nadia, members, "adherents")
 m = re.search(rb"(\d+) personne\(s\) seront cr", page)
 print(f"preview of 42,000 members: {seconds:.1f} s (status {status}, {m.group(1).decode() if m else '?'} to create)")
-body = urllib.parse.urlencode({"content": members.decode()})
 start = time.perf_counter()
-r, _ = request("POST", f"/structures/{sid}/adherents/import/confirmer", body,
-               {"Content-Type": "application/x-www-form-urlencoded"}, nadia)
+r, _ = server.post_form(f"/structures/{sid}/adherents/import/confirmer", {"content": members.decode()}, nadia)
 print(f"import of 42,000 members with their membership: {time.perf_counter() - start:.1f} s (status {r.status})")
 PY
-stop_demo
-[ "$DB" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
-true

@@ -26,3 +26,25 @@ stop_demo() {
     DEMO_PID=
   fi
 }
+
+#   new_database DB SQLITE_URL   sets DB_URL: a new PostgreSQL database when DB=postgres,
+#                                else SQLITE_URL ('' for the demo's own file)
+#   drop_database                drops the PostgreSQL database made by new_database
+PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+new_database() {
+  DB_URL="$2"
+  BENCH_PG_NAME=""
+  if [ "$1" = postgres ]; then
+    BENCH_PG_NAME="maillon_bench_$$"
+    psql -q "$PG_ADMIN" -c "CREATE DATABASE $BENCH_PG_NAME" >/dev/null
+    DB_URL="${PG_ADMIN%/*}/$BENCH_PG_NAME"
+  fi
+}
+
+drop_database() {
+  if [ -n "${BENCH_PG_NAME:-}" ]; then
+    psql -q "$PG_ADMIN" -c "DROP DATABASE $BENCH_PG_NAME WITH (FORCE)" >/dev/null
+    BENCH_PG_NAME=""
+  fi
+}

@@ -11,18 +11,13 @@ DB="${1:-sqlite}"
 N="${2:-1000}"
 PORT=8412
 BASE="http://127.0.0.1:$PORT"
-PG_ADMIN="${MAILLON_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --release --locked -q
 BIN="$PWD/target/release/maillon"
 source benchmarks/lib.sh
 work=$(mktemp -d)
-url=""
-if [ "$DB" = postgres ]; then
-  name="maillon_regbench_$$"
-  psql -q "$PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
-  url="${PG_ADMIN%/*}/$name"
-fi
-start_demo "$work" "$work/log" ${url:+DATABASE_URL=$url} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 \
+new_database "$DB" ""
+trap 'stop_demo; drop_database; rm -rf "$work"' EXIT
+start_demo "$work" "$work/log" ${DB_URL:+DATABASE_URL=$DB_URL} MAILLON_ADDR="127.0.0.1:$PORT" MAILLON_LOG=warn MAILLON_WORKERS=0 \
   MAILLON_PUBLIC_SIGNUPS_PER_HOUR=1000000 --
 until grep -q "écoute" "$work/log" 2>/dev/null; do sleep 1; done
 cookie="$work/cookie"
@@ -62,6 +57,3 @@ print(f"latency p50 {times[n // 2] * 1000:.0f} ms, p99 {times[int(n * 0.99) - 1]
 PY
 csv=$(curl -s -b "$cookie" "$BASE/structures/$sid/seances/$session/inscrits.csv")
 echo "confirmed: $(grep -c ',Confirmée,' <<<"$csv"), waitlisted: $(grep -c ",Liste d'attente," <<<"$csv")"
-stop_demo
-[ "$DB" = postgres ] && psql -q "$PG_ADMIN" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
-rm -rf "$work"

@@ -151,26 +151,13 @@ async fn network_message(
     Ok(render(&MessagePage { page, email, base })?.into_response())
 }
 
-/// The structure's own outbox: for its admins (the network coordination gets 403 here,
-/// and reads the instance's outbox, masked).
-async fn structure_admin(
-    state: &AppState,
-    user: &CurrentUser,
-    sid: &str,
-) -> AppResult<crate::structures::Access> {
-    let access = crate::structures::access(state, user, sid).await?;
-    if access.role != Some(Role::StructureAdmin) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(access)
-}
-
 async fn structure_outbox(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = structure_admin(&state, &user, &sid).await?;
+    // Its admins only: the network coordination reads the instance's outbox, masked.
+    let access = crate::structures::admin_access(&state, &user, &sid).await?;
     let page = Page::in_structure(&state, "Boîte d'envoi", &user, &access)
         .await
         .section("structure");
@@ -183,7 +170,8 @@ async fn structure_message(
     user: CurrentUser,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = structure_admin(&state, &user, &sid).await?;
+    // Its admins only: the network coordination reads the instance's outbox, masked.
+    let access = crate::structures::admin_access(&state, &user, &sid).await?;
     let email = super::get(&state.db, &id)
         .await?
         .filter(|e| e.structure_id == sid)

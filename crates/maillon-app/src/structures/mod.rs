@@ -109,6 +109,21 @@ pub async fn access(state: &AppState, user: &CurrentUser, id: &str) -> Result<Ac
     })
 }
 
+/// The structure `id` for one of its own admins; 404 for others (as [`access`]), 403 for
+/// its other members and the network coordination: what only the structure's admins may
+/// do or read (approve an invitation, read its members' e-mails).
+pub async fn admin_access(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Access, AppError> {
+    let access = access(state, user, id).await?;
+    if access.role != Some(Role::StructureAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(access)
+}
+
 /// When workshop reminders go out, before a session.
 pub const REMINDER_DAYS: &[(i64, &str)] = &[
     (0, "Pas de rappel avant le jour même"),

@@ -271,10 +271,7 @@ async fn approve(
     user: CurrentUser,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
-    if access.role != Some(Role::StructureAdmin) {
-        return Err(AppError::Forbidden);
-    }
+    let access = super::admin_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     let (email, role) = store::take_invitation_request(&mut tx, &sid, &id)
         .await?
@@ -292,10 +289,7 @@ async fn refuse(
     user: CurrentUser,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
-    if access.role != Some(Role::StructureAdmin) {
-        return Err(AppError::Forbidden);
-    }
+    super::admin_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     store::take_invitation_request(&mut tx, &sid, &id)
         .await?

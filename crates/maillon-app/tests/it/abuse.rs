@@ -71,10 +71,7 @@ async fn parallel_password_guesses_get_no_more_than_the_limit() {
 async fn the_owner_of_a_locked_account_gets_in_by_a_password_link() {
     let sink = SmtpSink::start().await;
     let smtp = sink.url();
-    let app = TestApp::start_with(|c| c.smtp_url = Some(smtp)).await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
-        .await
-        .unwrap();
+    let app = TestApp::demo_with(|c| c.smtp_url = Some(smtp)).await;
     let client = app.client();
     for _ in 0..5 {
         client.login(FERRAT_MEDIATOR, "devine-moi").await;
@@ -101,14 +98,11 @@ async fn the_owner_of_a_locked_account_gets_in_by_a_password_link() {
 /// A Maillon with the demo where public sign-ups from one address are not limited, to
 /// test the other bounds one at a time.
 async fn open_app(adjust: impl FnOnce(&mut maillon_app::config::Config)) -> TestApp {
-    let app = TestApp::start_with(|c| {
+    let app = TestApp::demo_with(|c| {
         c.public_signups_per_hour = 10_000;
         adjust(c);
     })
     .await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
-        .await
-        .unwrap();
     app
 }
 

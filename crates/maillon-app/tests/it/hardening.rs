@@ -406,10 +406,7 @@ async fn the_network_coordination_reaches_no_personal_data() {
 async fn a_password_change_ends_every_link_sent_before() {
     let sink = SmtpSink::start().await;
     let smtp = sink.url();
-    let app = TestApp::start_with(|c| c.smtp_url = Some(smtp)).await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
-        .await
-        .unwrap();
+    let app = TestApp::demo_with(|c| c.smtp_url = Some(smtp)).await;
     let client = app.client();
     client
         .post("/mot-de-passe-oublie", &[("email", FERRAT_MEDIATOR)])
@@ -451,14 +448,11 @@ async fn a_password_change_ends_every_link_sent_before() {
 async fn a_message_sent_again_after_a_crash_keeps_its_message_id() {
     let sink = SmtpSink::start().await;
     let smtp = sink.url();
-    let app = TestApp::start_with(|c| {
+    let app = TestApp::demo_with(|c| {
         c.smtp_url = Some(smtp);
         c.public_url = "https://maillon.exemple.fr".into();
     })
     .await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
-        .await
-        .unwrap();
     app.wait_for_emails().await;
     let id = app
         .scalar_text("SELECT id FROM emails WHERE to_addr = 'lea.morel@jeanferrat.test'")
