@@ -317,7 +317,8 @@ async fn import(
         )
         .await;
     };
-    match parse(&bytes) {
+    // Read on a blocking thread, in turn with the other imports (`heavy`).
+    match crate::heavy::IMPORTS.run(move || parse(&bytes)).await {
         Err(problems) => import_page(&state, &user, structure_id, problems, None).await,
         Ok(rows) => {
             let summary = apply(&state, &structure_id, &rows).await?;

@@ -91,8 +91,12 @@ async fn nul_bytes_control_characters_and_huge_pages_get_no_500() {
         ))
         .await;
     // An older row holding one (written before forms cleaned them) is cleaned on the way out.
+    let control = match app.db.backend {
+        maillon_app::db::Backend::Sqlite => "char(1)",
+        maillon_app::db::Backend::Postgres => "chr(1)",
+    };
     app.exec(&format!(
-        "UPDATE workshops SET title = 'Atelier ' || char(1) || ' tablette' WHERE id = '{wid}'"
+        "UPDATE workshops SET title = 'Atelier ' || {control} || ' tablette' WHERE id = '{wid}'"
     ))
     .await;
     let atom = client.get("/ateliers.atom").await;
@@ -181,7 +185,8 @@ async fn long_searches_are_cut_and_a_saved_one_still_opens() {
     // …and one saved before the limit opens, counts, and can be deleted.
     app.exec(&format!(
         "INSERT INTO segments (id, structure_id, name, filter, created_at, updated_at) \
-         VALUES ('seg-long', '{sid}', 'Ancien segment', 'q={q}', 0, 0)"
+         VALUES ('seg-long', '{sid}', 'Ancien segment', 'q={}', 0, 0)",
+        crate::harness::url(&long)
     ))
     .await;
     assert_eq!(
@@ -195,6 +200,20 @@ async fn long_searches_are_cut_and_a_saved_one_still_opens() {
         .get(&format!("/structures/{sid}/segments/seg-long"))
         .await;
     assert_eq!(r.status, 200);
+    // A message to it opens, with its count of recipients.
+    let r = nadia
+        .post(
+            &format!("/structures/{sid}/messages"),
+            &[
+                ("subject", "Aux anciens"),
+                ("body", "Bonjour à tous."),
+                ("purpose", "news"),
+                ("segment_id", "seg-long"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", &r.body[..r.body.len().min(300)]);
+    assert_eq!(nadia.get(&r.location()).await.status, 200);
     let r = nadia
         .post(
             &format!("/structures/{sid}/segments/seg-long/supprimer"),
