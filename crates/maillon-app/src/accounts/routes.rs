@@ -1,6 +1,5 @@
 //! Sign-in and sign-out, forgotten passwords, invitations and the account page.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +13,7 @@ use super::{password, store, tokens};
 use crate::db::now;
 use crate::limits::{self, ClientAddress};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{safe_next, FieldErrors, FormData};
+use crate::web::forms::{safe_next, FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
 use crate::web::{render, AppState};
 

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::web::forms::Query;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
@@ -18,6 +17,7 @@ use crate::db::{self, text, Db, DbError};
 use crate::exports::{self, check_format, respond, Row, Rows};
 use crate::places::routes::today;
 use crate::web::error::AppResult;
+use crate::web::forms::Query;
 use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {

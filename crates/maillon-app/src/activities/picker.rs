@@ -4,7 +4,6 @@
 //! same matches come as you type from [`matches`]. Either way the page lists only the
 //! people already chosen, the matches, or else the people seen most recently.
 
-use crate::web::forms::Query;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +16,7 @@ use super::recorder_access;
 use crate::accounts::model::CurrentUser;
 use crate::db::{Db, DbError};
 use crate::web::error::AppResult;
-use crate::web::forms::FormData;
+use crate::web::forms::{FormData, Query};
 use crate::web::AppState;
 
 /// Matches shown at once; a longer list asks for a more precise search.

@@ -1,6 +1,5 @@
 //! Recording, listing, editing, duplicating and deleting activities.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +16,7 @@ use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
 use crate::structures::Access;
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
 use crate::web::{render, AppState};
 

@@ -1,7 +1,6 @@
 //! Statistics pages: a structure's, its print version, and the network's with every
 //! structure side by side. Only aggregates are shown: no person can be read here.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +15,7 @@ use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
 use crate::structures::{self, Access};
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::Query;
 use crate::web::page::{Flash, Page};
 use crate::web::{render, AppState};
 

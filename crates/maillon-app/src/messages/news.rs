@@ -1,7 +1,6 @@
 //! Public news: a message the centre chose to publish, on a public page and an Atom
 //! feed (one structure's with `?structure=`, or the whole network's).
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +11,7 @@ use serde::Deserialize;
 use super::model::Message;
 use crate::web::atom::{self, Entry};
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::Query;
 use crate::web::page::Page;
 use crate::web::{render, AppState};
 

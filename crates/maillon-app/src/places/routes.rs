@@ -1,6 +1,5 @@
 //! Editing a structure's places, and the public pages anyone can read.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,7 +14,7 @@ use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
 use crate::structures::{access, Access};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
 use crate::web::{render, AppState};
 

@@ -1,7 +1,6 @@
 //! Editing a resource's content, block by block, with plain forms: add one at the end,
 //! change it, move it up or down, delete it. No JavaScript is needed.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +16,7 @@ use crate::files::sniff::{self, Kind};
 use crate::files::upload::{self, UploadForm};
 use crate::files::{self, StoredFile};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, Query};
 use crate::web::page::Page;
 use crate::web::{render, AppState};
 

@@ -1,7 +1,6 @@
 //! Pages of resources: the list anyone may search (what they may read), a resource's
 //! page (printable), making and describing one, deleting it, and adapting someone else's.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +16,7 @@ use crate::accounts::session::MaybeUser;
 use crate::activities::recorder_access;
 use crate::activities::vocab::{Choice, LEVELS};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
 use crate::web::{render, AppState};
 

@@ -2,7 +2,6 @@
 //! follow, and a JSON list that other Maillon instances and sites read (paged, newest
 //! changes first, with the vocabularies' codes and labels and the licence).
 
-use crate::web::forms::Query;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +16,7 @@ use super::vocab::{self, PUBLICS, SECTORS, TYPES};
 use crate::activities::vocab::{label, Choice, LEVELS};
 use crate::web::atom::{self, Entry};
 use crate::web::error::AppResult;
+use crate::web::forms::Query;
 use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {

@@ -2,7 +2,6 @@
 //! Atom feed of upcoming sessions, and a plain list that a centre's website shows in a
 //! frame (its first channel). Each can be narrowed to a structure or a workshop.
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
@@ -16,6 +15,7 @@ use super::store::{self, Programme};
 use crate::places::routes::today;
 use crate::web::atom::{self, Entry};
 use crate::web::error::AppResult;
+use crate::web::forms::Query;
 use crate::web::middleware::Embeddable;
 use crate::web::{render, AppState};
 

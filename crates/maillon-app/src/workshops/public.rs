@@ -1,7 +1,6 @@
 //! What anyone sees without an account: the programme of upcoming sessions, a session's
 //! page with its sign-up form, and the personal page of a registration (see, cancel).
 
-use crate::web::forms::Query;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +15,7 @@ use crate::activities::vocab::{Choice, THEMES};
 use crate::limits::{self, ClientAddress};
 use crate::places::routes::today;
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::Page;
 use crate::web::{render, AppState};
 
