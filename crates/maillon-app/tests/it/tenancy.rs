@@ -18,9 +18,16 @@ async fn another_structures_objects_answer_404_on_every_route() {
         .scalar_text("SELECT token_hash FROM account_tokens WHERE purpose = 'invitation'")
         .await;
 
+    // The coordination's request waiting at Jean Ferrat (demo), and one of its e-mails.
+    let request = app.scalar_text("SELECT id FROM invitation_requests").await;
+    let email = app.scalar_text("SELECT id FROM emails LIMIT 1").await;
+
     // Sophie runs Les Tilleuls: Jean Ferrat is not hers.
     let sophie = app.signed_in(TILLEULS_ADMIN, PASSWORD).await;
     let gets = [
+        format!("/structures/{ferrat}/boite-d-envoi"),
+        format!("/structures/{ferrat}/boite-d-envoi/{email}"),
+        format!("/structures/{tilleuls}/boite-d-envoi/{email}"),
         format!("/structures/{ferrat}"),
         format!("/structures/{ferrat}/modifier"),
         format!("/structures/{ferrat}/equipe"),
@@ -94,6 +101,18 @@ async fn another_structures_objects_answer_404_on_every_route() {
             format!("/structures/{tilleuls}/invitations/{invitation}/annuler"),
             vec![],
         ),
+        (
+            format!("/structures/{ferrat}/demandes/{request}/approuver"),
+            vec![],
+        ),
+        (
+            format!("/structures/{tilleuls}/demandes/{request}/approuver"),
+            vec![],
+        ),
+        (
+            format!("/structures/{tilleuls}/demandes/{request}/refuser"),
+            vec![],
+        ),
     ];
     for (path, fields) in &posts {
         assert_eq!(sophie.post(path, fields).await.status, 404, "POST {path}");
@@ -119,6 +138,12 @@ async fn another_structures_objects_answer_404_on_every_route() {
         0
     );
     assert_eq!(app.scalar_i64(&format!("SELECT COUNT(*) FROM memberships WHERE user_id = '{nadia}' AND role = 'structure_admin'")).await, 1);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM invitation_requests")
+            .await,
+        1,
+        "the request is still waiting"
+    );
     assert_eq!(
         app.scalar_i64(
             "SELECT COUNT(*) FROM account_tokens WHERE purpose = 'invitation' AND expires_at > 0"
