@@ -293,14 +293,11 @@ async fn reset_form(
 
 async fn reset(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    _: limits::PublicForm,
     Path(token): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
     // Hashing a new password is work: bounded per address like every public form.
-    if let Err(page) = limits::public_form(&state.db, &address).await? {
-        return Ok(page);
-    }
     let hash = tokens::hash(&token);
     let found = store::find_token(&state.db, &hash, "reset").await?;
     let mut errors = FieldErrors::default();
@@ -415,14 +412,11 @@ async fn invitation_form(
 
 async fn accept_invitation(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    _: limits::PublicForm,
     Path(token): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
     // A password is checked or hashed here: bounded per address like every public form.
-    if let Err(page) = limits::public_form(&state.db, &address).await? {
-        return Ok(page);
-    }
     let hash = tokens::hash(&token);
     let found = store::find_token(&state.db, &hash, "invitation").await?;
     // An unusable link shows the invitation page, which says why.

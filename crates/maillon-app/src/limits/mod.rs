@@ -12,7 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::accounts::tokens;
 use crate::db::{now, Db, DbError};
@@ -190,16 +190,29 @@ pub fn refused_page(refused: &Refused) -> Response {
     too_many(page, refused)
 }
 
-/// Counts a request of a public form that takes work or changes something, per address
-/// ([`PUBLIC_FORM_ADDRESS`]); `Err` holds the page to answer when over the limit.
-pub async fn public_form(db: &Db, address: &str) -> Result<Result<(), Response>, DbError> {
-    Ok(match take(db, &[(PUBLIC_FORM_ADDRESS, address)]).await? {
-        Ok(_counted) => Ok(()),
-        Err(refused) => {
-            tracing::warn!(limit = refused.scope, "public form refused: too many");
-            Err(refused_page(&refused))
+/// A request of a public form that takes work or changes something (a personal link's
+/// buttons, a new password, an invitation), counted per address ([`PUBLIC_FORM_ADDRESS`])
+/// before its handler runs: taking this extractor is the check. Over the limit, the
+/// request gets the 429 page.
+pub struct PublicForm;
+
+impl FromRequestParts<AppState> for PublicForm {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(ClientAddress(address)) = ClientAddress::from_request_parts(parts, state).await;
+        match take(&state.db, &[(PUBLIC_FORM_ADDRESS, &address)]).await {
+            Ok(Ok(_counted)) => Ok(PublicForm),
+            Ok(Err(refused)) => {
+                tracing::warn!(limit = refused.scope, "public form refused: too many");
+                Err(refused_page(&refused))
+            }
+            Err(e) => Err(crate::web::error::AppError::from(e).into_response()),
         }
-    })
+    }
 }
 
 /// The client's address, as counted by the limits: the socket's, or the last hop of

@@ -16,7 +16,7 @@ use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab;
 use crate::db::{text, DbError, Tx};
-use crate::limits::{self, ClientAddress};
+use crate::limits;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::page::{Flash, Page};
@@ -124,13 +124,10 @@ async fn show(
 /// (source "lien personnel", with the version of the text shown).
 async fn save(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    _: limits::PublicForm,
     Path(secret): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    if let Err(page) = limits::public_form(&state.db, &address).await? {
-        return Ok(page);
-    }
     let (sid, _, person) = person_of(&state, &secret).await?;
     let member = is_member_today(&state, &sid, &person.id).await?;
     let states = consent::current(&state.db, &sid, &person.id).await?;

@@ -366,12 +366,9 @@ async fn registration_page(
 
 async fn cancel(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    _: limits::PublicForm,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    if let Err(page) = limits::public_form(&state.db, &address).await? {
-        return Ok(page);
-    }
     let hash = crate::accounts::tokens::hash(&token);
     match registration::cancel(
         &state.db,
@@ -392,12 +389,9 @@ async fn cancel(
 /// where things stand.
 async fn confirm(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    _: limits::PublicForm,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    if let Err(page) = limits::public_form(&state.db, &address).await? {
-        return Ok(page);
-    }
     registration::by_token(&state.db, &token)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -408,12 +402,9 @@ async fn confirm(
 
 async fn no_reminders(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    _: limits::PublicForm,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    if let Err(page) = limits::public_form(&state.db, &address).await? {
-        return Ok(page);
-    }
     if !registration::stop_reminders(&state.db, &token).await? {
         return Err(AppError::NotFound);
     }
