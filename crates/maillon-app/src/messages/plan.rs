@@ -206,7 +206,7 @@ pub async fn plan(
                         sid,
                         &r.address,
                         &sms_body,
-                        "message",
+                        crate::sms::MEMBER_MESSAGE,
                         super::SMS_MAX_PARTS,
                         sms_at,
                     )

@@ -569,7 +569,7 @@ async fn test_send(
             &sid,
             &mobile,
             &render::sms(&message.sms_text),
-            "message",
+            crate::sms::MEMBER_MESSAGE,
             super::SMS_MAX_PARTS,
             now(),
         )

@@ -71,7 +71,9 @@ pub async fn queue_at(
 ) -> Result<String, DbError> {
     let body = gsm7::fit(&gsm7::to_gsm7(body), max_parts);
     let id = db::new_id();
-    let over = over_budget(tx, structure_id).await?;
+    // The budget bounds what requests cause (sign-ups and what follows them). A message
+    // to members is the team's own decision, taken with its count of SMS in front of it.
+    let over = purpose != MEMBER_MESSAGE && over_budget(tx, structure_id).await?;
     sqlx::query(
         "INSERT INTO sms_messages (id, structure_id, to_phone, body, parts, purpose, status, last_error, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -102,6 +104,9 @@ pub async fn queue_at(
     .await?;
     Ok(id)
 }
+
+/// The purpose of the SMS of a message to members (messages capability).
+pub const MEMBER_MESSAGE: &str = "message";
 
 /// The status of an SMS not sent because its structure reached its daily budget.
 pub const OVER_BUDGET: &str = "over_budget";
@@ -178,7 +183,7 @@ impl Sms {
             "rappel" => "Rappel",
             "place" => "Place libérée",
             "annulation" => "Séance annulée",
-            "message" => "Message aux adhérents",
+            MEMBER_MESSAGE => "Message aux adhérents",
             _ => "Autre",
         }
     }
