@@ -133,8 +133,8 @@ async fn login(
     .await;
     match (ok, user) {
         (true, Some(user)) => {
-            ticket.give_back(&state.db).await?;
-            limits::clear(&state.db, &limits::SIGN_IN_ACCOUNT, &email).await?;
+            let account = (&limits::SIGN_IN_ACCOUNT, email.as_str());
+            ticket.give_back(&state.db, Some(account)).await?;
             tracing::info!(user = %user.id, "signed in");
             session::sign_in(&state, &user.id, &next).await
         }

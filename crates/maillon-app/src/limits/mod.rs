@@ -130,11 +130,18 @@ pub async fn take(db: &Db, keys: &[(Rule, &str)]) -> Result<Result<Ticket, Refus
 }
 
 impl Ticket {
-    /// The attempt did not count after all (a right password): its rows go.
-    pub async fn give_back(self, db: &Db) -> Result<(), DbError> {
+    /// The attempt did not count after all (a right password): its rows go, and with
+    /// them every earlier attempt of `forget` (the account whose owner proved who they
+    /// are), in one transaction.
+    pub async fn give_back(self, db: &Db, forget: Option<(&Rule, &str)>) -> Result<(), DbError> {
+        let mut tx = db.begin_write().await?;
         for id in &self.hits {
-            store::delete_hit(db, id).await?;
+            store::delete_hit(&mut tx, id).await?;
         }
+        if let Some((rule, key)) = forget {
+            store::clear_key(&mut tx, rule.scope, &key_hash(rule, key)).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! The queries of the rate limits (decision 0017).
 
-use crate::db::{self, Db, DbError, Tx};
+use crate::db::{self, DbError, Tx};
 
 /// Takes the lock of a key for the rest of `tx`: a second request counting the same key
 /// waits here until the first one commits, on PostgreSQL (row lock of the upsert) as on
@@ -68,13 +68,11 @@ pub async fn insert_hit(
     Ok(id)
 }
 
-pub async fn delete_hit(db: &Db, id: &str) -> Result<(), DbError> {
-    let mut tx = db.begin_write().await?;
+pub async fn delete_hit(tx: &mut Tx, id: &str) -> Result<(), DbError> {
     sqlx::query("DELETE FROM limit_hits WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 
