@@ -142,7 +142,7 @@ pub(super) async fn apply(db: &Db) -> Result<(), DbError> {
         sqlx::raw_sql(m.sql)
             .execute(&mut *tx)
             .await
-            .map_err(|e| DbError(format!("migration {} ({}) : {e}", m.version, m.name)))?;
+            .map_err(|e| DbError::invalid(format!("migration {} ({}) : {e}", m.version, m.name)))?;
         if let Some(derive) = m.then {
             derive.run(&mut tx).await?;
         }

@@ -31,20 +31,86 @@ pub struct Db {
     pub backend: Backend,
 }
 
+/// What can go wrong when talking to the database, kept with its cause.
+///
+/// The web layer's policy (`web::error`): [`DbError::Unavailable`] answers 503 ("Maillon
+/// est momentanément indisponible"), because waiting and trying again helps;
+/// [`DbError::Unique`] is for the store to turn into its own outcome (a name already
+/// taken…) and is a 500 only if a store forgot to; everything else is a 500 whose detail
+/// goes to the log. [`DbError::Invalid`] is data Maillon does not understand (an unknown
+/// status read back, a column missing from a row): a bug or a damaged database, never a
+/// default value.
 #[derive(Debug)]
-pub struct DbError(pub String);
+pub enum DbError {
+    /// The pool timed out, the connection was lost or the server is shutting down.
+    Unavailable(sqlx::Error),
+    /// A unique constraint refused the write.
+    Unique(sqlx::Error),
+    /// Any other error of the driver or of the SQL.
+    Query(sqlx::Error),
+    /// A value read or asked for that Maillon refuses, with a French explanation.
+    Invalid(String),
+}
+
+impl DbError {
+    /// An error of our own, with its explanation.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        DbError::Invalid(message.into())
+    }
+
+    /// Whether waiting and trying again may help (the page says so, with a 503).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DbError::Unavailable(_))
+    }
+
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, DbError::Unique(_))
+    }
+}
 
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            DbError::Unavailable(e) => write!(f, "base de données indisponible : {e}"),
+            DbError::Unique(e) | DbError::Query(e) => write!(f, "{e}"),
+            DbError::Invalid(m) => f.write_str(m),
+        }
     }
 }
-impl std::error::Error for DbError {}
+
+impl std::error::Error for DbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DbError::Unavailable(e) | DbError::Unique(e) | DbError::Query(e) => Some(e),
+            DbError::Invalid(_) => None,
+        }
+    }
+}
 
 impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
-        DbError(e.to_string())
+        use sqlx::Error as E;
+        match &e {
+            E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed | E::Io(_) => {
+                DbError::Unavailable(e)
+            }
+            E::Database(d) if d.is_unique_violation() => DbError::Unique(e),
+            E::Database(d) if d.code().is_some_and(|c| unavailable_code(&c)) => {
+                DbError::Unavailable(e)
+            }
+            _ => DbError::Query(e),
+        }
     }
+}
+
+/// PostgreSQL shutting down or refusing connections (SQLSTATE classes 57P and 08, always five
+/// characters), or SQLite still busy or locked after its timeout (codes 5 and 6, with their
+/// extended forms in the high bits, never five digits).
+fn unavailable_code(code: &str) -> bool {
+    if code.len() == 5 {
+        return code.starts_with("57P") || code.starts_with("08");
+    }
+    code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
 }
 
 /// Turns what a person may type (a path, `sqlite:…`, `postgres://…`) into a URL for sqlx.
@@ -155,12 +221,12 @@ impl Db {
     /// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`).
     pub async fn backup_to(&self, path: &str) -> Result<(), DbError> {
         if self.backend != Backend::Sqlite {
-            return Err(DbError(
-                "la sauvegarde intégrée ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir README)".into(),
+            return Err(DbError::invalid(
+                "la sauvegarde intégrée ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir README)",
             ));
         }
         if std::path::Path::new(path).exists() {
-            return Err(DbError(format!(
+            return Err(DbError::invalid(format!(
                 "le fichier {path} existe déjà : choisissez un autre nom"
             )));
         }

@@ -387,6 +387,6 @@ pub async fn generate_at_ferrat(db: &Db, n: usize) -> Result<(), DbError> {
             .await?;
     let today: jiff::civil::Date = crate::places::routes::today("Europe/Paris")
         .parse()
-        .map_err(|e: jiff::Error| DbError(e.to_string()))?;
+        .map_err(|e: jiff::Error| DbError::invalid(e.to_string()))?;
     generate(db, &sid, today, n).await
 }

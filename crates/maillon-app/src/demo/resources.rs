@@ -130,7 +130,7 @@ async fn demo_file(
     bytes: Vec<u8>,
 ) -> Result<String, DbError> {
     let upload = Upload::named(name, bytes);
-    let err = DbError;
+    let err = DbError::Invalid;
     let prepared = files::prepare(&upload, sniff::DOCUMENTS, usize::MAX).map_err(err)?;
     let key = files::put(storage, &prepared)
         .await

@@ -1,4 +1,18 @@
 //! The one error type of the web layer, and the plain-French error pages.
+//!
+//! Policy — what a person sees, what the log keeps:
+//! - **404** for what does not exist *and* for what belongs to another structure, so that
+//!   nothing says whether an id exists elsewhere (tenancy, ARCHITECTURE invariant 1);
+//! - **403** only where the page is the person's own but their role does not allow the action;
+//! - **400** with a French sentence for a request no form of ours sends (forms answer their
+//!   own errors next to the field, with 200 or 422, keeping what was typed);
+//! - **503** when the database is out of reach (pool timeout, lost connection, server
+//!   shutting down, SQLite still locked): "momentanément indisponible", try again — with
+//!   `Retry-After`; the cause goes to the log at `warn`;
+//! - **500** for everything else, a bug: the cause goes to the log at `error`, never to the
+//!   page; the page says nothing already saved was lost (writes are transactions).
+//! A unique violation is a store's to turn into its own outcome ("ce nom existe déjà"); it
+//! reaches this module only if a store forgot to, and is then a 500 like any bug.
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -12,6 +26,8 @@ pub enum AppError {
     /// Not signed in: redirect to the sign-in page, then back.
     LoginRequired(String),
     BadRequest(String),
+    /// The database is out of reach for now: 503, the cause goes to the log.
+    Unavailable(String),
     /// Something broke on our side; the detail goes to the log, not to the page.
     Internal(String),
 }
@@ -24,12 +40,16 @@ impl AppError {
 
 impl From<crate::db::DbError> for AppError {
     fn from(e: crate::db::DbError) -> Self {
-        AppError::Internal(e.0)
+        if e.is_unavailable() {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
     }
 }
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(e.to_string())
+        crate::db::DbError::from(e).into()
     }
 }
 impl From<askama::Error> for AppError {
@@ -64,6 +84,17 @@ impl IntoResponse for AppError {
                 "Votre compte ne permet pas de faire cette action. Demandez à la personne qui administre votre structure.".to_string(),
             ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Demande incorrecte", m),
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unavailable");
+                let mut page = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Maillon est momentanément indisponible",
+                    "Maillon est momentanément indisponible : la base de données ne répond pas. Rien n'a été perdu de ce qui était déjà enregistré. Réessayez dans une minute ; si cela dure, prévenez la personne qui administre Maillon.".to_string(),
+                );
+                page.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+                return page;
+            }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 (

@@ -690,3 +690,29 @@ async fn statistics_links_kept_in_clear_before_become_hashes_and_keep_working() 
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_database_out_of_reach_answers_503_and_a_duplicate_keeps_its_kind() {
+    let app = TestApp::demo().await;
+    // A unique violation reaches the store as such, on both databases, for it to answer.
+    let mut tx = app.db.begin_write().await.unwrap();
+    let err = sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at, password_changed_at) SELECT id || 'x', email, name, password_hash, created_at, password_changed_at FROM users LIMIT 1")
+        .execute(&mut *tx)
+        .await
+        .map_err(maillon_app::db::DbError::from)
+        .unwrap_err();
+    assert!(err.is_unique_violation(), "{err:?}");
+    assert!(!err.is_unavailable());
+    drop(tx);
+
+    let nadia = app.signed_in(FERRAT_ADMIN, PASSWORD).await;
+    let page = format!("/structures/{}", app.structure_id(FERRAT).await);
+    assert_eq!(nadia.get(&page).await.status, 200);
+    // The pools are shared with the server: closing them is a database gone away.
+    app.db.close().await;
+    let r = nadia.get(&page).await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    r.assert_contains("momentanément indisponible");
+    assert_eq!(r.header("retry-after"), "30");
+    assert!(!r.body.contains("PoolClosed") && !r.body.contains("pool"));
+}

@@ -146,11 +146,11 @@ async fn a_sqlite_backup_is_a_consistent_copy() {
                 .unwrap();
             assert_eq!(n, 5);
             let err = app.db.backup_to(target).await.unwrap_err();
-            assert!(err.0.contains("existe déjà"));
+            assert!(err.to_string().contains("existe déjà"));
         }
         maillon_app::db::Backend::Postgres => {
             let err = app.db.backup_to(target).await.unwrap_err();
-            assert!(err.0.contains("pg_dump"));
+            assert!(err.to_string().contains("pg_dump"));
         }
     }
     app.stop().await;
