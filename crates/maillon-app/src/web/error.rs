@@ -11,6 +11,7 @@
 //!   `Retry-After`; the cause goes to the log at `warn`;
 //! - **500** for everything else, a bug: the cause goes to the log at `error`, never to the
 //!   page; the page says nothing already saved was lost (writes are transactions).
+//!
 //! A unique violation is a store's to turn into its own outcome ("ce nom existe déjà"); it
 //! reaches this module only if a store forgot to, and is then a 500 like any bug.
 
