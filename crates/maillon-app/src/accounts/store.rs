@@ -15,12 +15,15 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, DbEr
         .bind(email.trim().to_lowercase())
         .fetch_optional(db.read())
         .await?;
-    Ok(row.map(|r| UserRow {
-        id: text(&r, "id"),
-        email: text(&r, "email"),
-        name: text(&r, "name"),
-        password_hash: text(&r, "password_hash"),
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>(UserRow {
+            id: text(&r, "id")?,
+            email: text(&r, "email")?,
+            name: text(&r, "name")?,
+            password_hash: text(&r, "password_hash")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, DbError> {
@@ -116,16 +119,17 @@ pub async fn memberships(db: &Db, user_id: &str) -> Result<Vec<Membership>, DbEr
     .bind(user_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            Some(Membership {
-                structure_id: text(r, "structure_id"),
-                structure_name: text(r, "name"),
-                role: Role::parse(&text(r, "role"))?,
+    rows.iter()
+        .map(|r| {
+            let role = text(r, "role")?;
+            Ok(Membership {
+                structure_id: text(r, "structure_id")?,
+                structure_name: text(r, "name")?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| DbError::invalid(format!("rôle inconnu : {role}")))?,
             })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 // ---- Sessions ----
@@ -166,14 +170,17 @@ pub async fn find_session(db: &Db, token_hash: &str) -> Result<Option<SessionRow
     .bind(token_hash)
     .fetch_optional(db.read())
     .await?;
-    Ok(row.map(|r| SessionRow {
-        user_id: text(&r, "user_id"),
-        last_seen_at: db::int(&r, "last_seen_at"),
-        expires_at: db::int(&r, "expires_at"),
-        email: text(&r, "email"),
-        name: text(&r, "name"),
-        is_network_admin: db::flag(&r, "is_network_admin"),
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>(SessionRow {
+            user_id: text(&r, "user_id")?,
+            last_seen_at: db::int(&r, "last_seen_at")?,
+            expires_at: db::int(&r, "expires_at")?,
+            email: text(&r, "email")?,
+            name: text(&r, "name")?,
+            is_network_admin: db::flag(&r, "is_network_admin")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn touch_session(db: &Db, token_hash: &str) -> Result<(), DbError> {
@@ -296,15 +303,18 @@ pub async fn find_token(
     .bind(purpose)
     .fetch_optional(db.read())
     .await?;
-    Ok(row.map(|r| AccountToken {
-        purpose: text(&r, "purpose"),
-        email: text(&r, "email"),
-        user_id: text(&r, "user_id"),
-        structure_id: text(&r, "structure_id"),
-        role: text(&r, "role"),
-        expires_at: db::int(&r, "expires_at"),
-        used_at: db::opt_int(&r, "used_at"),
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>(AccountToken {
+            purpose: text(&r, "purpose")?,
+            email: text(&r, "email")?,
+            user_id: text(&r, "user_id")?,
+            structure_id: text(&r, "structure_id")?,
+            role: text(&r, "role")?,
+            expires_at: db::int(&r, "expires_at")?,
+            used_at: db::opt_int(&r, "used_at")?,
+        })
+    })
+    .transpose()
 }
 
 /// Marks a link used; false when someone used it first (a double click, a replay).

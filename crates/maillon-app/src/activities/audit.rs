@@ -163,16 +163,17 @@ pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Entry
     .bind(limit)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Entry {
-            at: db::int(r, "at"),
-            user_name: text(r, "user_name"),
-            action: text(r, "action"),
-            beneficiary_id: text(r, "beneficiary_id"),
-            beneficiary_name: format!("{} {}", text(r, "first_name"), text(r, "last_name"))
-                .trim()
-                .to_string(),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(Entry {
+                at: db::int(r, "at")?,
+                user_name: text(r, "user_name")?,
+                action: text(r, "action")?,
+                beneficiary_id: text(r, "beneficiary_id")?,
+                beneficiary_name: format!("{} {}", text(r, "first_name")?, text(r, "last_name")?)
+                    .trim()
+                    .to_string(),
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }

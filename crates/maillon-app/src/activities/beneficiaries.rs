@@ -147,22 +147,22 @@ pub fn birth_year(text: &str, this_year: i64) -> Result<Option<i64>, String> {
 const COLUMNS: &str =
     "id, first_name, last_name, phone, no_phone, email, birth_year, commune, genre, statut, notes";
 
-fn from_row(r: &AnyRow) -> Beneficiary {
-    let birth_year = db::opt_int(r, "birth_year");
-    Beneficiary {
-        id: text(r, "id"),
-        first_name: text(r, "first_name"),
-        last_name: text(r, "last_name"),
-        phone: text(r, "phone"),
-        no_phone: db::flag(r, "no_phone"),
-        email: text(r, "email"),
+fn from_row(r: &AnyRow) -> Result<Beneficiary, DbError> {
+    let birth_year = db::opt_int(r, "birth_year")?;
+    Ok(Beneficiary {
+        id: text(r, "id")?,
+        first_name: text(r, "first_name")?,
+        last_name: text(r, "last_name")?,
+        phone: text(r, "phone")?,
+        no_phone: db::flag(r, "no_phone")?,
+        email: text(r, "email")?,
         birth_year,
         birth_year_text: birth_year.map(|y| y.to_string()).unwrap_or_default(),
-        commune: text(r, "commune"),
-        genre: text(r, "genre"),
-        statut: text(r, "statut"),
-        notes: text(r, "notes"),
-    }
+        commune: text(r, "commune")?,
+        genre: text(r, "genre")?,
+        statut: text(r, "statut")?,
+        notes: text(r, "notes")?,
+    })
 }
 
 fn search_name(b: &Beneficiary) -> String {
@@ -277,7 +277,7 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Benefic
     .bind(structure_id)
     .fetch_optional(db.read())
     .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// The most words of a name search that are looked for.
@@ -311,7 +311,7 @@ pub async fn search(
         q = q.bind(format!("%{w}%"));
     }
     let rows = q.bind(limit).fetch_all(db.read()).await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// The structure's beneficiaries among `ids`, by name.
@@ -332,7 +332,7 @@ pub async fn get_many(
     for id in ids {
         q = q.bind(id.clone());
     }
-    Ok(q.fetch_all(db.read()).await?.iter().map(from_row).collect())
+    q.fetch_all(db.read()).await?.iter().map(from_row).collect()
 }
 
 /// The people the structure accompanied most recently, most recent first.
@@ -408,14 +408,14 @@ pub async fn erase(
         return Ok(false);
     };
     let profile = [
-        ("genre", text(&row, "genre")),
+        ("genre", text(&row, "genre")?),
         (
             "age",
-            vocab::age_bracket(db::opt_int(&row, "birth_year"), this_year).to_string(),
+            vocab::age_bracket(db::opt_int(&row, "birth_year")?, this_year).to_string(),
         ),
-        ("statut", text(&row, "statut")),
+        ("statut", text(&row, "statut")?),
     ];
-    let commune = text(&row, "commune");
+    let commune = text(&row, "commune")?;
     let activities = sqlx::query(
         "SELECT a.id, a.kind FROM activities a JOIN activity_participants p ON p.activity_id = a.id \
          WHERE p.beneficiary_id = $1 AND a.structure_id = $2 ORDER BY a.date, a.id",
@@ -425,10 +425,10 @@ pub async fn erase(
     .fetch_all(&mut **tx)
     .await?;
     for (i, a) in activities.iter().enumerate() {
-        let activity = text(a, "id");
+        let activity = text(a, "id")?;
         let already = i64::from(i > 0);
         super::rollup::remove(tx, structure_id, &activity).await?;
-        if text(a, "kind") == "individuel" {
+        if text(a, "kind")? == "individuel" {
             sqlx::query("UPDATE activities SET anon_count = 1, anon_already = $1, anon_commune = $2 WHERE id = $3")
                 .bind(already)
                 .bind(commune.clone())
@@ -489,10 +489,9 @@ pub async fn inactive_since(
     .bind(limit)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "structure_id"), text(r, "id")))
-        .collect())
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "structure_id")?, text(r, "id")?)))
+        .collect::<Result<_, DbError>>()
 }
 
 /// The retention job: anonymises every named beneficiary inactive for `months`.

@@ -127,7 +127,10 @@ pub async fn accompaniment_rows(
         if rows.is_empty() {
             return Ok(());
         }
-        let ids: Vec<String> = rows.iter().map(|r| text(r, "id")).collect();
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| text(r, "id"))
+            .collect::<Result<_, DbError>>()?;
         let in_list = placeholders(1, ids.len());
         let mut tags: HashMap<String, Vec<(String, String)>> = HashMap::new();
         let tag_sql = format!("SELECT activity_id, kind, code FROM activity_tags WHERE activity_id IN ({in_list}) ORDER BY code");
@@ -136,9 +139,9 @@ pub async fn accompaniment_rows(
             q = q.bind(id.clone());
         }
         for r in q.fetch_all(db.read()).await? {
-            tags.entry(text(&r, "activity_id"))
+            tags.entry(text(&r, "activity_id")?)
                 .or_default()
-                .push((text(&r, "kind"), text(&r, "code")));
+                .push((text(&r, "kind")?, text(&r, "code")?));
         }
         let mut people: HashMap<String, (String, String, String, String, Option<i64>)> =
             HashMap::new();
@@ -151,15 +154,15 @@ pub async fn accompaniment_rows(
             q = q.bind(id.clone());
         }
         for r in q.fetch_all(db.read()).await? {
-            let name = format!("{} {}", text(&r, "first_name"), text(&r, "last_name"))
+            let name = format!("{} {}", text(&r, "first_name")?, text(&r, "last_name")?)
                 .trim()
                 .to_string();
-            people.entry(text(&r, "activity_id")).or_insert((
+            people.entry(text(&r, "activity_id")?).or_insert((
                 name,
-                text(&r, "commune"),
-                text(&r, "genre"),
-                text(&r, "statut"),
-                db::opt_int(&r, "birth_year"),
+                text(&r, "commune")?,
+                text(&r, "genre")?,
+                text(&r, "statut")?,
+                db::opt_int(&r, "birth_year")?,
             ));
         }
         let mut anonymous: HashMap<String, HashMap<String, String>> = HashMap::new();
@@ -170,14 +173,14 @@ pub async fn accompaniment_rows(
         }
         for r in q.fetch_all(db.read()).await? {
             anonymous
-                .entry(text(&r, "activity_id"))
+                .entry(text(&r, "activity_id")?)
                 .or_default()
-                .insert(text(&r, "dimension"), text(&r, "value"));
+                .insert(text(&r, "dimension")?, text(&r, "value")?);
         }
 
         for r in &rows {
-            let id = text(r, "id");
-            let kind = text(r, "kind");
+            let id = text(r, "id")?;
+            let kind = text(r, "kind")?;
             let individual = kind == "individuel";
             let codes = |k: &str, list: &[Choice]| -> String {
                 tags.get(&id)
@@ -190,7 +193,7 @@ pub async fn accompaniment_rows(
                     })
                     .unwrap_or_default()
             };
-            let in_place = text(r, "canal") == CANAL_PLACE;
+            let in_place = text(r, "canal")? == CANAL_PLACE;
             let (person, p_commune, p_genre, p_age, p_statut) =
                 match (individual, people.get(&id), anonymous.get(&id)) {
                     (true, Some((name, commune, genre, statut, year)), _) => (
@@ -209,7 +212,7 @@ pub async fn accompaniment_rows(
                         };
                         (
                             "Anonyme".to_string(),
-                            text(r, "anon_commune"),
+                            text(r, "anon_commune")?,
                             vocab::label(GENRES, &get("genre")).to_string(),
                             vocab::label(AGE_BRACKETS, &get("age")).to_string(),
                             vocab::label(STATUTS, &get("statut")).to_string(),
@@ -218,66 +221,66 @@ pub async fn accompaniment_rows(
                     _ => Default::default(),
                 };
             let level = if individual {
-                vocab::label(AUTONOMY, &text(r, "autonomy"))
+                vocab::label(AUTONOMY, &text(r, "autonomy")?)
             } else {
-                vocab::label(LEVELS, &text(r, "level"))
+                vocab::label(LEVELS, &text(r, "level")?)
             };
             let row: Row = vec![
-                super::routes::date_fr(&text(r, "date")),
-                instant_fr(db::int(r, "created_at"), &tz),
-                instant_fr(db::int(r, "updated_at"), &tz),
-                text(r, "mediator"),
+                super::routes::date_fr(&text(r, "date")?),
+                instant_fr(db::int(r, "created_at")?, &tz),
+                instant_fr(db::int(r, "updated_at")?, &tz),
+                text(r, "mediator")?,
                 if individual {
                     "Accompagnement individuel".into()
                 } else {
                     "Atelier collectif".into()
                 },
-                db::int(r, "accompaniments").to_string(),
+                db::int(r, "accompaniments")?.to_string(),
                 person,
-                vocab::label(CANALS, &text(r, "canal")).to_string(),
+                vocab::label(CANALS, &text(r, "canal")?).to_string(),
                 if in_place {
-                    text(r, "nom")
+                    text(r, "nom")?
                 } else {
                     String::new()
                 },
                 if in_place {
-                    text(r, "adresse")
+                    text(r, "adresse")?
                 } else {
                     String::new()
                 },
                 if in_place {
-                    text(r, "place_commune")
+                    text(r, "place_commune")?
                 } else {
-                    text(r, "commune")
+                    text(r, "commune")?
                 },
                 if in_place {
-                    text(r, "code_postal")
+                    text(r, "code_postal")?
                 } else {
                     String::new()
                 },
                 if in_place {
-                    text(r, "code_insee")
+                    text(r, "code_insee")?
                 } else {
                     String::new()
                 },
-                db::int(r, "duration_min").to_string(),
-                text(r, "title"),
+                db::int(r, "duration_min")?.to_string(),
+                text(r, "title")?,
                 codes("material", MATERIALS),
                 codes("theme", THEMES),
                 codes("admin_theme", ADMIN_THEMES),
-                text(r, "procedure_name"),
+                text(r, "procedure_name")?,
                 level.to_string(),
-                if db::flag(r, "oriented") {
+                if db::flag(r, "oriented")? {
                     "Oui".into()
                 } else {
                     "Non".into()
                 },
-                vocab::label(ORIENTATIONS, &text(r, "orientation")).to_string(),
+                vocab::label(ORIENTATIONS, &text(r, "orientation")?).to_string(),
                 p_commune,
                 p_genre,
                 p_age,
                 p_statut,
-                text(r, "notes"),
+                text(r, "notes")?,
                 id.clone(),
             ];
             if out.send(row).await.is_err() {
@@ -286,8 +289,8 @@ pub async fn accompaniment_rows(
             }
         }
         let last = rows.last().expect("non-empty batch");
-        last_date = text(last, "date");
-        last_id = text(last, "id");
+        last_date = text(last, "date")?;
+        last_id = text(last, "id")?;
     }
 }
 
@@ -325,26 +328,26 @@ async fn beneficiary_rows(
         let Some(tail) = rows.last() else {
             return Ok(());
         };
-        last = text(tail, "id");
+        last = text(tail, "id")?;
         for r in &rows {
-            let year = db::opt_int(r, "birth_year");
-            let phone = if db::flag(r, "no_phone") {
+            let year = db::opt_int(r, "birth_year")?;
+            let phone = if db::flag(r, "no_phone")? {
                 "Pas de téléphone".to_string()
             } else {
-                crate::validate::phone_display(&text(r, "phone"))
+                crate::validate::phone_display(&text(r, "phone")?)
             };
             let row = vec![
-                text(r, "first_name"),
-                text(r, "last_name"),
+                text(r, "first_name")?,
+                text(r, "last_name")?,
                 phone,
-                text(r, "email"),
+                text(r, "email")?,
                 year.map(|y| y.to_string()).unwrap_or_default(),
                 vocab::label(AGE_BRACKETS, vocab::age_bracket(year, this_year)).to_string(),
-                text(r, "commune"),
-                vocab::label(GENRES, &text(r, "genre")).to_string(),
-                vocab::label(STATUTS, &text(r, "statut")).to_string(),
-                text(r, "notes"),
-                text(r, "id"),
+                text(r, "commune")?,
+                vocab::label(GENRES, &text(r, "genre")?).to_string(),
+                vocab::label(STATUTS, &text(r, "statut")?).to_string(),
+                text(r, "notes")?,
+                text(r, "id")?,
             ];
             if out.send(row).await.is_err() {
                 return Ok(());

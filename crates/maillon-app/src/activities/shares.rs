@@ -53,15 +53,16 @@ pub async fn active(db: &Db, structure_id: &str) -> Result<Vec<Share>, DbError> 
         .bind(structure_id)
         .fetch_all(db.read())
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Share {
-            id: text(r, "id"),
-            hint: text(r, "hint"),
-            created_by: text(r, "created_by"),
-            created_at: db::int(r, "created_at"),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(Share {
+                id: text(r, "id")?,
+                hint: text(r, "hint")?,
+                created_by: text(r, "created_by")?,
+                created_at: db::int(r, "created_at")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 /// Ends a link of this structure (by its id); false when it is not one of its links.
@@ -96,11 +97,11 @@ pub async fn hash_old_links(tx: &mut Tx) -> Result<(), DbError> {
     for r in &rows {
         insert(
             tx,
-            &text(r, "token"),
-            &text(r, "structure_id"),
-            &text(r, "created_by"),
-            db::int(r, "created_at"),
-            db::opt_int(r, "revoked_at"),
+            &text(r, "token")?,
+            &text(r, "structure_id")?,
+            &text(r, "created_by")?,
+            db::int(r, "created_at")?,
+            db::opt_int(r, "revoked_at")?,
         )
         .await?;
     }

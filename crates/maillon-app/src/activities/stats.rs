@@ -314,9 +314,16 @@ impl Counts {
         let rows = binds.query(&sql).fetch_all(db.read()).await?;
         Ok(Counts(
             rows.iter()
-                .map(|r| (text(r, "k"), text(r, "d"), text(r, "v"), db::int(r, "n")))
-                .filter(|c| c.3 != 0)
-                .collect(),
+                .map(|r| {
+                    Ok((
+                        text(r, "k")?,
+                        text(r, "d")?,
+                        text(r, "v")?,
+                        db::int(r, "n")?,
+                    ))
+                })
+                .filter(|c: &Result<_, DbError>| c.as_ref().map_or(true, |c| c.3 != 0))
+                .collect::<Result<_, DbError>>()?,
         ))
     }
 
@@ -461,8 +468,8 @@ async fn where_breakdowns(
         .fetch_all(db.read())
         .await?
         .iter()
-        .map(|r| (text(r, "id"), text(r, "nom"), text(r, "commune")))
-        .collect();
+        .map(|r| Ok::<_, DbError>((text(r, "id")?, text(r, "nom")?, text(r, "commune")?)))
+        .collect::<Result<_, DbError>>()?;
     let (mut places, mut communes) = (Vec::new(), Vec::new());
     for (value, n) in values {
         let (place_id, commune) = value.split_once('|').unwrap_or(("", value));
@@ -507,7 +514,7 @@ async fn whole_year(db: &Db, f: &Filter) -> Result<Option<i64>, DbError> {
         binds.push(&f.to),
         binds.push(&end)
     );
-    let later = db::int(&binds.query(&sql).fetch_one(db.read()).await?, "n");
+    let later = db::int(&binds.query(&sql).fetch_one(db.read()).await?, "n")?;
     Ok((later == 0).then_some(year))
 }
 
@@ -555,7 +562,7 @@ async fn people(
             binds.list(&f.structures)
         );
         for r in binds.query(&sql).fetch_all(db.read()).await? {
-            named.push((text(&r, "d"), text(&r, "v"), db::int(&r, "n")));
+            named.push((text(&r, "d")?, text(&r, "v")?, db::int(&r, "n")?));
         }
     } else {
         // Grouped by every profile field at once: at most one row per combination.
@@ -571,14 +578,14 @@ async fn people(
              GROUP BY genre, statut, commune, birth_year, is_new"
         );
         for r in binds.query(&sql).fetch_all(db.read()).await? {
-            let n = db::int(&r, "n");
-            let birth = db::opt_int(&r, "birth_year").map(|y| y.to_string());
+            let n = db::int(&r, "n")?;
+            let birth = db::opt_int(&r, "birth_year")?.map(|y| y.to_string());
             for (d, v) in [
-                ("genre", text(&r, "genre")),
-                ("statut", text(&r, "statut")),
-                ("commune", text(&r, "commune")),
+                ("genre", text(&r, "genre")?),
+                ("statut", text(&r, "statut")?),
+                ("commune", text(&r, "commune")?),
                 ("birth_year", birth.unwrap_or_default()),
-                ("new", db::int(&r, "is_new").to_string()),
+                ("new", db::int(&r, "is_new")?.to_string()),
             ] {
                 named.push((d.to_string(), v, n));
             }
@@ -634,11 +641,11 @@ pub async fn communes(db: &Db, structures: &[String]) -> Result<Vec<String>, DbE
         .await?
         .iter()
         .map(|r| {
-            let k = text(r, "k");
-            k.split_once('|').map(|(_, c)| c.to_string()).unwrap_or(k)
+            let k = text(r, "k")?;
+            Ok(k.split_once('|').map(|(_, c)| c.to_string()).unwrap_or(k))
         })
-        .filter(|k| !k.is_empty())
-        .collect();
+        .collect::<Result<Vec<String>, DbError>>()?;
+    list.retain(|k| !k.is_empty());
     list.sort();
     list.dedup();
     Ok(list)
@@ -665,8 +672,8 @@ pub async fn per_structure(db: &Db, f: &Filter) -> Result<Vec<(String, [i64; 5])
         .fetch_all(db.read())
         .await?
         .iter()
-        .map(|r| (text(r, "k"), db::int(r, "n")))
-        .collect();
+        .map(|r| Ok::<_, DbError>((text(r, "k")?, db::int(r, "n")?)))
+        .collect::<Result<_, DbError>>()?;
     let sum = |id: &str, d: &str, v: Option<&str>| -> i64 {
         c.0.iter()
             .filter(|x| x.0 == id && x.1 == d && v.is_none_or(|v| x.2 == v))

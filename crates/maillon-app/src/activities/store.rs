@@ -6,28 +6,28 @@ use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 const COLUMNS: &str = "id, kind, mediator_id, date, duration_min, canal, place_id, commune, procedure_name, autonomy, \
     level, title, oriented, orientation, notes, anon_count, anon_already, anon_commune";
 
-fn from_row(r: &AnyRow) -> Activity {
-    Activity {
-        id: text(r, "id"),
-        kind: Kind::parse(&text(r, "kind")).unwrap_or_default(),
-        mediator_id: text(r, "mediator_id"),
-        date: text(r, "date"),
-        duration_min: db::int(r, "duration_min"),
-        canal: text(r, "canal"),
-        place_id: text(r, "place_id"),
-        commune: text(r, "commune"),
-        procedure_name: text(r, "procedure_name"),
-        autonomy: text(r, "autonomy"),
-        level: text(r, "level"),
-        title: text(r, "title"),
-        oriented: db::flag(r, "oriented"),
-        orientation: text(r, "orientation"),
-        notes: text(r, "notes"),
-        anon_count: db::int(r, "anon_count"),
-        anon_already: db::int(r, "anon_already"),
-        anon_commune: text(r, "anon_commune"),
+fn from_row(r: &AnyRow) -> Result<Activity, DbError> {
+    Ok(Activity {
+        id: text(r, "id")?,
+        kind: Kind::parse(&text(r, "kind")?).unwrap_or_default(),
+        mediator_id: text(r, "mediator_id")?,
+        date: text(r, "date")?,
+        duration_min: db::int(r, "duration_min")?,
+        canal: text(r, "canal")?,
+        place_id: text(r, "place_id")?,
+        commune: text(r, "commune")?,
+        procedure_name: text(r, "procedure_name")?,
+        autonomy: text(r, "autonomy")?,
+        level: text(r, "level")?,
+        title: text(r, "title")?,
+        oriented: db::flag(r, "oriented")?,
+        orientation: text(r, "orientation")?,
+        notes: text(r, "notes")?,
+        anon_count: db::int(r, "anon_count")?,
+        anon_already: db::int(r, "anon_already")?,
+        anon_commune: text(r, "anon_commune")?,
         ..Activity::default()
-    }
+    })
 }
 
 /// Writes the rows that hang off an activity: tags, participants, anonymous counts.
@@ -202,15 +202,15 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Activit
     else {
         return Ok(None);
     };
-    let mut a = from_row(&row);
+    let mut a = from_row(&row)?;
     for r in
         sqlx::query("SELECT kind, code FROM activity_tags WHERE activity_id = $1 ORDER BY code")
             .bind(id)
             .fetch_all(db.read())
             .await?
     {
-        let code = text(&r, "code");
-        match text(&r, "kind").as_str() {
+        let code = text(&r, "code")?;
+        match text(&r, "kind")?.as_str() {
             "theme" => a.themes.push(code),
             "admin_theme" => a.admin_themes.push(code),
             _ => a.materials.push(code),
@@ -229,9 +229,9 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Activit
             .await?
     {
         a.anonymous.push((
-            text(&r, "dimension"),
-            text(&r, "value"),
-            db::int(&r, "count"),
+            text(&r, "dimension")?,
+            text(&r, "value")?,
+            db::int(&r, "count")?,
         ));
     }
     match a.kind {
@@ -317,20 +317,20 @@ pub async fn list(
     let rows = q.bind(limit).bind(offset).fetch_all(db.read()).await?;
     let mut lines = Vec::new();
     for r in &rows {
-        let id = text(r, "id");
+        let id = text(r, "id")?;
         let themes: Vec<String> = sqlx::query_scalar("SELECT code FROM activity_tags WHERE activity_id = $1 AND kind = 'theme' ORDER BY code")
             .bind(id.clone())
             .fetch_all(db.read())
             .await?;
         lines.push(Line {
             id,
-            kind: Kind::parse(&text(r, "kind")).unwrap_or_default(),
-            date: text(r, "date"),
-            duration_min: db::int(r, "duration_min"),
-            title: text(r, "title"),
-            accompaniments: db::int(r, "accompaniments"),
-            mediator: text(r, "mediator"),
-            person: text(r, "person"),
+            kind: Kind::parse(&text(r, "kind")?).unwrap_or_default(),
+            date: text(r, "date")?,
+            duration_min: db::int(r, "duration_min")?,
+            title: text(r, "title")?,
+            accompaniments: db::int(r, "accompaniments")?,
+            mediator: text(r, "mediator")?,
+            person: text(r, "person")?,
             themes: themes
                 .iter()
                 .map(|t| super::vocab::label(super::vocab::THEMES, t))
@@ -355,13 +355,14 @@ pub async fn last_of(
     .bind(mediator_id)
     .fetch_optional(db.read())
     .await?;
-    Ok(row.map(|r| {
-        (
-            text(&r, "canal"),
-            text(&r, "place_id"),
-            db::int(&r, "duration_min"),
-        )
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>((
+            text(&r, "canal")?,
+            text(&r, "place_id")?,
+            db::int(&r, "duration_min")?,
+        ))
+    })
+    .transpose()
 }
 
 /// A beneficiary's activities, newest first: (id, date, kind, title, themes).
@@ -380,16 +381,16 @@ pub async fn history(
     .await?;
     let mut out = Vec::new();
     for r in &rows {
-        let id = text(r, "id");
+        let id = text(r, "id")?;
         let themes: Vec<String> = sqlx::query_scalar("SELECT code FROM activity_tags WHERE activity_id = $1 AND kind = 'theme' ORDER BY code")
             .bind(id.clone())
             .fetch_all(db.read())
             .await?;
         out.push((
             id,
-            text(r, "date"),
-            Kind::parse(&text(r, "kind")).unwrap_or_default(),
-            text(r, "title"),
+            text(r, "date")?,
+            Kind::parse(&text(r, "kind")?).unwrap_or_default(),
+            text(r, "title")?,
             themes,
         ));
     }

@@ -302,30 +302,37 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Reads a text column that may be NULL as an empty string.
-pub fn text(row: &AnyRow, col: &str) -> String {
-    row.try_get::<Option<String>, _>(col)
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+// Reading a row: only NULL reads as empty. A column missing from the row (misspelt,
+// renamed) or of another type is an error, so that it fails in the tests instead of
+// reading back as empty data.
+
+fn column<T>(row: &AnyRow, col: &str) -> Result<Option<T>, DbError>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    row.try_get::<Option<T>, _>(col)
+        .map_err(|e| DbError::invalid(format!("colonne {col} illisible : {e}")))
 }
 
-/// Reads a BIGINT 0/1 flag.
-pub fn flag(row: &AnyRow, col: &str) -> bool {
-    row.try_get::<i64, _>(col).map(|v| v != 0).unwrap_or(false)
+/// Reads a text column; NULL reads as an empty string.
+pub fn text(row: &AnyRow, col: &str) -> Result<String, DbError> {
+    Ok(column::<String>(row, col)?.unwrap_or_default())
 }
 
-pub fn int(row: &AnyRow, col: &str) -> i64 {
-    row.try_get::<Option<i64>, _>(col)
-        .ok()
-        .flatten()
-        .unwrap_or(0)
+/// Reads a BIGINT 0/1 flag; NULL reads as false.
+pub fn flag(row: &AnyRow, col: &str) -> Result<bool, DbError> {
+    Ok(column::<i64>(row, col)?.is_some_and(|v| v != 0))
 }
 
-pub fn opt_int(row: &AnyRow, col: &str) -> Option<i64> {
-    row.try_get::<Option<i64>, _>(col).ok().flatten()
+/// Reads a BIGINT; NULL reads as 0.
+pub fn int(row: &AnyRow, col: &str) -> Result<i64, DbError> {
+    Ok(column::<i64>(row, col)?.unwrap_or(0))
 }
 
-pub fn opt_float(row: &AnyRow, col: &str) -> Option<f64> {
-    row.try_get::<Option<f64>, _>(col).ok().flatten()
+pub fn opt_int(row: &AnyRow, col: &str) -> Result<Option<i64>, DbError> {
+    column::<i64>(row, col)
+}
+
+pub fn opt_float(row: &AnyRow, col: &str) -> Result<Option<f64>, DbError> {
+    column::<f64>(row, col)
 }

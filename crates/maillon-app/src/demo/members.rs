@@ -48,7 +48,7 @@ pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Resu
             .await?;
     let mut n = 0usize;
     for row in &rows {
-        let id = text(row, "id");
+        let id = text(row, "id")?;
         n += 1;
         // Their commune stays (the statistics hold it): only Saint-Étienne gets a street.
         sqlx::query(

@@ -155,8 +155,8 @@ pub async fn generate(db: &Db, n: usize) -> Result<u128, DbError> {
     .fetch_all(db.read())
     .await?
     .iter()
-    .map(|r| (crate::db::text(r, "structure_id"), crate::db::text(r, "id"), crate::db::text(r, "name")))
-    .collect();
+    .map(|r| Ok::<_, DbError>((crate::db::text(r, "structure_id")?, crate::db::text(r, "id")?, crate::db::text(r, "name")?)))
+    .collect::<Result<_, DbError>>()?;
     let themes: Vec<&str> = vocab::themes().map(|t| t.0).collect();
     let mut made = 0;
     let mut last_ids = Vec::new();

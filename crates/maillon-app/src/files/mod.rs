@@ -207,34 +207,33 @@ pub async fn share(
 
 const COLUMNS: &str = "id, structure_id, COALESCE(resource_id, '') AS resource_id, storage_key, name, content_type, size_bytes, width, height";
 
-fn from_row(row: &AnyRow) -> StoredFile {
-    StoredFile {
-        id: text(row, "id"),
-        structure_id: text(row, "structure_id"),
-        resource_id: text(row, "resource_id"),
-        key: text(row, "storage_key"),
-        name: text(row, "name"),
-        content_type: text(row, "content_type"),
-        size_bytes: db::int(row, "size_bytes"),
-        width: db::opt_int(row, "width"),
-        height: db::opt_int(row, "height"),
-    }
+fn from_row(row: &AnyRow) -> Result<StoredFile, DbError> {
+    Ok(StoredFile {
+        id: text(row, "id")?,
+        structure_id: text(row, "structure_id")?,
+        resource_id: text(row, "resource_id")?,
+        key: text(row, "storage_key")?,
+        name: text(row, "name")?,
+        content_type: text(row, "content_type")?,
+        size_bytes: db::int(row, "size_bytes")?,
+        width: db::opt_int(row, "width")?,
+        height: db::opt_int(row, "height")?,
+    })
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<StoredFile>, DbError> {
-    Ok(
-        sqlx::query(&format!("SELECT {COLUMNS} FROM stored_files WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(db.read())
-            .await?
-            .as_ref()
-            .map(from_row),
-    )
+    sqlx::query(&format!("SELECT {COLUMNS} FROM stored_files WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.read())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// The files of a resource, by id.
 pub async fn of_resource(db: &Db, resource_id: &str) -> Result<Vec<StoredFile>, DbError> {
-    Ok(sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {COLUMNS} FROM stored_files WHERE resource_id = $1 ORDER BY id"
     ))
     .bind(resource_id)
@@ -242,7 +241,7 @@ pub async fn of_resource(db: &Db, resource_id: &str) -> Result<Vec<StoredFile>, 
     .await?
     .iter()
     .map(from_row)
-    .collect())
+    .collect::<Result<_, DbError>>()
 }
 
 /// Deletes a file's record (if there is one); returns its storage key, to `release` after

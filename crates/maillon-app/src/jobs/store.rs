@@ -59,13 +59,16 @@ pub async fn claim(db: &Db) -> Result<Option<ClaimedJob>, DbError> {
         .fetch_optional(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(row.map(|r| ClaimedJob {
-        id: text(&r, "id"),
-        kind: text(&r, "kind"),
-        payload: text(&r, "payload"),
-        attempts: db::int(&r, "attempts"),
-        max_attempts: db::int(&r, "max_attempts"),
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>(ClaimedJob {
+            id: text(&r, "id")?,
+            kind: text(&r, "kind")?,
+            payload: text(&r, "payload")?,
+            attempts: db::int(&r, "attempts")?,
+            max_attempts: db::int(&r, "max_attempts")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn finish(db: &Db, id: &str) -> Result<(), DbError> {
@@ -115,8 +118,7 @@ pub async fn counts_by_status(db: &Db) -> Result<Vec<(String, i64)>, DbError> {
         sqlx::query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status ORDER BY status")
             .fetch_all(db.read())
             .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "status"), db::int(r, "n")))
-        .collect())
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "status")?, db::int(r, "n")?)))
+        .collect::<Result<_, DbError>>()
 }

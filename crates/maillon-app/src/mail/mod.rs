@@ -204,19 +204,19 @@ impl Email {
     }
 }
 
-fn from_row(r: &db::AnyRow) -> Email {
-    Email {
-        id: text(r, "id"),
-        to_addr: text(r, "to_addr"),
-        subject: text(r, "subject"),
-        body_text: text(r, "body_text"),
-        body_html: text(r, "body_html"),
-        list_unsubscribe: text(r, "list_unsubscribe"),
-        status: text(r, "status"),
-        created_at: db::int(r, "created_at"),
-        last_error: text(r, "last_error"),
-        structure_id: text(r, "structure_id"),
-    }
+fn from_row(r: &db::AnyRow) -> Result<Email, DbError> {
+    Ok(Email {
+        id: text(r, "id")?,
+        to_addr: text(r, "to_addr")?,
+        subject: text(r, "subject")?,
+        body_text: text(r, "body_text")?,
+        body_html: text(r, "body_html")?,
+        list_unsubscribe: text(r, "list_unsubscribe")?,
+        status: text(r, "status")?,
+        created_at: db::int(r, "created_at")?,
+        last_error: text(r, "last_error")?,
+        structure_id: text(r, "structure_id")?,
+    })
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Email>, DbError> {
@@ -224,7 +224,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Email>, DbError> {
         .bind(id)
         .fetch_optional(db.read())
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// The latest e-mails of the instance, or of one structure.
@@ -246,7 +246,7 @@ pub async fn latest(
         .fetch_all(db.read())
         .await?,
     };
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 async fn set_status(db: &Db, id: &str, status: &str, error: Option<&str>) -> Result<(), DbError> {

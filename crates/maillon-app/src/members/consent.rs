@@ -132,10 +132,9 @@ pub async fn current(
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "channel"), text(r, "purpose"), text(r, "state")))
-        .collect())
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "channel")?, text(r, "purpose")?, text(r, "state")?)))
+        .collect::<Result<_, DbError>>()
 }
 
 /// The grid shown on a person's page: one row per purpose, one cell per channel.
@@ -183,18 +182,19 @@ pub async fn history(db: &Db, structure_id: &str, person_id: &str) -> Result<Vec
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Event {
-            channel: text(r, "channel"),
-            purpose: text(r, "purpose"),
-            state: text(r, "state"),
-            source: text(r, "source"),
-            text_version: text(r, "text_version"),
-            user_name: text(r, "user_name"),
-            at: db::int(r, "at"),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(Event {
+                channel: text(r, "channel")?,
+                purpose: text(r, "purpose")?,
+                state: text(r, "state")?,
+                source: text(r, "source")?,
+                text_version: text(r, "text_version")?,
+                user_name: text(r, "user_name")?,
+                at: db::int(r, "at")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 /// Rebuilds a person's current states from their ledger (after a merge of two records).
@@ -210,8 +210,9 @@ pub async fn recompute(tx: &mut Tx, person_id: &str) -> Result<(), DbError> {
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
-        let (channel, purpose, state) = (text(r, "channel"), text(r, "purpose"), text(r, "state"));
-        set_current(tx, person_id, &channel, &purpose, &state, db::int(r, "at")).await?;
+        let (channel, purpose, state) =
+            (text(r, "channel")?, text(r, "purpose")?, text(r, "state")?);
+        set_current(tx, person_id, &channel, &purpose, &state, db::int(r, "at")?).await?;
     }
     Ok(())
 }

@@ -369,7 +369,7 @@ async fn household(tx: &mut Tx, sid: &str, name: &str) -> Result<String, crate::
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(row) = found {
-        return Ok(text(&row, "id"));
+        return text(&row, "id");
     }
     let id = db::new_id();
     sqlx::query(

@@ -42,14 +42,15 @@ pub async fn all(db: &Db, structure_id: &str) -> Result<Vec<Segment>, DbError> {
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Segment {
-            id: text(r, "id"),
-            name: text(r, "name"),
-            filter: Filter::from_query(&text(r, "filter")),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(Segment {
+                id: text(r, "id")?,
+                name: text(r, "name")?,
+                filter: Filter::from_query(&text(r, "filter")?),
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 pub async fn get_one(db: &Db, structure_id: &str, id: &str) -> Result<Option<Segment>, DbError> {

@@ -65,11 +65,11 @@ async fn person_of(state: &AppState, secret: &str) -> AppResult<(String, String,
     .fetch_optional(state.db.read())
     .await?
     .ok_or(AppError::NotFound)?;
-    let sid = text(&row, "structure_id");
-    let person = store::get(&state.db, &sid, &text(&row, "id"))
+    let sid = text(&row, "structure_id")?;
+    let person = store::get(&state.db, &sid, &text(&row, "id")?)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((sid, text(&row, "name"), person))
+    Ok((sid, text(&row, "name")?, person))
 }
 
 #[derive(Template)]

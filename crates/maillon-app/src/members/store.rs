@@ -14,32 +14,34 @@ const COLUMNS: &str = "b.id, b.first_name, b.last_name, b.phone, b.no_phone, b.p
      COALESCE((SELECT h.name FROM households h WHERE h.id = b.household_id), '') AS household_name, \
      COALESCE((SELECT MAX(m.season) FROM adhesions m WHERE m.person_id = b.id), '') AS last_season";
 
-fn from_row(r: &AnyRow) -> Member {
-    let birth_year = db::opt_int(r, "birth_year");
-    let words = |col: &str| text(r, col).split_whitespace().map(String::from).collect();
-    Member {
-        id: text(r, "id"),
-        first_name: text(r, "first_name"),
-        last_name: text(r, "last_name"),
-        phone: text(r, "phone"),
-        no_phone: db::flag(r, "no_phone"),
-        phone2: text(r, "phone2"),
-        email: text(r, "email"),
+fn from_row(r: &AnyRow) -> Result<Member, DbError> {
+    let birth_year = db::opt_int(r, "birth_year")?;
+    let words = |col: &str| -> Result<Vec<String>, DbError> {
+        Ok(text(r, col)?.split_whitespace().map(String::from).collect())
+    };
+    Ok(Member {
+        id: text(r, "id")?,
+        first_name: text(r, "first_name")?,
+        last_name: text(r, "last_name")?,
+        phone: text(r, "phone")?,
+        no_phone: db::flag(r, "no_phone")?,
+        phone2: text(r, "phone2")?,
+        email: text(r, "email")?,
         birth_year,
         birth_year_text: birth_year.map(|y| y.to_string()).unwrap_or_default(),
-        address: text(r, "address"),
-        postcode: text(r, "postcode"),
-        commune: text(r, "commune"),
-        quartier: text(r, "quartier"),
-        languages: words("languages"),
-        interests: words("interests"),
-        contact_pref: text(r, "contact_pref"),
-        desk_notes: text(r, "desk_notes"),
-        household_id: Some(text(r, "household_id")).filter(|h| !h.is_empty()),
-        household_name: text(r, "household_name"),
-        archived: db::opt_int(r, "archived_at").is_some(),
-        last_season: text(r, "last_season"),
-    }
+        address: text(r, "address")?,
+        postcode: text(r, "postcode")?,
+        commune: text(r, "commune")?,
+        quartier: text(r, "quartier")?,
+        languages: words("languages")?,
+        interests: words("interests")?,
+        contact_pref: text(r, "contact_pref")?,
+        desk_notes: text(r, "desk_notes")?,
+        household_id: Some(text(r, "household_id")?).filter(|h| !h.is_empty()),
+        household_name: text(r, "household_name")?,
+        archived: db::opt_int(r, "archived_at")?.is_some(),
+        last_season: text(r, "last_season")?,
+    })
 }
 
 pub fn bind_args<'q>(mut q: Query<'q>, args: &[Arg]) -> Query<'q> {
@@ -60,7 +62,7 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Member>
     .bind(structure_id)
     .fetch_optional(db.read())
     .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// A filter reads most of a structure's people. SQLite keeps no statistics, so with
@@ -84,7 +86,7 @@ pub async fn count(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Re
     let row = bind_args(sqlx::query(&sql), &args)
         .fetch_one(db.read())
         .await?;
-    Ok(db::int(&row, "n"))
+    db::int(&row, "n")
 }
 
 /// Whether the person is a member this season (own or family membership).
@@ -103,7 +105,7 @@ pub async fn is_member(
     let row = bind_args(sqlx::query(&sql), &args)
         .fetch_one(db.read())
         .await?;
-    Ok(db::int(&row, "n") > 0)
+    Ok(db::int(&row, "n")? > 0)
 }
 
 /// A page of the people the filter matches, by name.
@@ -123,7 +125,7 @@ pub async fn list(
     let rows = bind_args(sqlx::query(&sql), &args)
         .fetch_all(db.read())
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// The ids of the people the filter matches.
@@ -141,7 +143,9 @@ pub async fn ids(
     let rows = bind_args(sqlx::query(&sql), &args)
         .fetch_all(db.read())
         .await?;
-    Ok(rows.iter().map(|r| text(r, "id")).collect())
+    rows.iter()
+        .map(|r| text(r, "id"))
+        .collect::<Result<_, DbError>>()
 }
 
 /// Creates the household typed in the form ("nouveau"), or checks the chosen one is the
@@ -359,10 +363,9 @@ pub async fn households(db: &Db, structure_id: &str) -> Result<Vec<(String, Stri
             .bind(structure_id)
             .fetch_all(db.read())
             .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "id"), text(r, "name")))
-        .collect())
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "id")?, text(r, "name")?)))
+        .collect::<Result<_, DbError>>()
 }
 
 /// The other people of a household: (id, name).
@@ -381,17 +384,12 @@ pub async fn household_members(
     .bind(except)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
-            (
-                text(r, "id"),
-                format!("{} {}", text(r, "first_name"), text(r, "last_name"))
-                    .trim()
-                    .to_string(),
-            )
+            let name = format!("{} {}", text(r, "first_name")?, text(r, "last_name")?);
+            Ok((text(r, "id")?, name.trim().to_string()))
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 #[derive(Debug, Clone)]
@@ -434,18 +432,19 @@ pub async fn memberships(
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Membership {
-            id: text(r, "id"),
-            season: text(r, "season"),
-            joined_on: text(r, "joined_on"),
-            fee_cents: db::int(r, "fee_cents"),
-            payment_mode: text(r, "payment_mode"),
-            family: db::flag(r, "family"),
-            holder: text(r, "holder"),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(Membership {
+                id: text(r, "id")?,
+                season: text(r, "season")?,
+                joined_on: text(r, "joined_on")?,
+                fee_cents: db::int(r, "fee_cents")?,
+                payment_mode: text(r, "payment_mode")?,
+                family: db::flag(r, "family")?,
+                holder: text(r, "holder")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 /// Records a membership; false when the person already has one for that season.

@@ -2,7 +2,7 @@
 
 use super::{render, PURPOSES, SMS_MAX_PARTS};
 use crate::activities::vocab;
-use crate::db::{self, text, AnyRow};
+use crate::db::{self, text, AnyRow, DbError};
 use crate::web::forms::{FieldErrors, FormData};
 
 #[derive(Debug, Clone, Default)]
@@ -58,24 +58,24 @@ impl Message {
     }
 }
 
-pub fn from_row(r: &AnyRow) -> Message {
-    Message {
-        id: text(r, "id"),
-        subject: text(r, "subject"),
-        body: text(r, "body"),
-        sms_text: text(r, "sms_text"),
-        purpose: text(r, "purpose"),
-        segment_id: text(r, "segment_id"),
-        segment_name: text(r, "segment_name"),
-        filter: text(r, "filter"),
-        status: text(r, "status"),
-        send_at: db::opt_int(r, "send_at"),
-        planned_at: db::opt_int(r, "planned_at"),
-        publish: db::flag(r, "publish"),
-        published_at: db::opt_int(r, "published_at"),
-        author_name: text(r, "author_name"),
-        created_at: db::int(r, "created_at"),
-    }
+pub fn from_row(r: &AnyRow) -> Result<Message, DbError> {
+    Ok(Message {
+        id: text(r, "id")?,
+        subject: text(r, "subject")?,
+        body: text(r, "body")?,
+        sms_text: text(r, "sms_text")?,
+        purpose: text(r, "purpose")?,
+        segment_id: text(r, "segment_id")?,
+        segment_name: text(r, "segment_name")?,
+        filter: text(r, "filter")?,
+        status: text(r, "status")?,
+        send_at: db::opt_int(r, "send_at")?,
+        planned_at: db::opt_int(r, "planned_at")?,
+        publish: db::flag(r, "publish")?,
+        published_at: db::opt_int(r, "published_at")?,
+        author_name: text(r, "author_name")?,
+        created_at: db::int(r, "created_at")?,
+    })
 }
 
 /// Reads the form; `segments` are the structure's segment ids.

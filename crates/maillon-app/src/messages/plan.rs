@@ -70,9 +70,9 @@ pub async fn recipients(
     let mut states: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for r in &rows {
         states
-            .entry(text(r, "person_id"))
+            .entry(text(r, "person_id")?)
             .or_default()
-            .push((text(r, "channel"), text(r, "state")));
+            .push((text(r, "channel")?, text(r, "state")?));
     }
     let none = Vec::new();
     let sms_possible = s.sms_enabled && !m.sms_text.trim().is_empty();

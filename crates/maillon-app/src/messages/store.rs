@@ -9,7 +9,7 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Message
         .bind(structure_id)
         .fetch_optional(db.read())
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// The structure's messages, newest first, with how many people each one reached.
@@ -21,10 +21,9 @@ pub async fn list(db: &Db, structure_id: &str) -> Result<Vec<(Message, i64)>, Db
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (from_row(r), db::int(r, "reached")))
-        .collect())
+    rows.iter()
+        .map(|r| Ok((from_row(r)?, db::int(r, "reached")?)))
+        .collect::<Result<_, DbError>>()
 }
 
 pub async fn insert(
@@ -132,15 +131,15 @@ pub async fn published(db: &Db, id: &str) -> Result<Option<(Message, String, Str
         .bind(id)
         .fetch_optional(db.read())
         .await?;
-    Ok(row.as_ref().map(news_item))
+    row.as_ref().map(news_item).transpose()
 }
 
-fn news_item(r: &crate::db::AnyRow) -> (Message, String, String) {
-    (
-        from_row(r),
-        text(r, "structure_id"),
-        text(r, "structure_name"),
-    )
+fn news_item(r: &crate::db::AnyRow) -> Result<(Message, String, String), DbError> {
+    Ok((
+        from_row(r)?,
+        text(r, "structure_id")?,
+        text(r, "structure_name")?,
+    ))
 }
 
 /// Published news, newest first (of one structure, or of all when `structure_id` is '').
@@ -156,7 +155,7 @@ pub async fn news(
     .bind(limit)
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(news_item).collect())
+    rows.iter().map(news_item).collect()
 }
 
 /// Before a person is erased: the e-mails and SMS that messages sent them lose their

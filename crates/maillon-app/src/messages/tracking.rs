@@ -107,7 +107,7 @@ pub async fn deliveries(
     .bind(channel.unwrap_or_default())
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(delivery).collect())
+    rows.iter().map(delivery).collect()
 }
 
 /// The messages a person received: (message id, subject, delivery), newest first.
@@ -124,37 +124,36 @@ pub async fn of_person(
     .bind(sid)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "message_id"), text(r, "subject"), delivery(r)))
-        .collect())
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "message_id")?, text(r, "subject")?, delivery(r)?)))
+        .collect::<Result<_, DbError>>()
 }
 
-fn delivery(r: &crate::db::AnyRow) -> Delivery {
-    let channel = text(r, "channel");
+fn delivery(r: &crate::db::AnyRow) -> Result<Delivery, DbError> {
+    let channel = text(r, "channel")?;
     // E-mails and SMS keep their outcome in their own rows.
     let (state, error) = match channel.as_str() {
         "email" => (
-            from_sent(&text(r, "email_status")).to_string(),
-            text(r, "email_error"),
+            from_sent(&text(r, "email_status")?).to_string(),
+            text(r, "email_error")?,
         ),
         "sms" => (
-            from_sent(&text(r, "sms_status")).to_string(),
-            text(r, "sms_error"),
+            from_sent(&text(r, "sms_status")?).to_string(),
+            text(r, "sms_error")?,
         ),
-        _ => (text(r, "state"), String::new()),
+        _ => (text(r, "state")?, String::new()),
     };
-    Delivery {
-        person_id: text(r, "person_id"),
+    Ok(Delivery {
+        person_id: text(r, "person_id")?,
         name: crate::activities::beneficiaries::display_name(
-            &text(r, "first_name"),
-            &text(r, "last_name"),
+            &text(r, "first_name")?,
+            &text(r, "last_name")?,
         ),
         channel,
-        address: text(r, "address"),
+        address: text(r, "address")?,
         state,
         error,
-    }
+    })
 }
 
 /// Totals of one channel: (label, planned, done, failed) — "done" is sent, printed,

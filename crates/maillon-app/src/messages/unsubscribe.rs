@@ -46,10 +46,10 @@ async fn link(state: &AppState, secret: &str) -> AppResult<(String, String, Stri
     .await?
     .ok_or(AppError::NotFound)?;
     Ok((
-        text(&row, "structure_id"),
-        text(&row, "name"),
-        text(&row, "person_id"),
-        text(&row, "purpose"),
+        text(&row, "structure_id")?,
+        text(&row, "name")?,
+        text(&row, "person_id")?,
+        text(&row, "purpose")?,
     ))
 }
 

@@ -44,44 +44,44 @@ static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-fn from_row(r: &AnyRow) -> Place {
-    Place {
-        id: text(r, "id"),
-        structure_id: text(r, "structure_id"),
-        is_public: db::flag(r, "is_public"),
-        source_id: text(r, "source_id"),
-        pivot: text(r, "pivot"),
-        nom: text(r, "nom"),
-        commune: text(r, "commune"),
-        code_postal: text(r, "code_postal"),
-        code_insee: text(r, "code_insee"),
-        adresse: text(r, "adresse"),
-        complement_adresse: text(r, "complement_adresse"),
-        latitude: opt_float(r, "latitude"),
-        longitude: opt_float(r, "longitude"),
-        typologie: text(r, "typologie"),
-        telephone: text(r, "telephone"),
-        courriels: text(r, "courriels"),
-        site_web: text(r, "site_web"),
-        horaires: text(r, "horaires"),
-        presentation_resume: text(r, "presentation_resume"),
-        presentation_detail: text(r, "presentation_detail"),
-        source: text(r, "source"),
-        itinerance: text(r, "itinerance"),
-        structure_parente: text(r, "structure_parente"),
-        date_maj: text(r, "date_maj"),
-        services: text(r, "services"),
-        publics_specifiquement_adresses: text(r, "publics_specifiquement_adresses"),
-        prise_en_charge_specifique: text(r, "prise_en_charge_specifique"),
-        frais_a_charge: text(r, "frais_a_charge"),
-        dispositif_programmes_nationaux: text(r, "dispositif_programmes_nationaux"),
-        formations_labels: text(r, "formations_labels"),
-        autres_formations_labels: text(r, "autres_formations_labels"),
-        modalites_acces: text(r, "modalites_acces"),
-        modalites_accompagnement: text(r, "modalites_accompagnement"),
-        fiche_acces_libre: text(r, "fiche_acces_libre"),
-        prise_rdv: text(r, "prise_rdv"),
-    }
+fn from_row(r: &AnyRow) -> Result<Place, DbError> {
+    Ok(Place {
+        id: text(r, "id")?,
+        structure_id: text(r, "structure_id")?,
+        is_public: db::flag(r, "is_public")?,
+        source_id: text(r, "source_id")?,
+        pivot: text(r, "pivot")?,
+        nom: text(r, "nom")?,
+        commune: text(r, "commune")?,
+        code_postal: text(r, "code_postal")?,
+        code_insee: text(r, "code_insee")?,
+        adresse: text(r, "adresse")?,
+        complement_adresse: text(r, "complement_adresse")?,
+        latitude: opt_float(r, "latitude")?,
+        longitude: opt_float(r, "longitude")?,
+        typologie: text(r, "typologie")?,
+        telephone: text(r, "telephone")?,
+        courriels: text(r, "courriels")?,
+        site_web: text(r, "site_web")?,
+        horaires: text(r, "horaires")?,
+        presentation_resume: text(r, "presentation_resume")?,
+        presentation_detail: text(r, "presentation_detail")?,
+        source: text(r, "source")?,
+        itinerance: text(r, "itinerance")?,
+        structure_parente: text(r, "structure_parente")?,
+        date_maj: text(r, "date_maj")?,
+        services: text(r, "services")?,
+        publics_specifiquement_adresses: text(r, "publics_specifiquement_adresses")?,
+        prise_en_charge_specifique: text(r, "prise_en_charge_specifique")?,
+        frais_a_charge: text(r, "frais_a_charge")?,
+        dispositif_programmes_nationaux: text(r, "dispositif_programmes_nationaux")?,
+        formations_labels: text(r, "formations_labels")?,
+        autres_formations_labels: text(r, "autres_formations_labels")?,
+        modalites_acces: text(r, "modalites_acces")?,
+        modalites_accompagnement: text(r, "modalites_accompagnement")?,
+        fiche_acces_libre: text(r, "fiche_acces_libre")?,
+        prise_rdv: text(r, "prise_rdv")?,
+    })
 }
 
 pub async fn list_for_structure(db: &Db, structure_id: &str) -> Result<Vec<Place>, DbError> {
@@ -89,7 +89,7 @@ pub async fn list_for_structure(db: &Db, structure_id: &str) -> Result<Vec<Place
         .bind(structure_id)
         .fetch_all(db.read())
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// A place of the given structure; `None` for another structure's place.
@@ -103,7 +103,7 @@ pub async fn get_in_structure(
         .bind(structure_id)
         .fetch_optional(db.read())
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn get_public(db: &Db, id: &str) -> Result<Option<Place>, DbError> {
@@ -111,7 +111,7 @@ pub async fn get_public(db: &Db, id: &str) -> Result<Option<Place>, DbError> {
         .bind(id)
         .fetch_optional(db.read())
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Every public place of the network, by commune then name.
@@ -119,7 +119,7 @@ pub async fn list_public(db: &Db) -> Result<Vec<Place>, DbError> {
     let rows = sqlx::query(&select("WHERE is_public = 1 ORDER BY commune, nom"))
         .fetch_all(db.read())
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 fn bind_all<'q>(
@@ -182,11 +182,12 @@ pub async fn find_for_import(
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    Ok(row.map(|r| {
-        (
-            text(&r, "id"),
-            text(&r, "structure_id"),
-            text(&r, "source_id"),
-        )
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>((
+            text(&r, "id")?,
+            text(&r, "structure_id")?,
+            text(&r, "source_id")?,
+        ))
+    })
+    .transpose()
 }

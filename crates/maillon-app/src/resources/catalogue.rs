@@ -309,14 +309,14 @@ async fn read_entries(db: &Db, ids: Option<&[String]>) -> Result<HashMap<String,
         .await?
         {
             rows.insert(
-                text(&r, "id"),
+                text(&r, "id")?,
                 Row {
                     entry: Entry {
                         id: String::new(),
-                        visibility: text(&r, "visibility"),
-                        structure_id: text(&r, "structure_id"),
-                        author_id: text(&r, "author_id"),
-                        updated_at: db::int(&r, "updated_at"),
+                        visibility: text(&r, "visibility")?,
+                        structure_id: text(&r, "structure_id")?,
+                        author_id: text(&r, "author_id")?,
+                        updated_at: db::int(&r, "updated_at")?,
                         tags: Vec::new(),
                         review_count: 0,
                         review_sum: 0,
@@ -332,9 +332,9 @@ async fn read_entries(db: &Db, ids: Option<&[String]>) -> Result<HashMap<String,
         ))
         .await?
         {
-            if let Some(row) = rows.get_mut(&text(&t, "resource_id")) {
+            if let Some(row) = rows.get_mut(&text(&t, "resource_id")?) {
                 row.tags
-                    .push(format!("{}:{}", text(&t, "kind"), text(&t, "code")));
+                    .push(format!("{}:{}", text(&t, "kind")?, text(&t, "code")?));
             }
         }
         for v in query(format!(
@@ -343,9 +343,9 @@ async fn read_entries(db: &Db, ids: Option<&[String]>) -> Result<HashMap<String,
         ))
         .await?
         {
-            if let Some(row) = rows.get_mut(&text(&v, "resource_id")) {
-                row.entry.review_count = db::int(&v, "n");
-                row.entry.review_sum = db::int(&v, "total");
+            if let Some(row) = rows.get_mut(&text(&v, "resource_id")?) {
+                row.entry.review_count = db::int(&v, "n")?;
+                row.entry.review_sum = db::int(&v, "total")?;
             }
         }
         // One row per resource rather than per word: a hundredth of the rows to decode.
@@ -358,8 +358,8 @@ async fn read_entries(db: &Db, ids: Option<&[String]>) -> Result<HashMap<String,
         ))
         .await?
         {
-            if let Some(row) = rows.get_mut(&text(&w, "resource_id")) {
-                row.words = text(&w, "words");
+            if let Some(row) = rows.get_mut(&text(&w, "resource_id")?) {
+                row.words = text(&w, "words")?;
             }
         }
     }

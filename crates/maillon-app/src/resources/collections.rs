@@ -47,17 +47,17 @@ const COLUMNS: &str =
     (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id) AS items \
     FROM collections c LEFT JOIN structures st ON st.id = c.structure_id";
 
-fn from_row(r: &AnyRow) -> Collection {
-    Collection {
-        id: text(r, "id"),
-        user_id: text(r, "user_id"),
-        structure_id: text(r, "structure_id"),
-        structure_name: text(r, "structure_name"),
-        title: text(r, "title"),
-        description: text(r, "description"),
-        favourites: db::flag(r, "favourites"),
-        items: db::int(r, "items"),
-    }
+fn from_row(r: &AnyRow) -> Result<Collection, DbError> {
+    Ok(Collection {
+        id: text(r, "id")?,
+        user_id: text(r, "user_id")?,
+        structure_id: text(r, "structure_id")?,
+        structure_name: text(r, "structure_name")?,
+        title: text(r, "title")?,
+        description: text(r, "description")?,
+        favourites: db::flag(r, "favourites")?,
+        items: db::int(r, "items")?,
+    })
 }
 
 /// The person's collections, then their structures' (favourites first).
@@ -70,7 +70,7 @@ async fn of_user(db: &Db, user: &CurrentUser) -> Result<Vec<Collection>, DbError
     .await?
     .iter()
     .map(from_row)
-    .collect();
+    .collect::<Result<_, DbError>>()?;
     for m in &user.memberships {
         all.extend(
             sqlx::query(&format!(
@@ -80,7 +80,8 @@ async fn of_user(db: &Db, user: &CurrentUser) -> Result<Vec<Collection>, DbError
             .fetch_all(db.read())
             .await?
             .iter()
-            .map(from_row),
+            .map(from_row)
+            .collect::<Result<Vec<_>, DbError>>()?,
         );
     }
     Ok(all)
@@ -98,6 +99,7 @@ async fn readable_collection(
         .await?
         .as_ref()
         .map(from_row)
+        .transpose()?
         .filter(|c| c.user_id == user.id || user.role_in(&c.structure_id).is_some())
         .ok_or(AppError::NotFound)
 }

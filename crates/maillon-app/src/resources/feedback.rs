@@ -39,7 +39,7 @@ impl Review {
 }
 
 pub async fn reviews(db: &Db, resource_id: &str) -> Result<Vec<Review>, DbError> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT v.user_id, u.name, v.rating, v.comment FROM resource_reviews v JOIN users u ON u.id = v.user_id \
          WHERE v.resource_id = $1 ORDER BY v.updated_at DESC",
     )
@@ -47,13 +47,13 @@ pub async fn reviews(db: &Db, resource_id: &str) -> Result<Vec<Review>, DbError>
     .fetch_all(db.read())
     .await?
     .iter()
-    .map(|r| Review {
-        user_id: text(r, "user_id"),
-        name: text(r, "name"),
-        rating: db::int(r, "rating"),
-        comment: text(r, "comment"),
-    })
-    .collect())
+    .map(|r| Ok::<_, DbError>(Review {
+        user_id: text(r, "user_id")?,
+        name: text(r, "name")?,
+        rating: db::int(r, "rating")?,
+        comment: text(r, "comment")?,
+    }))
+    .collect::<Result<_, DbError>>()
 }
 
 /// Whether `user_id` said they used the resource.

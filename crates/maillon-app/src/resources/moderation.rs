@@ -139,7 +139,7 @@ impl Report {
 
 /// Open reports first, then the 50 latest closed ones.
 async fn reports(db: &Db) -> Result<Vec<Report>, DbError> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT p.id, COALESCE(p.resource_id, '') AS resource_id, p.resource_title, COALESCE(u.name, '') AS reporter, \
          p.reason, p.comment, p.status, p.message FROM resource_reports p LEFT JOIN users u ON u.id = p.reporter_id \
          ORDER BY CASE WHEN p.status = 'ouvert' THEN 0 ELSE 1 END, p.created_at DESC LIMIT 200",
@@ -147,17 +147,17 @@ async fn reports(db: &Db) -> Result<Vec<Report>, DbError> {
     .fetch_all(db.read())
     .await?
     .iter()
-    .map(|r| Report {
-        id: text(r, "id"),
-        resource_id: text(r, "resource_id"),
-        resource_title: text(r, "resource_title"),
-        reporter: text(r, "reporter"),
-        reason: text(r, "reason"),
-        comment: text(r, "comment"),
-        status: text(r, "status"),
-        message: text(r, "message"),
-    })
-    .collect())
+    .map(|r| Ok::<_, DbError>(Report {
+        id: text(r, "id")?,
+        resource_id: text(r, "resource_id")?,
+        resource_title: text(r, "resource_title")?,
+        reporter: text(r, "reporter")?,
+        reason: text(r, "reason")?,
+        comment: text(r, "comment")?,
+        status: text(r, "status")?,
+        message: text(r, "message")?,
+    }))
+    .collect::<Result<_, DbError>>()
 }
 
 #[derive(Template)]
@@ -225,7 +225,7 @@ async fn resolve(
     .fetch_optional(state.db.read())
     .await?
     .ok_or(AppError::NotFound)?;
-    let (resource_id, title) = (text(&row, "resource_id"), text(&row, "resource_title"));
+    let (resource_id, title) = (text(&row, "resource_id")?, text(&row, "resource_title")?);
     let (action, message) = (form.get("action"), form.get("message"));
     let status = match action.as_str() {
         "classer" => "classe",

@@ -113,14 +113,14 @@ pub async fn index(tx: &mut Tx, resource_id: &str) -> Result<(), DbError> {
             *w = (*w + weight).min(40);
         }
     };
-    add(&crate::db::text(&row, "title"), 8);
-    add(&crate::db::text(&row, "summary"), 4);
+    add(&crate::db::text(&row, "title")?, 8);
+    add(&crate::db::text(&row, "summary")?, 4);
     for s in sqlx::query("SELECT title FROM resource_sources WHERE resource_id = $1")
         .bind(resource_id)
         .fetch_all(&mut **tx)
         .await?
     {
-        add(&crate::db::text(&s, "title"), 2);
+        add(&crate::db::text(&s, "title")?, 2);
     }
     for b in
         sqlx::query("SELECT kind, title, body, alt FROM resource_blocks WHERE resource_id = $1")
@@ -128,10 +128,10 @@ pub async fn index(tx: &mut Tx, resource_id: &str) -> Result<(), DbError> {
             .fetch_all(&mut **tx)
             .await?
     {
-        let section = crate::db::text(&b, "kind") == "section";
-        add(&crate::db::text(&b, "title"), if section { 2 } else { 1 });
-        add(&crate::db::text(&b, "body"), 1);
-        add(&crate::db::text(&b, "alt"), 1);
+        let section = crate::db::text(&b, "kind")? == "section";
+        add(&crate::db::text(&b, "title")?, if section { 2 } else { 1 });
+        add(&crate::db::text(&b, "body")?, 1);
+        add(&crate::db::text(&b, "alt")?, 1);
     }
     sqlx::query("DELETE FROM resource_terms WHERE resource_id = $1")
         .bind(resource_id)

@@ -19,34 +19,34 @@ const COLUMNS: &str = "r.id, r.structure_id, (SELECT st.name FROM structures st 
     (SELECT COUNT(*) FROM resource_uses u WHERE u.resource_id = r.id) AS uses";
 const FROM: &str = "FROM resources r";
 
-fn from_row(row: &AnyRow) -> Resource {
-    Resource {
-        id: text(row, "id"),
-        structure_id: text(row, "structure_id"),
-        structure_name: text(row, "structure_name"),
-        author_id: text(row, "author_id"),
-        author_name: text(row, "author_name"),
-        title: text(row, "title"),
-        summary: text(row, "summary"),
-        level: text(row, "level"),
-        duration_minutes: db::opt_int(row, "duration_minutes"),
-        material: text(row, "material"),
-        licence: text(row, "licence"),
-        visibility: text(row, "visibility"),
-        tested_notes: text(row, "tested_notes"),
-        adapted_from_id: text(row, "adapted_from_id"),
-        adapted_from_title: text(row, "adapted_from_title"),
-        adapted_from_author: text(row, "adapted_from_author"),
-        adapted_from_structure: text(row, "adapted_from_structure"),
-        adapted_from_licence: text(row, "adapted_from_licence"),
-        updated_at: db::int(row, "updated_at"),
-        cover_file_id: text(row, "cover_file_id"),
-        cover_alt: text(row, "cover_alt"),
-        review_count: db::int(row, "review_count"),
-        review_sum: db::int(row, "review_sum"),
-        uses: db::int(row, "uses"),
+fn from_row(row: &AnyRow) -> Result<Resource, DbError> {
+    Ok(Resource {
+        id: text(row, "id")?,
+        structure_id: text(row, "structure_id")?,
+        structure_name: text(row, "structure_name")?,
+        author_id: text(row, "author_id")?,
+        author_name: text(row, "author_name")?,
+        title: text(row, "title")?,
+        summary: text(row, "summary")?,
+        level: text(row, "level")?,
+        duration_minutes: db::opt_int(row, "duration_minutes")?,
+        material: text(row, "material")?,
+        licence: text(row, "licence")?,
+        visibility: text(row, "visibility")?,
+        tested_notes: text(row, "tested_notes")?,
+        adapted_from_id: text(row, "adapted_from_id")?,
+        adapted_from_title: text(row, "adapted_from_title")?,
+        adapted_from_author: text(row, "adapted_from_author")?,
+        adapted_from_structure: text(row, "adapted_from_structure")?,
+        adapted_from_licence: text(row, "adapted_from_licence")?,
+        updated_at: db::int(row, "updated_at")?,
+        cover_file_id: text(row, "cover_file_id")?,
+        cover_alt: text(row, "cover_alt")?,
+        review_count: db::int(row, "review_count")?,
+        review_sum: db::int(row, "review_sum")?,
+        uses: db::int(row, "uses")?,
         ..Resource::default()
-    }
+    })
 }
 
 /// The SQL condition "resource `r` may be read by `user`", with its binds from `$first`
@@ -91,7 +91,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
         .fetch_optional(db.read())
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let mut r = [from_row(&row)];
+    let mut r = [from_row(&row)?];
     fill_lists(db, &mut r).await?;
     let [r] = r;
     Ok(Some(r))
@@ -106,13 +106,16 @@ pub async fn access(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
     .bind(id)
     .fetch_optional(db.read())
     .await?;
-    Ok(row.map(|row| Resource {
-        id: text(&row, "id"),
-        structure_id: text(&row, "structure_id"),
-        author_id: text(&row, "author_id"),
-        visibility: text(&row, "visibility"),
-        ..Resource::default()
-    }))
+    row.map(|row| {
+        Ok::<_, DbError>(Resource {
+            id: text(&row, "id")?,
+            structure_id: text(&row, "structure_id")?,
+            author_id: text(&row, "author_id")?,
+            visibility: text(&row, "visibility")?,
+            ..Resource::default()
+        })
+    })
+    .transpose()
 }
 
 /// Loads the tags and sources of `resources`, in two queries.
@@ -133,12 +136,12 @@ pub async fn fill_lists(db: &Db, resources: &mut [Resource]) -> Result<(), DbErr
         q = q.bind(r.id.clone());
     }
     for t in q.fetch_all(db.read()).await? {
-        let Some(&i) = index.get(&text(&t, "resource_id")) else {
+        let Some(&i) = index.get(&text(&t, "resource_id")?) else {
             continue;
         };
         let r = &mut resources[i];
-        let code = text(&t, "code");
-        match text(&t, "kind").as_str() {
+        let code = text(&t, "code")?;
+        match text(&t, "kind")?.as_str() {
             "theme" => r.themes.push(code),
             "type" => r.types.push(code),
             "public" => r.publics.push(code),
@@ -153,12 +156,12 @@ pub async fn fill_lists(db: &Db, resources: &mut [Resource]) -> Result<(), DbErr
         q = q.bind(r.id.clone());
     }
     for s in q.fetch_all(db.read()).await? {
-        let Some(&i) = index.get(&text(&s, "resource_id")) else {
+        let Some(&i) = index.get(&text(&s, "resource_id")?) else {
             continue;
         };
         resources[i].sources.push(Source {
-            title: text(&s, "title"),
-            url: text(&s, "url"),
+            title: text(&s, "title")?,
+            url: text(&s, "url")?,
         });
     }
     Ok(())
@@ -175,7 +178,7 @@ pub async fn public_page(db: &Db, offset: i64, limit: i64) -> Result<Vec<Resourc
     .await?
     .iter()
     .map(from_row)
-    .collect();
+    .collect::<Result<_, DbError>>()?;
     fill_lists(db, &mut list).await?;
     Ok(list)
 }
@@ -233,6 +236,8 @@ async fn by_ids(
         .await?
         .iter()
         .map(from_row)
+        .collect::<Result<Vec<_>, DbError>>()?
+        .into_iter()
         .filter(|r| super::can_read(user, r))
         .map(|r| (r.id.clone(), r))
         .collect();
@@ -270,7 +275,7 @@ pub async fn adaptations(
     for b in binds {
         q = q.bind(b);
     }
-    Ok(q.fetch_all(db.read()).await?.iter().map(from_row).collect())
+    q.fetch_all(db.read()).await?.iter().map(from_row).collect()
 }
 
 /// A new resource of `author` (id, name as shown).
@@ -404,32 +409,36 @@ const BLOCK_COLUMNS: &str = "b.id, b.kind, b.title, b.body, b.url, b.alt, COALES
     f.structure_id AS file_structure_id, f.storage_key, f.name AS file_name, f.content_type, f.size_bytes, f.width, f.height \
     FROM resource_blocks b LEFT JOIN stored_files f ON f.id = b.file_id";
 
-fn block_of(row: &AnyRow) -> Block {
-    let file_id = text(row, "file_id");
-    let file = (!file_id.is_empty()).then(|| crate::files::StoredFile {
-        id: file_id,
-        structure_id: text(row, "file_structure_id"),
-        resource_id: String::new(),
-        key: text(row, "storage_key"),
-        name: text(row, "file_name"),
-        content_type: text(row, "content_type"),
-        size_bytes: db::opt_int(row, "size_bytes").unwrap_or(0),
-        width: db::opt_int(row, "width"),
-        height: db::opt_int(row, "height"),
-    });
-    Block {
-        id: text(row, "id"),
-        kind: text(row, "kind"),
-        title: text(row, "title"),
-        body: text(row, "body"),
-        url: text(row, "url"),
-        alt: text(row, "alt"),
+fn block_of(row: &AnyRow) -> Result<Block, DbError> {
+    let file_id = text(row, "file_id")?;
+    let file = if file_id.is_empty() {
+        None
+    } else {
+        Some(crate::files::StoredFile {
+            id: file_id,
+            structure_id: text(row, "file_structure_id")?,
+            resource_id: String::new(),
+            key: text(row, "storage_key")?,
+            name: text(row, "file_name")?,
+            content_type: text(row, "content_type")?,
+            size_bytes: db::opt_int(row, "size_bytes")?.unwrap_or(0),
+            width: db::opt_int(row, "width")?,
+            height: db::opt_int(row, "height")?,
+        })
+    };
+    Ok(Block {
+        id: text(row, "id")?,
+        kind: text(row, "kind")?,
+        title: text(row, "title")?,
+        body: text(row, "body")?,
+        url: text(row, "url")?,
+        alt: text(row, "alt")?,
         file,
-    }
+    })
 }
 
 pub async fn blocks(db: &Db, resource_id: &str) -> Result<Vec<Block>, DbError> {
-    Ok(sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {BLOCK_COLUMNS} WHERE b.resource_id = $1 ORDER BY b.position, b.id"
     ))
     .bind(resource_id)
@@ -437,11 +446,11 @@ pub async fn blocks(db: &Db, resource_id: &str) -> Result<Vec<Block>, DbError> {
     .await?
     .iter()
     .map(block_of)
-    .collect())
+    .collect::<Result<_, DbError>>()
 }
 
 pub async fn block(db: &Db, resource_id: &str, id: &str) -> Result<Option<Block>, DbError> {
-    Ok(sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {BLOCK_COLUMNS} WHERE b.id = $1 AND b.resource_id = $2"
     ))
     .bind(id)
@@ -449,7 +458,8 @@ pub async fn block(db: &Db, resource_id: &str, id: &str) -> Result<Option<Block>
     .fetch_optional(db.read())
     .await?
     .as_ref()
-    .map(block_of))
+    .map(block_of)
+    .transpose()
 }
 
 fn file_id(b: &Block) -> Option<String> {
@@ -611,7 +621,7 @@ pub async fn copy_blocks(
         .fetch_all(&mut **tx)
         .await?;
     for (n, r) in rows.iter().enumerate() {
-        let file = match text(r, "file_id").as_str() {
+        let file = match text(r, "file_id")?.as_str() {
             "" => None,
             f => crate::files::share(tx, f, structure_id, to).await?,
         };
@@ -622,11 +632,11 @@ pub async fn copy_blocks(
         .bind(db::new_id())
         .bind(to)
         .bind(n as i64)
-        .bind(text(r, "kind"))
-        .bind(text(r, "title"))
-        .bind(text(r, "body"))
-        .bind(text(r, "url"))
-        .bind(text(r, "alt"))
+        .bind(text(r, "kind")?)
+        .bind(text(r, "title")?)
+        .bind(text(r, "body")?)
+        .bind(text(r, "url")?)
+        .bind(text(r, "alt")?)
         .bind(file)
         .bind(now())
         .execute(&mut **tx)

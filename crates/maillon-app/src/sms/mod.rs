@@ -149,7 +149,8 @@ pub async fn over_budget_today(db: &Db, structure_id: &str) -> Result<(i64, i64)
     .fetch_optional(db.read())
     .await?;
     Ok(row
-        .map(|r| (db::int(&r, "sms_daily_budget"), db::int(&r, "asked")))
+        .map(|r| Ok::<_, DbError>((db::int(&r, "sms_daily_budget")?, db::int(&r, "asked")?)))
+        .transpose()?
         .unwrap_or_default())
 }
 
@@ -199,18 +200,18 @@ impl Sms {
     }
 }
 
-fn from_row(r: &db::AnyRow) -> Sms {
-    Sms {
-        id: text(r, "id"),
-        to_phone: text(r, "to_phone"),
-        body: text(r, "body"),
-        parts: db::int(r, "parts"),
-        purpose: text(r, "purpose"),
-        status: text(r, "status"),
-        provider: text(r, "provider"),
-        last_error: text(r, "last_error"),
-        created_at: db::int(r, "created_at"),
-    }
+fn from_row(r: &db::AnyRow) -> Result<Sms, DbError> {
+    Ok(Sms {
+        id: text(r, "id")?,
+        to_phone: text(r, "to_phone")?,
+        body: text(r, "body")?,
+        parts: db::int(r, "parts")?,
+        purpose: text(r, "purpose")?,
+        status: text(r, "status")?,
+        provider: text(r, "provider")?,
+        last_error: text(r, "last_error")?,
+        created_at: db::int(r, "created_at")?,
+    })
 }
 
 /// The send log of a structure, newest first.
@@ -222,7 +223,7 @@ pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Sms>,
     .bind(limit)
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// Parts sent (or waiting) by a structure since `since`: what it will be billed.
@@ -281,7 +282,7 @@ pub async fn deliver(
         .await
         .map_err(|e| e.to_string())?
         .ok_or("sms not found")?;
-    let sms = from_row(&row);
+    let sms = from_row(&row).map_err(|e| e.to_string())?;
     if sms.status != "queued" {
         return Ok(());
     }

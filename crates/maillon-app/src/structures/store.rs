@@ -5,25 +5,25 @@ use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 
 pub const DEFAULT_NETWORK_NAME: &str = "Réseau Maillon";
 
-fn from_row(r: &AnyRow) -> Structure {
-    Structure {
-        id: text(r, "id"),
-        name: text(r, "name"),
-        kind: text(r, "kind"),
-        pivot: text(r, "pivot"),
-        email: text(r, "email"),
-        phone: text(r, "phone"),
-        website: text(r, "website"),
-        timezone: text(r, "timezone"),
-        volunteers_see_beneficiaries: crate::db::flag(r, "volunteers_see_beneficiaries"),
-        reminder_days: crate::db::int(r, "reminder_days"),
-        reminder_morning: crate::db::flag(r, "reminder_morning"),
-        sms_enabled: crate::db::flag(r, "sms_enabled"),
-        offer_hours: crate::db::int(r, "offer_hours"),
-        send_from_hour: crate::db::int(r, "send_from_hour"),
-        send_until_hour: crate::db::int(r, "send_until_hour"),
-        sms_daily_budget: crate::db::int(r, "sms_daily_budget"),
-    }
+fn from_row(r: &AnyRow) -> Result<Structure, DbError> {
+    Ok(Structure {
+        id: text(r, "id")?,
+        name: text(r, "name")?,
+        kind: text(r, "kind")?,
+        pivot: text(r, "pivot")?,
+        email: text(r, "email")?,
+        phone: text(r, "phone")?,
+        website: text(r, "website")?,
+        timezone: text(r, "timezone")?,
+        volunteers_see_beneficiaries: crate::db::flag(r, "volunteers_see_beneficiaries")?,
+        reminder_days: crate::db::int(r, "reminder_days")?,
+        reminder_morning: crate::db::flag(r, "reminder_morning")?,
+        sms_enabled: crate::db::flag(r, "sms_enabled")?,
+        offer_hours: crate::db::int(r, "offer_hours")?,
+        send_from_hour: crate::db::int(r, "send_from_hour")?,
+        send_until_hour: crate::db::int(r, "send_until_hour")?,
+        sms_daily_budget: crate::db::int(r, "sms_daily_budget")?,
+    })
 }
 
 const COLUMNS: &str = "id, name, kind, pivot, email, phone, website, timezone, volunteers_see_beneficiaries, reminder_days, reminder_morning, sms_enabled, offer_hours, send_from_hour, send_until_hour, sms_daily_budget";
@@ -33,14 +33,14 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, DbError> {
         .bind(id)
         .fetch_optional(db.read())
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM structures ORDER BY name"))
         .fetch_all(db.read())
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
@@ -135,15 +135,16 @@ pub async fn members(db: &Db, structure_id: &str) -> Result<Vec<Member>, DbError
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Member {
-            user_id: text(r, "id"),
-            name: text(r, "name"),
-            email: text(r, "email"),
-            role: text(r, "role"),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(Member {
+                user_id: text(r, "id")?,
+                name: text(r, "name")?,
+                email: text(r, "email")?,
+                role: text(r, "role")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 pub struct PendingInvitation {
@@ -165,15 +166,16 @@ pub async fn pending_invitations(
     .bind(now())
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| PendingInvitation {
-            token_hash: text(r, "token_hash"),
-            email: text(r, "email"),
-            role: text(r, "role"),
-            expires_at: db::int(r, "expires_at"),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(PendingInvitation {
+                token_hash: text(r, "token_hash")?,
+                email: text(r, "email")?,
+                role: text(r, "role")?,
+                expires_at: db::int(r, "expires_at")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 /// Cancels an invitation of this structure (scoped: another structure's does nothing).
@@ -271,15 +273,16 @@ pub async fn invitation_requests(
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| InvitationRequest {
-            id: text(r, "id"),
-            email: text(r, "email"),
-            role: text(r, "role"),
-            requested_by_name: text(r, "name"),
+    rows.iter()
+        .map(|r| {
+            Ok::<_, DbError>(InvitationRequest {
+                id: text(r, "id")?,
+                email: text(r, "email")?,
+                role: text(r, "role")?,
+                requested_by_name: text(r, "name")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, DbError>>()
 }
 
 /// Takes a request of this structure away (approved or refused): its e-mail and role, or
@@ -304,7 +307,10 @@ pub async fn take_invitation_request(
         .bind(structure_id)
         .execute(&mut **tx)
         .await?;
-    Ok((done.rows_affected() == 1).then(|| (text(&row, "email"), text(&row, "role"))))
+    if done.rows_affected() != 1 {
+        return Ok(None);
+    }
+    Ok(Some((text(&row, "email")?, text(&row, "role")?)))
 }
 
 /// E-mails of the structure's admins (to tell them of a request).

@@ -77,7 +77,7 @@ pub async fn cancel_in(
             email: format!(
                 "{}\n\nNous sommes désolés : l'atelier « {} » du {} n'aura pas lieu{why}.\n\
                  Votre inscription est annulée, vous n'avez rien à faire.\n\n{}\n",
-                crate::validate::greeting(&text(p, "name")),
+                crate::validate::greeting(&text(p, "name")?),
                 about.title,
                 about.when_long(),
                 about.structure_name,
@@ -91,7 +91,7 @@ pub async fn cancel_in(
             purpose: "annulation",
         };
         about
-            .tell(tx, &text(p, "email"), &text(p, "phone"), &notice)
+            .tell(tx, &text(p, "email")?, &text(p, "phone")?, &notice)
             .await?;
     }
     Ok(Some(people.len()))

@@ -28,9 +28,9 @@ async fn context(tx: &mut Tx, session_id: &str) -> Result<(String, bool, String)
     .fetch_one(&mut **tx)
     .await?;
     Ok((
-        text(&r, "id"),
-        db::flag(&r, "cycle"),
-        crate::places::routes::today(&text(&r, "timezone")),
+        text(&r, "id")?,
+        db::flag(&r, "cycle")?,
+        crate::places::routes::today(&text(&r, "timezone")?),
     ))
 }
 
@@ -98,9 +98,9 @@ pub async fn dates_text(tx: &mut Tx, sessions: &[String]) -> Result<String, DbEr
                 .fetch_one(&mut **tx)
                 .await?;
         let s = super::model::Session {
-            date: text(&r, "date"),
-            start_time: text(&r, "start_time"),
-            end_time: text(&r, "end_time"),
+            date: text(&r, "date")?,
+            start_time: text(&r, "start_time")?,
+            end_time: text(&r, "end_time")?,
             ..Default::default()
         };
         lines.push(format!("- {}", s.when()));
@@ -149,12 +149,12 @@ pub async fn include_new_session(
     let mut seated = 0;
     let mut full = false;
     for r in rows {
-        let cycle_id = text(&r, "cycle_id");
+        let cycle_id = text(&r, "cycle_id")?;
         if !seen.insert(cycle_id.clone()) {
             continue;
         }
-        let status = text(&r, "status");
-        let seats = db::int(&r, "seats");
+        let status = text(&r, "status")?;
+        let seats = db::int(&r, "seats")?;
         if status != super::registration::WAITING {
             seated += seats;
             if !take_all(tx, &[session_id.to_string()], seats).await? {
@@ -169,20 +169,20 @@ pub async fn include_new_session(
         )
         .bind(db::new_id())
         .bind(session_id)
-        .bind(text(&r, "name"))
-        .bind(text(&r, "phone"))
-        .bind(text(&r, "email"))
+        .bind(text(&r, "name")?)
+        .bind(text(&r, "phone")?)
+        .bind(text(&r, "email")?)
         .bind(seats)
-        .bind(text(&r, "needs"))
+        .bind(text(&r, "needs")?)
         .bind(status)
-        .bind(text(&r, "source"))
-        .bind(db::int(&r, "asked_at"))
-        .bind(text(&r, "structure_id"))
+        .bind(text(&r, "source")?)
+        .bind(db::int(&r, "asked_at")?)
+        .bind(text(&r, "structure_id")?)
         .bind(crate::accounts::tokens::hash(
             &crate::accounts::tokens::new_token(),
         ))
-        .bind(db::int(&r, "reminders"))
-        .bind(db::opt_int(&r, "offer_expires_at"))
+        .bind(db::int(&r, "reminders")?)
+        .bind(db::opt_int(&r, "offer_expires_at")?)
         .bind(cycle_id)
         .bind(t)
         .execute(&mut **tx)

@@ -42,16 +42,16 @@ impl About {
         .fetch_one(&mut **tx)
         .await?;
         Ok(About {
-            structure_id: text(&r, "structure_id"),
-            structure_name: text(&r, "name"),
-            structure_phone: text(&r, "phone"),
-            sms_enabled: crate::db::flag(&r, "sms_enabled"),
-            offer_hours: crate::db::int(&r, "offer_hours"),
-            timezone: text(&r, "timezone"),
-            title: text(&r, "title"),
-            date: text(&r, "date"),
-            start_time: text(&r, "start_time"),
-            place_name: text(&r, "place_name"),
+            structure_id: text(&r, "structure_id")?,
+            structure_name: text(&r, "name")?,
+            structure_phone: text(&r, "phone")?,
+            sms_enabled: crate::db::flag(&r, "sms_enabled")?,
+            offer_hours: crate::db::int(&r, "offer_hours")?,
+            timezone: text(&r, "timezone")?,
+            title: text(&r, "title")?,
+            date: text(&r, "date")?,
+            start_time: text(&r, "start_time")?,
+            place_name: text(&r, "place_name")?,
         })
     }
 

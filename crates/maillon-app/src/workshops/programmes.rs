@@ -43,12 +43,15 @@ pub async fn get_programme(db: &Db, id: &str) -> Result<Option<ProgrammeInfo>, D
             .bind(id)
             .fetch_optional(db.read())
             .await?;
-    Ok(row.map(|r| ProgrammeInfo {
-        id: text(&r, "id"),
-        structure_id: text(&r, "structure_id"),
-        title: text(&r, "title"),
-        description: text(&r, "description"),
-    }))
+    row.map(|r| {
+        Ok::<_, DbError>(ProgrammeInfo {
+            id: text(&r, "id")?,
+            structure_id: text(&r, "structure_id")?,
+            title: text(&r, "title")?,
+            description: text(&r, "description")?,
+        })
+    })
+    .transpose()
 }
 
 /// The structure's programmes, newest first (for the staff's list).
@@ -59,10 +62,9 @@ pub async fn of_structure(db: &Db, sid: &str) -> Result<Vec<(String, String)>, D
     .bind(sid)
     .fetch_all(db.read())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (text(r, "id"), text(r, "title")))
-        .collect())
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "id")?, text(r, "title")?)))
+        .collect::<Result<_, DbError>>()
 }
 
 #[derive(Template)]

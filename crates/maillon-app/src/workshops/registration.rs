@@ -137,23 +137,23 @@ impl Registration {
 const COLUMNS: &str =
     "id, session_id, name, phone, email, seats, needs, status, source, asked_at, present, reminders, offer_expires_at, cycle_id";
 
-fn from_row(r: &AnyRow) -> Registration {
-    Registration {
-        id: text(r, "id"),
-        session_id: text(r, "session_id"),
-        name: text(r, "name"),
-        phone: text(r, "phone"),
-        email: text(r, "email"),
-        seats: db::int(r, "seats"),
-        needs: text(r, "needs"),
-        status: text(r, "status"),
-        source: text(r, "source"),
-        asked_at: db::int(r, "asked_at"),
-        present: db::flag(r, "present"),
-        reminders: db::flag(r, "reminders"),
-        offer_expires_at: db::opt_int(r, "offer_expires_at"),
-        cycle_id: text(r, "cycle_id"),
-    }
+fn from_row(r: &AnyRow) -> Result<Registration, DbError> {
+    Ok(Registration {
+        id: text(r, "id")?,
+        session_id: text(r, "session_id")?,
+        name: text(r, "name")?,
+        phone: text(r, "phone")?,
+        email: text(r, "email")?,
+        seats: db::int(r, "seats")?,
+        needs: text(r, "needs")?,
+        status: text(r, "status")?,
+        source: text(r, "source")?,
+        asked_at: db::int(r, "asked_at")?,
+        present: db::flag(r, "present")?,
+        reminders: db::flag(r, "reminders")?,
+        offer_expires_at: db::opt_int(r, "offer_expires_at")?,
+        cycle_id: text(r, "cycle_id")?,
+    })
 }
 
 /// What became of a request.
@@ -292,7 +292,7 @@ async fn waiting_list_full(tx: &mut Tx, session_id: &str) -> Result<bool, DbErro
     .bind(session_id)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(db::int(&row, "waiting") >= db::int(&row, "capacity").max(MIN_WAITING_LIST))
+    Ok(db::int(&row, "waiting")? >= db::int(&row, "capacity")?.max(MIN_WAITING_LIST))
 }
 
 /// Whether the same phone or e-mail already holds a registration at one of `sessions`.
@@ -329,7 +329,7 @@ pub async fn by_token(db: &Db, token: &str) -> Result<Option<Registration>, DbEr
     .bind(tokens::hash(token))
     .fetch_optional(db.read())
     .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Position on the waiting list (1 for the first), 0 when not waiting.
@@ -361,7 +361,7 @@ pub async fn of_session(
     .bind(structure_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// Why a cancellation did nothing.
@@ -386,7 +386,13 @@ pub async fn cancel(
     for b in binds {
         q = q.bind(b.to_string());
     }
-    let Some(r) = q.fetch_optional(&mut *tx).await?.as_ref().map(from_row) else {
+    let Some(r) = q
+        .fetch_optional(&mut *tx)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+    else {
         return Ok(Err(NotCancelled::Unknown));
     };
     let rows = if r.cycle_id.is_empty() {
@@ -440,7 +446,7 @@ pub(super) async fn cycle_rows(
     .bind(from)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// The columns of a registration, read from `registrations r` in a join.
@@ -452,7 +458,7 @@ pub(super) fn qualified() -> String {
         .join(", ")
 }
 
-pub(super) fn row(r: &AnyRow) -> Registration {
+pub(super) fn row(r: &AnyRow) -> Result<Registration, DbError> {
     from_row(r)
 }
 
@@ -466,7 +472,7 @@ pub async fn whole_cycle(db: &Db, cycle_id: &str) -> Result<Vec<Registration>, D
     .bind(cycle_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// ", Médiathèque" when the place is known.

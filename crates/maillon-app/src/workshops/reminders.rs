@@ -79,20 +79,20 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
     let mut queued = 0;
     let mut tx = db.begin_write().await?;
     for r in &rows {
-        let zone = TimeZone::get(&text(r, "timezone")).unwrap_or(TimeZone::UTC);
+        let zone = TimeZone::get(&text(r, "timezone")?).unwrap_or(TimeZone::UTC);
         let local_now = at.to_zoned(zone.clone()).datetime();
-        let signed_up = jiff::Timestamp::from_second(db::int(r, "created_at"))
+        let signed_up = jiff::Timestamp::from_second(db::int(r, "created_at")?)
             .map(|t| t.to_zoned(zone).datetime())
             .unwrap_or(local_now);
         let Ok(start) = DateTime::strptime(
             "%Y-%m-%d %H:%M",
-            format!("{} {}", text(r, "date"), text(r, "start_time")),
+            format!("{} {}", text(r, "date")?, text(r, "start_time")?),
         ) else {
             continue;
         };
         let settings = Settings {
-            days_before: db::int(r, "reminder_days"),
-            morning: db::flag(r, "reminder_morning"),
+            days_before: db::int(r, "reminder_days")?,
+            morning: db::flag(r, "reminder_morning")?,
         };
         let Some(kind) = due(local_now, start, signed_up, settings) else {
             continue;
@@ -100,7 +100,7 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
         let claimed = sqlx::query(
             "INSERT INTO reminders_sent (registration_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
-        .bind(text(r, "id"))
+        .bind(text(r, "id")?)
         .bind(kind)
         .bind(now())
         .execute(&mut *tx)
@@ -108,13 +108,13 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
         if claimed.rows_affected() == 0 {
             continue;
         }
-        let when = super::model::date_long(&text(r, "date"));
+        let when = super::model::date_long(&text(r, "date")?);
         let day = if kind == "matin" {
             "aujourd'hui"
         } else {
             "bientôt"
         };
-        let place = [text(r, "place_name"), text(r, "structure_name")]
+        let place = [text(r, "place_name")?, text(r, "structure_name")?]
             .into_iter()
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
@@ -123,39 +123,39 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
             "{}\n\nNous vous attendons {day} à l'atelier « {} » : {when}, de {} à {}, {place}.\n\n\
              Si vous ne pouvez pas venir, annulez avec le lien reçu lors de votre inscription : la place ira à une \
              personne de la liste d'attente.\n\nLes ateliers à venir : {public_url}/ateliers\n",
-            crate::validate::greeting(&text(r, "name")),
-            text(r, "title"),
-            text(r, "start_time"),
-            text(r, "end_time"),
+            crate::validate::greeting(&text(r, "name")?),
+            text(r, "title")?,
+            text(r, "start_time")?,
+            text(r, "end_time")?,
         );
-        let call = match text(r, "structure_phone") {
+        let call = match text(r, "structure_phone")? {
             p if p.is_empty() => String::new(),
             p => format!(" Prévenez au {} ou", crate::validate::phone_display(&p)),
         };
         let sms_when = if kind == "matin" {
             format!(
                 "aujourd'hui à {}",
-                text(r, "start_time").replacen(':', "h", 1)
+                text(r, "start_time")?.replacen(':', "h", 1)
             )
         } else {
-            super::notify::when_short(&text(r, "date"), &text(r, "start_time"))
+            super::notify::when_short(&text(r, "date")?, &text(r, "start_time")?)
         };
         let notice = super::notify::Notice {
-            subject: format!("Rappel : {} — {when}", text(r, "title")),
+            subject: format!("Rappel : {} — {when}", text(r, "title")?),
             email: body,
             sms: format!(
                 "Rappel {} : atelier « {} » {sms_when}, {place}. Empêché(e) ?{call} annulez avec le lien reçu à l'inscription.",
-                text(r, "structure_name"),
-                text(r, "title"),
+                text(r, "structure_name")?,
+                text(r, "title")?,
             ),
             purpose: "rappel",
         };
-        let (structure_id, sms) = (text(r, "structure_id"), db::flag(r, "sms_enabled"));
+        let (structure_id, sms) = (text(r, "structure_id")?, db::flag(r, "sms_enabled")?);
         super::notify::tell(
             &mut tx,
             (&structure_id, sms),
-            &text(r, "email"),
-            &text(r, "phone"),
+            &text(r, "email")?,
+            &text(r, "phone")?,
             &notice,
         )
         .await?;

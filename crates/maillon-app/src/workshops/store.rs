@@ -137,18 +137,18 @@ pub async fn insert_session(
 const WORKSHOP_COLUMNS: &str = "id, title, description, level, material, price_kind, price_cents, price_condition, accessibility, cycle";
 
 async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
-    let id = text(row, "id");
+    let id = text(row, "id")?;
     let mut w = Workshop {
         id: id.clone(),
-        title: text(row, "title"),
-        description: text(row, "description"),
-        level: text(row, "level"),
-        material: text(row, "material"),
-        price_kind: text(row, "price_kind"),
-        price_cents: db::int(row, "price_cents"),
-        price_condition: text(row, "price_condition"),
-        accessibility: text(row, "accessibility"),
-        cycle: db::flag(row, "cycle"),
+        title: text(row, "title")?,
+        description: text(row, "description")?,
+        level: text(row, "level")?,
+        material: text(row, "material")?,
+        price_kind: text(row, "price_kind")?,
+        price_cents: db::int(row, "price_cents")?,
+        price_condition: text(row, "price_condition")?,
+        accessibility: text(row, "accessibility")?,
+        cycle: db::flag(row, "cycle")?,
         ..Workshop::default()
     };
     for r in
@@ -157,9 +157,9 @@ async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
             .fetch_all(db.read())
             .await?
     {
-        match text(&r, "kind").as_str() {
-            "theme" => w.themes.push(text(&r, "code")),
-            _ => w.publics.push(text(&r, "code")),
+        match text(&r, "kind")?.as_str() {
+            "theme" => w.themes.push(text(&r, "code")?),
+            _ => w.publics.push(text(&r, "code")?),
         }
     }
     Ok(w)
@@ -206,27 +206,27 @@ const SESSION_SELECT: &str = "SELECT s.id, s.workshop_id, s.structure_id, s.date
     FROM workshop_sessions s JOIN workshops w ON w.id = s.workshop_id JOIN structures st ON st.id = s.structure_id \
     LEFT JOIN places pl ON pl.id = s.place_id";
 
-fn session_of(r: &AnyRow) -> Session {
-    Session {
-        id: text(r, "id"),
-        workshop_id: text(r, "workshop_id"),
-        structure_id: text(r, "structure_id"),
-        date: text(r, "date"),
-        start_time: text(r, "start_time"),
-        end_time: text(r, "end_time"),
-        place_id: text(r, "place_id"),
-        capacity: db::int(r, "capacity"),
-        seats_taken: db::int(r, "seats_taken"),
-        animator: text(r, "animator"),
-        title: text(r, "title"),
-        place_name: text(r, "place_name"),
-        commune: text(r, "commune"),
-        structure_name: text(r, "structure_name"),
-        waiting: db::int(r, "waiting"),
-        cancelled: db::int(r, "cancelled_at") > 0,
-        cancel_reason: text(r, "cancel_reason"),
-        cycle: db::flag(r, "cycle"),
-    }
+fn session_of(r: &AnyRow) -> Result<Session, DbError> {
+    Ok(Session {
+        id: text(r, "id")?,
+        workshop_id: text(r, "workshop_id")?,
+        structure_id: text(r, "structure_id")?,
+        date: text(r, "date")?,
+        start_time: text(r, "start_time")?,
+        end_time: text(r, "end_time")?,
+        place_id: text(r, "place_id")?,
+        capacity: db::int(r, "capacity")?,
+        seats_taken: db::int(r, "seats_taken")?,
+        animator: text(r, "animator")?,
+        title: text(r, "title")?,
+        place_name: text(r, "place_name")?,
+        commune: text(r, "commune")?,
+        structure_name: text(r, "structure_name")?,
+        waiting: db::int(r, "waiting")?,
+        cancelled: db::int(r, "cancelled_at")? > 0,
+        cancel_reason: text(r, "cancel_reason")?,
+        cycle: db::flag(r, "cycle")?,
+    })
 }
 
 /// A session of the structure (`structure_id` given) or of any structure (public pages).
@@ -242,7 +242,7 @@ pub async fn session(
     .bind(structure_id.unwrap_or_default().to_string())
     .fetch_optional(db.read())
     .await?;
-    Ok(row.as_ref().map(session_of))
+    row.as_ref().map(session_of).transpose()
 }
 
 pub async fn sessions_of_workshop(db: &Db, workshop_id: &str) -> Result<Vec<Session>, DbError> {
@@ -252,7 +252,7 @@ pub async fn sessions_of_workshop(db: &Db, workshop_id: &str) -> Result<Vec<Sess
     .bind(workshop_id)
     .fetch_all(db.read())
     .await?;
-    Ok(rows.iter().map(session_of).collect())
+    rows.iter().map(session_of).collect()
 }
 
 /// What the programme can be narrowed to ('' for any).
@@ -288,7 +288,7 @@ pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
         .bind(p.programme_id.clone())
         .fetch_all(db.read())
         .await?;
-    Ok(rows.iter().map(session_of).collect())
+    rows.iter().map(session_of).collect()
 }
 
 /// Whether the session's attendance is closed, and the activity it created.
@@ -301,8 +301,8 @@ pub async fn attendance_state(db: &Db, session_id: &str) -> Result<(bool, String
     .await?;
     Ok(match row {
         Some(r) => (
-            db::opt_int(&r, "attendance_closed_at").is_some(),
-            text(&r, "activity_id"),
+            db::opt_int(&r, "attendance_closed_at")?.is_some(),
+            text(&r, "activity_id")?,
         ),
         None => (false, String::new()),
     })

@@ -123,6 +123,7 @@ async fn waiting_groups(tx: &mut Tx, session_id: &str) -> Result<Vec<Vec<Registr
     let rows = q.fetch_all(&mut **tx).await?;
     let mut groups: Vec<Vec<Registration>> = Vec::new();
     for r in rows.iter().map(registration::row) {
+        let r = r?;
         match groups.last_mut() {
             Some(g) if !r.cycle_id.is_empty() && g[0].cycle_id == r.cycle_id => g.push(r),
             _ => groups.push(vec![r]),
@@ -179,6 +180,7 @@ pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, 
     .await?;
     let mut expired = 0;
     for r in rows.iter().map(registration::row) {
+        let r = r?;
         let mut tx = db.begin_write().await?;
         let group = if r.cycle_id.is_empty() {
             vec![r.clone()]

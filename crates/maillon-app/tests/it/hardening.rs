@@ -716,3 +716,25 @@ async fn a_database_out_of_reach_answers_503_and_a_duplicate_keeps_its_kind() {
     assert_eq!(r.header("retry-after"), "30");
     assert!(!r.body.contains("PoolClosed") && !r.body.contains("pool"));
 }
+
+#[tokio::test]
+async fn a_misspelt_or_mistyped_column_is_an_error_and_only_null_reads_empty() {
+    use maillon_app::db;
+    let app = TestApp::start().await;
+    let row = sqlx::query("SELECT CAST(7 AS BIGINT) AS n, 'mot' AS word, CAST(NULL AS TEXT) AS absent")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(db::int(&row, "n").unwrap(), 7);
+    assert_eq!(db::text(&row, "word").unwrap(), "mot");
+    // NULL reads as empty.
+    assert_eq!(db::text(&row, "absent").unwrap(), "");
+    // A misspelt column is an error, not an empty value.
+    let err = db::text(&row, "wrod").unwrap_err();
+    assert!(err.to_string().contains("wrod"), "{err}");
+    assert!(db::int(&row, "m").is_err());
+    assert!(db::flag(&row, "nn").is_err());
+    // So is a column of another type.
+    assert!(db::int(&row, "word").is_err());
+    assert!(db::text(&row, "n").is_err());
+}
