@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::collection_store::{self, Collection, ItemAction};
+use super::making_structures;
 use super::model::Resource;
 use super::routes::readable;
-use super::{making_structures, store};
 use crate::accounts::model::{CurrentUser, Role};
-use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::db::{Db, DbError};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -29,77 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/ressources/{id}/collection", post(add))
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct Collection {
-    pub id: String,
-    pub user_id: String,
-    pub structure_id: String,
-    pub structure_name: String,
-    pub title: String,
-    pub description: String,
-    pub favourites: bool,
-    pub items: i64,
-}
-
-const COLUMNS: &str =
-    "c.id, COALESCE(c.user_id, '') AS user_id, COALESCE(c.structure_id, '') AS structure_id, \
-    COALESCE(st.name, '') AS structure_name, c.title, c.description, c.favourites, \
-    (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id) AS items \
-    FROM collections c LEFT JOIN structures st ON st.id = c.structure_id";
-
-fn from_row(r: &AnyRow) -> Result<Collection, DbError> {
-    Ok(Collection {
-        id: text(r, "id")?,
-        user_id: text(r, "user_id")?,
-        structure_id: text(r, "structure_id")?,
-        structure_name: text(r, "structure_name")?,
-        title: text(r, "title")?,
-        description: text(r, "description")?,
-        favourites: db::flag(r, "favourites")?,
-        items: db::int(r, "items")?,
-    })
-}
-
-/// The person's collections, then their structures' (favourites first).
-async fn of_user(db: &Db, user: &CurrentUser) -> Result<Vec<Collection>, DbError> {
-    let mut all: Vec<Collection> = sqlx::query(&format!(
-        "SELECT {COLUMNS} WHERE c.user_id = $1 ORDER BY c.favourites DESC, c.title"
-    ))
-    .bind(user.id.clone())
-    .fetch_all(db.read())
-    .await?
-    .iter()
-    .map(from_row)
-    .collect::<Result<_, DbError>>()?;
-    for m in &user.memberships {
-        all.extend(
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} WHERE c.structure_id = $1 ORDER BY c.title"
-            ))
-            .bind(m.structure_id.clone())
-            .fetch_all(db.read())
-            .await?
-            .iter()
-            .map(from_row)
-            .collect::<Result<Vec<_>, DbError>>()?,
-        );
-    }
-    Ok(all)
-}
-
 /// A collection the person may read (theirs, or their structure's), or 404.
 async fn readable_collection(
     state: &AppState,
     user: &CurrentUser,
     cid: &str,
 ) -> AppResult<Collection> {
-    sqlx::query(&format!("SELECT {COLUMNS} WHERE c.id = $1"))
-        .bind(cid)
-        .fetch_optional(state.db.read())
+    collection_store::get(&state.db, cid)
         .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()?
         .filter(|c| c.user_id == user.id || user.role_in(&c.structure_id).is_some())
         .ok_or(AppError::NotFound)
 }
@@ -116,24 +54,11 @@ fn can_change(user: &CurrentUser, c: &Collection) -> bool {
 
 /// Collections the person may add a resource to.
 pub async fn changeable(db: &Db, user: &CurrentUser) -> Result<Vec<Collection>, DbError> {
-    Ok(of_user(db, user)
+    Ok(collection_store::of_user(db, user)
         .await?
         .into_iter()
         .filter(|c| can_change(user, c))
         .collect())
-}
-
-/// Whether the resource is in the person's favourites.
-pub async fn is_favourite(db: &Db, user_id: &str, resource_id: &str) -> Result<bool, DbError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM collection_items i JOIN collections c ON c.id = i.collection_id \
-         WHERE c.user_id = $1 AND c.favourites = 1 AND i.resource_id = $2",
-    )
-    .bind(user_id)
-    .bind(resource_id)
-    .fetch_one(db.read())
-    .await?;
-    Ok(n > 0)
 }
 
 #[derive(Template)]
@@ -148,7 +73,7 @@ async fn list(
     user: CurrentUser,
     flash: Flash,
 ) -> AppResult<Response> {
-    let collections = of_user(&state.db, &user).await?;
+    let collections = collection_store::of_user(&state.db, &user).await?;
     let page = Page::new(&state, "Collections")
         .await
         .user(&user)
@@ -184,30 +109,6 @@ async fn form_page(
 
 async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     form_page(&state, &user, FormData::default(), FieldErrors::default()).await
-}
-
-async fn insert(
-    tx: &mut Tx,
-    owner: (Option<&str>, Option<&str>),
-    title: &str,
-    description: &str,
-    favourites: bool,
-) -> Result<String, DbError> {
-    let id = db::new_id();
-    sqlx::query(
-        "INSERT INTO collections (id, user_id, structure_id, title, description, favourites, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-    )
-    .bind(id.clone())
-    .bind(owner.0.map(str::to_string))
-    .bind(owner.1.map(str::to_string))
-    .bind(title)
-    .bind(description)
-    .bind(i64::from(favourites))
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
 }
 
 async fn create(
@@ -247,7 +148,7 @@ async fn create(
         None => (Some(user.id.as_str()), None),
     };
     let mut tx = state.db.begin_write().await?;
-    let cid = insert(&mut tx, owner, &title, &description, false).await?;
+    let cid = collection_store::insert(&mut tx, owner, &title, &description, false).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/collections/{cid}")).into_response())
 }
@@ -267,21 +168,7 @@ async fn show(
     Path(cid): Path<String>,
 ) -> AppResult<Response> {
     let collection = readable_collection(&state, &user, &cid).await?;
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT resource_id FROM collection_items WHERE collection_id = $1 ORDER BY position, added_at",
-    )
-    .bind(cid.clone())
-    .fetch_all(state.db.read())
-    .await?;
-    let mut resources = Vec::new();
-    for id in ids {
-        // Only what this reader may read: a resource made private since stays hidden.
-        if let Some(r) = store::get(&state.db, &id).await? {
-            if super::can_read(Some(&user), &r) {
-                resources.push(r);
-            }
-        }
-    }
+    let resources = collection_store::readable_items(&state.db, &user, &cid).await?;
     let page = super::page(&state, &user, collection.title.clone()).await;
     Ok(render(&ShowPage {
         page,
@@ -302,33 +189,9 @@ async fn delete(
         return Err(AppError::NotFound);
     }
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("DELETE FROM collections WHERE id = $1")
-        .bind(cid)
-        .execute(&mut *tx)
-        .await?;
+    collection_store::delete(&mut tx, &cid).await?;
     tx.commit().await?;
     Ok(Redirect::to("/collections?info=collection-supprimee").into_response())
-}
-
-/// Puts a resource at the end of a collection (nothing if it is there already).
-async fn put(tx: &mut Tx, cid: &str, resource_id: &str) -> Result<(), DbError> {
-    let last: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(position), -1) FROM collection_items WHERE collection_id = $1",
-    )
-    .bind(cid)
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO collection_items (collection_id, resource_id, position, added_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(cid)
-    .bind(resource_id)
-    .bind(last + 1)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Adds a resource the person reads to one of the collections they may change.
@@ -345,7 +208,7 @@ async fn add(
         return Err(AppError::NotFound);
     }
     let mut tx = state.db.begin_write().await?;
-    put(&mut tx, &cid, &id).await?;
+    collection_store::put(&mut tx, &cid, &id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/ressources/{id}?info=ajoutee-collection")).into_response())
 }
@@ -358,24 +221,7 @@ async fn favourite(
 ) -> AppResult<Response> {
     readable(&state, Some(&user), &id).await?;
     let mut tx = state.db.begin_write().await?;
-    let existing: Option<String> =
-        sqlx::query_scalar("SELECT id FROM collections WHERE user_id = $1 AND favourites = 1")
-            .bind(user.id.clone())
-            .fetch_optional(&mut *tx)
-            .await?;
-    let cid = match existing {
-        Some(c) => c,
-        None => insert(&mut tx, (Some(&user.id), None), "Mes favoris", "", true).await?,
-    };
-    let removed =
-        sqlx::query("DELETE FROM collection_items WHERE collection_id = $1 AND resource_id = $2")
-            .bind(cid.clone())
-            .bind(id.clone())
-            .execute(&mut *tx)
-            .await?;
-    if removed.rows_affected() == 0 {
-        put(&mut tx, &cid, &id).await?;
-    }
+    collection_store::toggle_favourite(&mut tx, &user.id, &id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/ressources/{id}#outils")).into_response())
 }
@@ -390,40 +236,10 @@ async fn item(
     if !can_change(&user, &c) {
         return Err(AppError::NotFound);
     }
+    let action = ItemAction::parse(&action).ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
-    let mut ids: Vec<String> = sqlx::query_scalar(
-        "SELECT resource_id FROM collection_items WHERE collection_id = $1 ORDER BY position, added_at",
-    )
-    .bind(cid.clone())
-    .fetch_all(&mut *tx)
-    .await?;
-    let i = ids
-        .iter()
-        .position(|r| *r == id)
-        .ok_or(AppError::NotFound)?;
-    match action.as_str() {
-        "monter" if i > 0 => ids.swap(i, i - 1),
-        "descendre" if i + 1 < ids.len() => ids.swap(i, i + 1),
-        "retirer" => {
-            ids.remove(i);
-            sqlx::query(
-                "DELETE FROM collection_items WHERE collection_id = $1 AND resource_id = $2",
-            )
-            .bind(cid.clone())
-            .bind(id.clone())
-            .execute(&mut *tx)
-            .await?;
-        }
-        "monter" | "descendre" => {}
-        _ => return Err(AppError::NotFound),
-    }
-    for (n, r) in ids.iter().enumerate() {
-        sqlx::query("UPDATE collection_items SET position = $3 WHERE collection_id = $1 AND resource_id = $2")
-            .bind(cid.clone())
-            .bind(r.clone())
-            .bind(n as i64)
-            .execute(&mut *tx)
-            .await?;
+    if !collection_store::change_item(&mut tx, &cid, &id, action).await? {
+        return Err(AppError::NotFound);
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/collections/{cid}")).into_response())

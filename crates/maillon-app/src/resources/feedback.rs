@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::feedback_store;
+pub use super::feedback_store::{has_used, reviews, Review};
 use super::model::Resource;
 use super::routes::readable;
 use super::vocab::RATINGS;
 use crate::accounts::model::CurrentUser;
-use crate::db::{self, now, text, Db, DbError};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::Page;
@@ -22,50 +23,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ressources/{id}/avis", get(form).post(save))
         .route("/ressources/{id}/utilisee", post(used))
-}
-
-/// One answer, as the resource's page shows it.
-pub struct Review {
-    pub user_id: String,
-    pub name: String,
-    pub rating: i64,
-    pub comment: String,
-}
-
-impl Review {
-    pub fn label(&self) -> &'static str {
-        super::vocab::rating_label(self.rating)
-    }
-}
-
-pub async fn reviews(db: &Db, resource_id: &str) -> Result<Vec<Review>, DbError> {
-    sqlx::query(
-        "SELECT v.user_id, u.name, v.rating, v.comment FROM resource_reviews v JOIN users u ON u.id = v.user_id \
-         WHERE v.resource_id = $1 ORDER BY v.updated_at DESC",
-    )
-    .bind(resource_id)
-    .fetch_all(db.read())
-    .await?
-    .iter()
-    .map(|r| Ok::<_, DbError>(Review {
-        user_id: text(r, "user_id")?,
-        name: text(r, "name")?,
-        rating: db::int(r, "rating")?,
-        comment: text(r, "comment")?,
-    }))
-    .collect::<Result<_, DbError>>()
-}
-
-/// Whether `user_id` said they used the resource.
-pub async fn has_used(db: &Db, resource_id: &str, user_id: &str) -> Result<bool, DbError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM resource_uses WHERE resource_id = $1 AND user_id = $2",
-    )
-    .bind(resource_id)
-    .bind(user_id)
-    .fetch_one(db.read())
-    .await?;
-    Ok(n > 0)
 }
 
 /// A resource the person may give their opinion on: they read it and did not make it.
@@ -149,19 +106,7 @@ async fn save(
         return page(&state, &user, resource, (rating_text, comment), errors).await;
     };
     let mut tx = state.db.begin_write().await?;
-    let t = now();
-    sqlx::query(
-        "INSERT INTO resource_reviews (resource_id, user_id, rating, comment, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (resource_id, user_id) DO UPDATE SET rating = $3, comment = $4, updated_at = $5",
-    )
-    .bind(id.clone())
-    .bind(user.id.clone())
-    .bind(rating)
-    .bind(comment)
-    .bind(t)
-    .execute(&mut *tx)
-    .await?;
+    feedback_store::save_review(&mut tx, &id, &user.id, rating, &comment).await?;
     // Opinions order the "most recommended" searches.
     super::catalogue::changed(&mut tx, &id).await?;
     tx.commit().await?;
@@ -176,21 +121,7 @@ async fn used(
 ) -> AppResult<Response> {
     reviewable(&state, &user, &id).await?;
     let mut tx = state.db.begin_write().await?;
-    let removed = sqlx::query("DELETE FROM resource_uses WHERE resource_id = $1 AND user_id = $2")
-        .bind(id.clone())
-        .bind(user.id.clone())
-        .execute(&mut *tx)
-        .await?;
-    if removed.rows_affected() == 0 {
-        sqlx::query(
-            "INSERT INTO resource_uses (resource_id, user_id, used_at) VALUES ($1, $2, $3)",
-        )
-        .bind(id.clone())
-        .bind(user.id.clone())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    }
+    feedback_store::toggle_used(&mut tx, &id, &user.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/ressources/{id}#avis")).into_response())
 }

@@ -5,11 +5,14 @@
 pub mod archive;
 pub mod blocks;
 pub mod catalogue;
+pub mod collection_store;
 pub mod collections;
 pub mod feedback;
+pub mod feedback_store;
 pub mod files;
 pub mod model;
 pub mod moderation;
+pub mod moderation_store;
 pub mod postings;
 pub mod routes;
 pub mod search;

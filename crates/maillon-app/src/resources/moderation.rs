@@ -9,11 +9,12 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::model::Resource;
+pub use super::moderation_store::Report;
+use super::moderation_store::{self, ReportStatus};
 use super::routes::readable;
 use super::vocab::REPORT_REASONS;
 use crate::accounts::model::CurrentUser;
-use crate::activities::vocab::{label, Choice};
-use crate::db::{self, now, text, Db, DbError};
+use crate::activities::vocab::Choice;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -94,70 +95,10 @@ async fn report(
         return form_page(&state, &user, resource, form, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO resource_reports (id, resource_id, resource_title, reporter_id, reason, comment, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(db::new_id())
-    .bind(id.clone())
-    .bind(resource.title)
-    .bind(user.id.clone())
-    .bind(reason)
-    .bind(comment)
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
+    moderation_store::insert_report(&mut tx, &id, &resource.title, &user.id, &reason, &comment)
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/ressources/{id}?info=signalement-envoye")).into_response())
-}
-
-pub struct Report {
-    pub id: String,
-    pub resource_id: String,
-    pub resource_title: String,
-    pub reporter: String,
-    pub reason: String,
-    pub comment: String,
-    pub status: String,
-    pub message: String,
-}
-
-impl Report {
-    pub fn reason_label(&self) -> &'static str {
-        label(REPORT_REASONS, &self.reason)
-    }
-
-    pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "ouvert" => "À traiter",
-            "classe" => "Classé sans suite",
-            "depubliee" => "Ressource repassée en brouillon",
-            _ => "Ressource supprimée",
-        }
-    }
-}
-
-/// Open reports first, then the 50 latest closed ones.
-async fn reports(db: &Db) -> Result<Vec<Report>, DbError> {
-    sqlx::query(
-        "SELECT p.id, COALESCE(p.resource_id, '') AS resource_id, p.resource_title, COALESCE(u.name, '') AS reporter, \
-         p.reason, p.comment, p.status, p.message FROM resource_reports p LEFT JOIN users u ON u.id = p.reporter_id \
-         ORDER BY CASE WHEN p.status = 'ouvert' THEN 0 ELSE 1 END, p.created_at DESC LIMIT 200",
-    )
-    .fetch_all(db.read())
-    .await?
-    .iter()
-    .map(|r| Ok::<_, DbError>(Report {
-        id: text(r, "id")?,
-        resource_id: text(r, "resource_id")?,
-        resource_title: text(r, "resource_title")?,
-        reporter: text(r, "reporter")?,
-        reason: text(r, "reason")?,
-        comment: text(r, "comment")?,
-        status: text(r, "status")?,
-        message: text(r, "message")?,
-    }))
-    .collect::<Result<_, DbError>>()
 }
 
 #[derive(Template)]
@@ -190,7 +131,7 @@ async fn list_page(
         .user(user)
         .section("reports")
         .flash(flash);
-    let reports = reports(&state.db).await?;
+    let reports = moderation_store::reports(&state.db).await?;
     Ok(render(&ListPage {
         page,
         reports,
@@ -218,23 +159,18 @@ async fn resolve(
     form: FormData,
 ) -> AppResult<Response> {
     user.require_network_admin()?;
-    let row = sqlx::query(
-        "SELECT COALESCE(resource_id, '') AS resource_id, resource_title FROM resource_reports WHERE id = $1 AND status = 'ouvert'",
-    )
-    .bind(rid.clone())
-    .fetch_optional(state.db.read())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let (resource_id, title) = (text(&row, "resource_id")?, text(&row, "resource_title")?);
+    let (resource_id, title) = moderation_store::open_report(&state.db, &rid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (action, message) = (form.get("action"), form.get("message"));
     let status = match action.as_str() {
-        "classer" => "classe",
-        "depublier" => "depubliee",
-        "supprimer" => "supprimee",
+        "classer" => ReportStatus::Dismissed,
+        "depublier" => ReportStatus::Unpublished,
+        "supprimer" => ReportStatus::Deleted,
         _ => return Err(AppError::NotFound),
     };
     let mut errors = FieldErrors::default();
-    if status != "classe" && message.is_empty() {
+    if status != ReportStatus::Dismissed && message.is_empty() {
         errors.add(
             "message",
             "Écrivez un message à l'auteur : il saura pourquoi sa ressource change.",
@@ -245,39 +181,17 @@ async fn resolve(
     if !errors.is_empty() {
         return list_page(&state, &user, Flash::default(), (rid, errors)).await;
     }
-    let author: Option<String> = sqlx::query_scalar(
-        "SELECT u.email FROM resources r JOIN users u ON u.id = r.author_id WHERE r.id = $1",
-    )
-    .bind(resource_id.clone())
-    .fetch_optional(state.db.read())
-    .await?;
+    let author = moderation_store::author_email(&state.db, &resource_id).await?;
     let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "UPDATE resource_reports SET status = $3, message = $4, resolved_at = $5, resolved_by = $6 \
-         WHERE status = 'ouvert' AND (id = $1 OR ($2 <> '' AND resource_id = $2))",
-    )
-    .bind(rid)
-    .bind(resource_id.clone())
-    .bind(status)
-    .bind(message.clone())
-    .bind(now())
-    .bind(user.id.clone())
-    .execute(&mut *tx)
-    .await?;
+    moderation_store::close(&mut tx, &rid, &resource_id, status, &message, &user.id).await?;
     let mut released = Vec::new();
     let what = match status {
-        "depubliee" => {
-            sqlx::query(
-                "UPDATE resources SET visibility = 'brouillon', updated_at = $2 WHERE id = $1",
-            )
-            .bind(resource_id.clone())
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+        ReportStatus::Unpublished => {
+            moderation_store::back_to_draft(&mut tx, &resource_id).await?;
             super::catalogue::changed(&mut tx, &resource_id).await?;
             "a été repassée en brouillon : vous seul·e la voyez, le temps de la corriger"
         }
-        "supprimee" => {
+        ReportStatus::Deleted => {
             released = super::store::delete(&mut tx, &resource_id).await?;
             "a été supprimée"
         }

@@ -210,7 +210,7 @@ struct ShowPage {
     used: bool,
     favourite: bool,
     /// Collections the reader may add it to.
-    collections: Vec<super::collections::Collection>,
+    collections: Vec<super::collection_store::Collection>,
 }
 
 impl ShowPage {
@@ -243,7 +243,8 @@ async fn show(
     let reviews = super::feedback::reviews(&state.db, &id).await?;
     let me = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
     let used = !me.is_empty() && super::feedback::has_used(&state.db, &id, &me).await?;
-    let favourite = !me.is_empty() && super::collections::is_favourite(&state.db, &me, &id).await?;
+    let favourite =
+        !me.is_empty() && super::collection_store::is_favourite(&state.db, &me, &id).await?;
     let collections = match &user {
         Some(u) => super::collections::changeable(&state.db, u).await?,
         None => Vec::new(),

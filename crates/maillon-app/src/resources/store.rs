@@ -244,6 +244,17 @@ async fn by_ids(
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
+/// The resources of `ids` that `user` may read, in that order, with their lists (themes…).
+pub async fn readable_in_order(
+    db: &Db,
+    user: Option<&CurrentUser>,
+    ids: &[String],
+) -> Result<Vec<Resource>, DbError> {
+    let mut found = by_ids(db, user, ids).await?;
+    fill_lists(db, &mut found).await?;
+    Ok(found)
+}
+
 /// Resources `user` may read that match `f`: its words (search.rs), its facets. Words,
 /// filters, facet counts and order come from the catalogue; the page's rows from here.
 pub async fn list(
