@@ -6,6 +6,7 @@
 //! as public news, with an Atom feed.
 
 pub mod channels;
+pub mod deliveries;
 pub mod hours;
 pub mod model;
 pub mod news;

@@ -10,7 +10,6 @@ use axum::Router;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab;
-use crate::db::text;
 use crate::members::consent;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
@@ -36,21 +35,9 @@ async fn link(state: &AppState, secret: &str) -> AppResult<(String, String, Stri
     if secret.len() != 64 {
         return Err(AppError::NotFound);
     }
-    let row = sqlx::query(
-        "SELECT d.structure_id, s.name, d.person_id, m.purpose FROM message_deliveries d \
-         JOIN member_messages m ON m.id = d.message_id JOIN structures s ON s.id = d.structure_id \
-         WHERE d.unsubscribe_hash = $1",
-    )
-    .bind(tokens::hash(secret))
-    .fetch_optional(state.db.read())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((
-        text(&row, "structure_id")?,
-        text(&row, "name")?,
-        text(&row, "person_id")?,
-        text(&row, "purpose")?,
-    ))
+    super::deliveries::by_unsubscribe_link(&state.db, &tokens::hash(secret))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn page(

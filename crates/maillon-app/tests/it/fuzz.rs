@@ -42,7 +42,7 @@ fn bad_segments() -> Vec<String> {
 }
 
 /// Every route pattern of the sources, with its methods (`get`, `post`).
-fn route_table() -> Vec<(String, Vec<&'static str>)> {
+pub(crate) fn route_table() -> Vec<(String, Vec<&'static str>)> {
     let mut files = Vec::new();
     let mut dirs = vec![std::path::PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -107,11 +107,11 @@ fn route_table() -> Vec<(String, Vec<&'static str>)> {
 
 /// A form of a page: method, action, fields (name, type), multipart or not.
 #[derive(Clone, Debug)]
-struct Form {
-    method: String,
-    action: String,
+pub(crate) struct Form {
+    pub method: String,
+    pub action: String,
     fields: Vec<(String, String)>,
-    multipart: bool,
+    pub multipart: bool,
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
@@ -271,7 +271,11 @@ impl Fuzzer {
     }
 }
 
-async fn walk(client: &Client, start: &[&str], max_pages: usize) -> (Vec<String>, Vec<Form>) {
+pub(crate) async fn walk(
+    client: &Client,
+    start: &[&str],
+    max_pages: usize,
+) -> (Vec<String>, Vec<Form>) {
     let mut queue: VecDeque<String> = start.iter().map(|s| s.to_string()).collect();
     let mut seen: HashSet<String> = HashSet::new();
     let mut shapes: HashMap<String, usize> = HashMap::new();

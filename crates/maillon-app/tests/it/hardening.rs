@@ -721,10 +721,11 @@ async fn a_database_out_of_reach_answers_503_and_a_duplicate_keeps_its_kind() {
 async fn a_misspelt_or_mistyped_column_is_an_error_and_only_null_reads_empty() {
     use maillon_app::db;
     let app = TestApp::start().await;
-    let row = sqlx::query("SELECT CAST(7 AS BIGINT) AS n, 'mot' AS word, CAST(NULL AS TEXT) AS absent")
-        .fetch_one(app.db.read())
-        .await
-        .unwrap();
+    let row =
+        sqlx::query("SELECT CAST(7 AS BIGINT) AS n, 'mot' AS word, CAST(NULL AS TEXT) AS absent")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
     assert_eq!(db::int(&row, "n").unwrap(), 7);
     assert_eq!(db::text(&row, "word").unwrap(), "mot");
     // NULL reads as empty.

@@ -21,6 +21,7 @@ mod resources;
 mod sms;
 mod stats;
 mod tenancy;
+mod tenancy_matrix;
 mod web_shell;
 mod workshops;
 

@@ -1,0 +1,189 @@
+//! The rows of a message's deliveries: one per recipient, with the outcome read from the
+//! e-mail or SMS row it became (not copied), and what the team records of letters and calls.
+
+use super::channels;
+use crate::db::{now, text, Db, DbError, Tx};
+
+/// One recipient's delivery as the tracking shows it.
+pub struct Delivery {
+    pub person_id: String,
+    pub name: String,
+    pub channel: String,
+    pub address: String,
+    /// planned, sent, outbox, failed, bounced, none
+    pub state: String,
+    pub error: String,
+}
+
+impl Delivery {
+    pub fn channel_label(&self) -> &'static str {
+        channels::label(&self.channel)
+    }
+
+    pub fn state_label(&self) -> &'static str {
+        state_label(&self.channel, &self.state, !self.error.is_empty())
+    }
+
+    pub fn address_lines(&self) -> Vec<&str> {
+        self.address.lines().collect()
+    }
+}
+
+pub fn state_label(channel: &str, state: &str, had_error: bool) -> &'static str {
+    match (channel, state) {
+        (_, "none") => "Non envoyé : aucun moyen possible",
+        ("post", "planned") => "Lettre à imprimer",
+        ("post", "sent") => "Lettre imprimée",
+        ("phone", "planned") => "Appel à passer",
+        ("phone", "sent") => "Appelé",
+        ("phone", "failed") => "Injoignable",
+        (_, "planned") if had_error => "Nouvel essai prévu",
+        (_, "planned") => "Prévu",
+        (_, "sent") => "Envoyé",
+        (_, "outbox") => "Dans la boîte d'envoi (pas de serveur d'envoi)",
+        (_, "bounced") => "Adresse refusée (rejet)",
+        _ => "Échec",
+    }
+}
+
+/// The state of an e-mail or SMS row as a delivery state.
+fn from_sent(status: &str) -> &'static str {
+    match status {
+        "queued" | "sending" => "planned",
+        "sent" => "sent",
+        "outbox" => "outbox",
+        "bounced" => "bounced",
+        _ => "failed",
+    }
+}
+
+const DELIVERY: &str = "SELECT d.message_id, d.person_id, d.channel, d.address, d.state, b.first_name, b.last_name, \
+     e.status AS email_status, e.last_error AS email_error, s.status AS sms_status, s.last_error AS sms_error \
+     FROM message_deliveries d JOIN beneficiaries b ON b.id = d.person_id \
+     LEFT JOIN emails e ON e.id = d.email_id LEFT JOIN sms_messages s ON s.id = d.sms_id";
+
+/// A message's deliveries (of one channel, or all), by name.
+pub async fn deliveries(
+    db: &Db,
+    sid: &str,
+    mid: &str,
+    channel: Option<&str>,
+) -> Result<Vec<Delivery>, DbError> {
+    let rows = sqlx::query(&format!(
+        "{DELIVERY} WHERE d.message_id = $1 AND d.structure_id = $2 AND ($3 = '' OR d.channel = $3) \
+         ORDER BY b.search_name, b.id"
+    ))
+    .bind(mid)
+    .bind(sid)
+    .bind(channel.unwrap_or_default())
+    .fetch_all(db.read())
+    .await?;
+    rows.iter().map(delivery).collect()
+}
+
+/// The messages a person received: (message id, subject, delivery), newest first.
+pub async fn of_person(
+    db: &Db,
+    sid: &str,
+    pid: &str,
+) -> Result<Vec<(String, String, Delivery)>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT x.*, m.subject FROM ({DELIVERY} WHERE d.person_id = $1 AND d.structure_id = $2) x \
+         JOIN member_messages m ON m.id = x.message_id ORDER BY m.planned_at DESC, m.id LIMIT 50"
+    ))
+    .bind(pid)
+    .bind(sid)
+    .fetch_all(db.read())
+    .await?;
+    rows.iter()
+        .map(|r| Ok::<_, DbError>((text(r, "message_id")?, text(r, "subject")?, delivery(r)?)))
+        .collect::<Result<_, DbError>>()
+}
+
+fn delivery(r: &crate::db::AnyRow) -> Result<Delivery, DbError> {
+    let channel = text(r, "channel")?;
+    // E-mails and SMS keep their outcome in their own rows.
+    let (state, error) = match channel.as_str() {
+        "email" => (
+            from_sent(&text(r, "email_status")?).to_string(),
+            text(r, "email_error")?,
+        ),
+        "sms" => (
+            from_sent(&text(r, "sms_status")?).to_string(),
+            text(r, "sms_error")?,
+        ),
+        _ => (text(r, "state")?, String::new()),
+    };
+    Ok(Delivery {
+        person_id: text(r, "person_id")?,
+        name: crate::activities::beneficiaries::display_name(
+            &text(r, "first_name")?,
+            &text(r, "last_name")?,
+        ),
+        channel,
+        address: text(r, "address")?,
+        state,
+        error,
+    })
+}
+
+/// The letters of a message are printed: each planned one becomes sent.
+pub async fn letters_printed(tx: &mut Tx, sid: &str, mid: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE message_deliveries SET state = 'sent', updated_at = $1 \
+         WHERE message_id = $2 AND structure_id = $3 AND channel = 'post' AND state = 'planned'",
+    )
+    .bind(now())
+    .bind(mid)
+    .bind(sid)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What came of a call: `sent` (called), `failed` (unreachable) or back to `planned`.
+pub async fn record_call(
+    tx: &mut Tx,
+    sid: &str,
+    mid: &str,
+    pid: &str,
+    outcome: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE message_deliveries SET state = $1, updated_at = $2 \
+         WHERE message_id = $3 AND person_id = $4 AND structure_id = $5 AND channel = 'phone'",
+    )
+    .bind(outcome)
+    .bind(now())
+    .bind(mid)
+    .bind(pid)
+    .bind(sid)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The delivery an unsubscribe link (by its hash) was made for: (structure id, structure
+/// name, person id, purpose).
+pub async fn by_unsubscribe_link(
+    db: &Db,
+    hash: &str,
+) -> Result<Option<(String, String, String, String)>, DbError> {
+    let row = sqlx::query(
+        "SELECT d.structure_id, s.name, d.person_id, m.purpose FROM message_deliveries d \
+         JOIN member_messages m ON m.id = d.message_id JOIN structures s ON s.id = d.structure_id \
+         WHERE d.unsubscribe_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(db.read())
+    .await?;
+    row.map(|r| {
+        Ok((
+            text(&r, "structure_id")?,
+            text(&r, "name")?,
+            text(&r, "person_id")?,
+            text(&r, "purpose")?,
+        ))
+    })
+    .transpose()
+}
