@@ -9,6 +9,7 @@ pub mod editing;
 pub mod feeds;
 pub mod model;
 pub mod notify;
+pub mod programme_store;
 pub mod programmes;
 pub mod public;
 pub mod registration;

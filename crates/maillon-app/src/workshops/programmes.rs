@@ -9,10 +9,11 @@ use axum::routing::get;
 use axum::Router;
 
 use super::model::{date_long, Session};
+use super::programme_store::{self, get_programme};
+pub use super::programme_store::{of_structure, ProgrammeInfo};
 use super::store::{self, Programme};
 use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
-use crate::db::{self, now, text, Db, DbError};
 use crate::places::routes::today;
 use crate::structures::Structure;
 use crate::web::error::{AppError, AppResult};
@@ -28,43 +29,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/programmes/{id}", get(public_page))
         .route("/programmes/{id}/affiche", get(poster))
-}
-
-pub struct ProgrammeInfo {
-    pub id: String,
-    pub structure_id: String,
-    pub title: String,
-    pub description: String,
-}
-
-pub async fn get_programme(db: &Db, id: &str) -> Result<Option<ProgrammeInfo>, DbError> {
-    let row =
-        sqlx::query("SELECT id, structure_id, title, description FROM programmes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.read())
-            .await?;
-    row.map(|r| {
-        Ok::<_, DbError>(ProgrammeInfo {
-            id: text(&r, "id")?,
-            structure_id: text(&r, "structure_id")?,
-            title: text(&r, "title")?,
-            description: text(&r, "description")?,
-        })
-    })
-    .transpose()
-}
-
-/// The structure's programmes, newest first (for the staff's list).
-pub async fn of_structure(db: &Db, sid: &str) -> Result<Vec<(String, String)>, DbError> {
-    let rows = sqlx::query(
-        "SELECT id, title FROM programmes WHERE structure_id = $1 ORDER BY created_at DESC",
-    )
-    .bind(sid)
-    .fetch_all(db.read())
-    .await?;
-    rows.iter()
-        .map(|r| Ok::<_, DbError>((text(r, "id")?, text(r, "title")?)))
-        .collect::<Result<_, DbError>>()
 }
 
 #[derive(Template)]
@@ -167,23 +131,9 @@ async fn create(
     if !errors.is_empty() {
         return form_page(&state, &user, &sid, form, errors).await;
     }
-    let id = db::new_id();
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("INSERT INTO programmes (id, structure_id, title, description, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id.clone())
-        .bind(sid.clone())
-        .bind(title)
-        .bind(form.get("description"))
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    for session in &chosen {
-        sqlx::query("INSERT INTO programme_sessions (programme_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id.clone())
-            .bind(session.clone())
-            .execute(&mut *tx)
-            .await?;
-    }
+    let id =
+        programme_store::insert(&mut tx, &sid, &title, &form.get("description"), &chosen).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/programmes/{id}")).into_response())
 }
