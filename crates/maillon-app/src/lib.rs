@@ -52,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(activities::routes::routes())
         .merge(activities::beneficiary_routes::routes())
         .merge(activities::stats_routes::routes())
-        .merge(activities::export::routes())
+        .merge(activities::export_routes::routes())
         .merge(activities::people_tools::routes())
         .merge(activities::picker::routes())
         .merge(activities::import::routes())

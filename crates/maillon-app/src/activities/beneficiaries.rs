@@ -524,3 +524,24 @@ pub async fn anonymise_inactive(db: &Db, months: i64) -> Result<usize, DbError> 
         }
     }
 }
+
+/// The structure's beneficiary with this phone or e-mail, if there is one (the oldest).
+pub async fn by_phone_or_email(
+    tx: &mut Tx,
+    sid: &str,
+    phone: &str,
+    email: &str,
+) -> Result<Option<String>, DbError> {
+    if phone.is_empty() && email.is_empty() {
+        return Ok(None);
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM beneficiaries WHERE structure_id = $1 \
+         AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3)) ORDER BY created_at LIMIT 1",
+    )
+    .bind(sid)
+    .bind(phone)
+    .bind(email)
+    .fetch_optional(&mut **tx)
+    .await?)
+}

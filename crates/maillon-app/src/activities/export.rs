@@ -3,38 +3,10 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
-use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
-
 use super::stats::{self, Filter};
-use super::stats_routes::{filter_from, StatsQuery};
 use super::vocab::{self, *};
-use super::{recorder_access, this_year};
-use crate::accounts::model::CurrentUser;
 use crate::db::{self, text, Db, DbError};
-use crate::exports::{self, check_format, respond, Row, Rows};
-use crate::places::routes::today;
-use crate::web::error::AppResult;
-use crate::web::forms::Query;
-use crate::web::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/structures/{sid}/activites/export.{format}",
-            get(accompaniments),
-        )
-        .route(
-            "/structures/{sid}/beneficiaires/export.{format}",
-            get(beneficiaries),
-        )
-        .route(
-            "/structures/{sid}/statistiques/export.xlsx",
-            get(statistics),
-        )
-}
+use crate::exports::{Row, Rows};
 
 pub const ACCOMPANIMENT_COLUMNS: &[&str] = &[
     "Date",
@@ -308,7 +280,7 @@ pub const BENEFICIARY_COLUMNS: &[&str] = &[
     "Identifiant",
 ];
 
-async fn beneficiary_rows(
+pub async fn beneficiary_rows(
     db: &Db,
     structure_id: &str,
     this_year: i64,
@@ -354,161 +326,4 @@ async fn beneficiary_rows(
             }
         }
     }
-}
-
-/// Runs a producer in the background; a failure is logged and ends the file early.
-fn produce<F>(work: F)
-where
-    F: std::future::Future<Output = Result<(), DbError>> + Send + 'static,
-{
-    tokio::spawn(async move {
-        if let Err(e) = work.await {
-            tracing::error!(error = %e, "export stopped");
-        }
-    });
-}
-
-async fn accompaniments(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((sid, format)): Path<(String, String)>,
-    Query(q): Query<StatsQuery>,
-) -> AppResult<Response> {
-    check_format(&format)?;
-    let access = recorder_access(&state, &user, &sid).await?;
-    let today = today(&access.structure.timezone);
-    let filter = filter_from(&q, vec![sid.clone()], &today);
-    let filename = format!("accompagnements-{}-{}", filter.from, filter.to);
-    let actor = super::audit::Actor::from(&user);
-    super::audit::record(&state.db, &sid, &actor, "export_activites", None).await?;
-    let (tx, rx) = exports::channel();
-    let (db, tz, year) = (
-        state.db.clone(),
-        access.structure.timezone.clone(),
-        this_year(&today),
-    );
-    produce(async move { accompaniment_rows(&db, &filter, &tz, year, &tx).await });
-    respond(
-        &format,
-        &filename,
-        "Accompagnements",
-        ACCOMPANIMENT_COLUMNS,
-        rx,
-    )
-    .await
-}
-
-async fn beneficiaries(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((sid, format)): Path<(String, String)>,
-) -> AppResult<Response> {
-    check_format(&format)?;
-    let access = recorder_access(&state, &user, &sid).await?;
-    let year = this_year(&today(&access.structure.timezone));
-    super::audit::record(
-        &state.db,
-        &sid,
-        &super::audit::Actor::from(&user),
-        "export_liste",
-        None,
-    )
-    .await?;
-    let (tx, rx) = exports::channel();
-    let db = state.db.clone();
-    let structure = sid.clone();
-    produce(async move { beneficiary_rows(&db, &structure, year, &tx).await });
-    respond(
-        &format,
-        "beneficiaires",
-        "Bénéficiaires",
-        BENEFICIARY_COLUMNS,
-        rx,
-    )
-    .await
-}
-
-/// The statistics page as one sheet: key figures, then each breakdown with its numbers.
-async fn statistics(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
-    Query(q): Query<StatsQuery>,
-) -> AppResult<Response> {
-    let access = crate::structures::access(&state, &user, &sid).await?;
-    let today = today(&access.structure.timezone);
-    let filter = filter_from(&q, vec![sid.clone()], &today);
-    let s = stats::compute(&state.db, &filter, this_year(&today)).await?;
-    let (tx, rx) = exports::channel();
-    let mut rows: Vec<Row> = vec![
-        vec![access.structure.name.clone(), String::new(), String::new()],
-        vec![
-            format!(
-                "Période du {} au {}",
-                super::routes::date_fr(&filter.from),
-                super::routes::date_fr(&filter.to)
-            ),
-            String::new(),
-            String::new(),
-        ],
-        vec![String::new(); 3],
-        vec![
-            "Accompagnements".into(),
-            s.accompaniments.to_string(),
-            String::new(),
-        ],
-        vec![
-            "dont accompagnements individuels".into(),
-            s.individual.to_string(),
-            String::new(),
-        ],
-        vec![
-            "dont en ateliers collectifs".into(),
-            s.collective.to_string(),
-            String::new(),
-        ],
-        vec![
-            "Ateliers collectifs".into(),
-            s.workshops.to_string(),
-            String::new(),
-        ],
-        vec![
-            "Bénéficiaires nouveaux".into(),
-            s.new_people.to_string(),
-            String::new(),
-        ],
-        vec![
-            "Bénéficiaires suivis".into(),
-            s.followed_people.to_string(),
-            String::new(),
-        ],
-        vec![
-            "Bénéficiaires anonymes".into(),
-            s.anonymous.to_string(),
-            String::new(),
-        ],
-    ];
-    for b in std::iter::once(&s.over_time)
-        .chain(s.breakdowns.iter())
-        .chain(s.people.iter())
-    {
-        rows.push(vec![String::new(); 3]);
-        rows.push(vec![
-            b.title.to_string(),
-            "Nombre".into(),
-            "Part (%)".into(),
-        ]);
-        for (label, n) in &b.rows {
-            rows.push(vec![label.clone(), n.to_string(), b.percent(n).to_string()]);
-        }
-    }
-    tokio::spawn(async move {
-        for r in rows {
-            if tx.send(r).await.is_err() {
-                break;
-            }
-        }
-    });
-    let filename = format!("statistiques-{}-{}.xlsx", filter.from, filter.to);
-    exports::xlsx_response(&filename, "Statistiques", &["Statistiques", "", ""], rx).await
 }

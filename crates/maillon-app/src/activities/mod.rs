@@ -11,6 +11,7 @@ pub mod beneficiary_routes;
 pub mod breakdown;
 pub mod duplicates;
 pub mod export;
+pub mod export_routes;
 pub mod import;
 pub mod model;
 pub mod people_tools;

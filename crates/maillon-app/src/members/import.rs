@@ -19,7 +19,6 @@ use crate::activities::beneficiaries::name_key;
 use crate::activities::spreadsheet::{code_of, phone_cell, read_table, read_upload};
 use crate::activities::this_year;
 use crate::activities::vocab::Choice;
-use crate::db::{self, now, text, Tx};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::page::Page;
@@ -359,31 +358,6 @@ async fn preview(
     }
 }
 
-/// The household of this name, made once per import if the structure has none.
-async fn household(tx: &mut Tx, sid: &str, name: &str) -> Result<String, crate::db::DbError> {
-    let found = sqlx::query(
-        "SELECT id FROM households WHERE structure_id = $1 AND LOWER(name) = LOWER($2)",
-    )
-    .bind(sid)
-    .bind(name)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = found {
-        return text(&row, "id");
-    }
-    let id = db::new_id();
-    sqlx::query(
-        "INSERT INTO households (id, structure_id, name, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id.clone())
-    .bind(sid)
-    .bind(name)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
-}
-
 async fn confirm(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -418,7 +392,7 @@ async fn confirm(
             Some(_) => {
                 let name = n.member.household_name.trim().to_string();
                 if !households.contains_key(&name) {
-                    let id = household(&mut tx, &sid, &name).await?;
+                    let id = store::household_named(&mut tx, &sid, &name).await?;
                     households.insert(name.clone(), id);
                 }
                 households.get(&name).cloned()

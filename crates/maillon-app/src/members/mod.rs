@@ -10,6 +10,7 @@ pub mod filter;
 pub mod import;
 pub mod model;
 pub mod routes;
+pub mod segment_store;
 pub mod segments;
 pub mod self_service;
 pub mod store;

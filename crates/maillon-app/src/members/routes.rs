@@ -581,7 +581,7 @@ async fn personal_link(
     let person = found(&state, &sid, &pid).await?;
     let secret = tokens::new_token();
     let mut tx = state.db.begin_write().await?;
-    super::self_service::set_link(&mut tx, &sid, &pid, &tokens::hash(&secret)).await?;
+    super::store::set_self_link(&mut tx, &sid, &pid, &tokens::hash(&secret)).await?;
     audit::write(
         &mut tx,
         &sid,

@@ -11,9 +11,10 @@ use axum::Router;
 use super::filter::Filter;
 use super::member_access;
 use super::routes::{filter_errors, today_of, FilterChoices, FILTER_CHOICES};
+use super::segment_store;
+pub use super::segment_store::{all, get_one, Segment};
 use super::store;
 use crate::accounts::model::CurrentUser;
-use crate::db::{self, now, text, Db, DbError};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -26,38 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/structures/{sid}/segments/compte", get(count_json))
         .route("/structures/{sid}/segments/{gid}", get(edit).post(update))
         .route("/structures/{sid}/segments/{gid}/supprimer", post(delete))
-}
-
-#[derive(Debug, Clone)]
-pub struct Segment {
-    pub id: String,
-    pub name: String,
-    pub filter: Filter,
-}
-
-pub async fn all(db: &Db, structure_id: &str) -> Result<Vec<Segment>, DbError> {
-    let rows = sqlx::query(
-        "SELECT id, name, filter FROM segments WHERE structure_id = $1 ORDER BY name, id",
-    )
-    .bind(structure_id)
-    .fetch_all(db.read())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok::<_, DbError>(Segment {
-                id: text(r, "id")?,
-                name: text(r, "name")?,
-                filter: Filter::from_query(&text(r, "filter")?),
-            })
-        })
-        .collect::<Result<_, DbError>>()
-}
-
-pub async fn get_one(db: &Db, structure_id: &str, id: &str) -> Result<Option<Segment>, DbError> {
-    Ok(all(db, structure_id)
-        .await?
-        .into_iter()
-        .find(|s| s.id == id))
 }
 
 #[derive(Template)]
@@ -262,14 +231,7 @@ async fn create(
         return editor_page(&state, &user, &sid, String::new(), name, filter, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("INSERT INTO segments (id, structure_id, name, filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
-        .bind(db::new_id())
-        .bind(sid.clone())
-        .bind(name)
-        .bind(filter.to_query())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
+    segment_store::insert(&mut tx, &sid, &name, &filter).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/segments?info=segment-enregistre"
@@ -292,14 +254,7 @@ async fn update(
         return editor_page(&state, &user, &sid, gid, name, filter, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("UPDATE segments SET name = $1, filter = $2, updated_at = $3 WHERE id = $4 AND structure_id = $5")
-        .bind(name)
-        .bind(filter.to_query())
-        .bind(now())
-        .bind(gid)
-        .bind(sid.clone())
-        .execute(&mut *tx)
-        .await?;
+    segment_store::update(&mut tx, &sid, &gid, &name, &filter).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/segments?info=segment-enregistre"
@@ -314,12 +269,7 @@ async fn delete(
 ) -> AppResult<Response> {
     member_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query("DELETE FROM segments WHERE id = $1 AND structure_id = $2")
-        .bind(gid)
-        .bind(sid.clone())
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() != 1 {
+    if !segment_store::delete(&mut tx, &sid, &gid).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

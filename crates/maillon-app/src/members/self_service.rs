@@ -15,7 +15,7 @@ use super::CHANNELS;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab;
-use crate::db::{text, DbError, Tx};
+use crate::db::DbError;
 use crate::limits;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
@@ -24,23 +24,6 @@ use crate::web::{render, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/mes-donnees/{secret}", get(show).post(save))
-}
-
-pub async fn set_link(
-    tx: &mut Tx,
-    structure_id: &str,
-    person_id: &str,
-    hash: &str,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE beneficiaries SET self_token_hash = $1 WHERE id = $2 AND structure_id = $3",
-    )
-    .bind(hash)
-    .bind(person_id)
-    .bind(structure_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 async fn is_member_today(state: &AppState, sid: &str, pid: &str) -> Result<bool, DbError> {
@@ -57,19 +40,13 @@ async fn person_of(state: &AppState, secret: &str) -> AppResult<(String, String,
     if secret.len() != 64 {
         return Err(AppError::NotFound);
     }
-    let row = sqlx::query(
-        "SELECT b.id, b.structure_id, s.name FROM beneficiaries b JOIN structures s ON s.id = b.structure_id \
-         WHERE b.self_token_hash = $1 AND b.archived_at IS NULL",
-    )
-    .bind(tokens::hash(secret))
-    .fetch_optional(state.db.read())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let sid = text(&row, "structure_id")?;
-    let person = store::get(&state.db, &sid, &text(&row, "id")?)
+    let (pid, sid, name) = store::by_self_link(&state.db, &tokens::hash(secret))
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((sid, text(&row, "name")?, person))
+    let person = store::get(&state.db, &sid, &pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((sid, name, person))
 }
 
 #[derive(Template)]
@@ -174,12 +151,7 @@ async fn save(
             }
         }
     }
-    sqlx::query("UPDATE beneficiaries SET contact_pref = $1 WHERE id = $2 AND structure_id = $3")
-        .bind(pref)
-        .bind(person.id.clone())
-        .bind(sid.clone())
-        .execute(&mut *tx)
-        .await?;
+    store::set_contact_pref(&mut tx, &sid, &person.id, &pref).await?;
     audit::write(&mut tx, &sid, &actor, "choix_personne", Some(&person.id)).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/mes-donnees/{secret}?info=choix-enregistres")).into_response())

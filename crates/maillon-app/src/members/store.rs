@@ -524,3 +524,85 @@ pub async fn merge_into(
     super::consent::recompute(tx, keep).await?;
     Ok(())
 }
+
+/// Stores the hash of a person's self-service link (the link itself is never kept).
+pub async fn set_self_link(
+    tx: &mut Tx,
+    structure_id: &str,
+    person_id: &str,
+    hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE beneficiaries SET self_token_hash = $1 WHERE id = $2 AND structure_id = $3",
+    )
+    .bind(hash)
+    .bind(person_id)
+    .bind(structure_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The person a self-service link (by its hash) opens: (person id, structure id, structure
+/// name); archived people have none.
+pub async fn by_self_link(
+    db: &Db,
+    hash: &str,
+) -> Result<Option<(String, String, String)>, DbError> {
+    let row = sqlx::query(
+        "SELECT b.id, b.structure_id, s.name FROM beneficiaries b JOIN structures s ON s.id = b.structure_id \
+         WHERE b.self_token_hash = $1 AND b.archived_at IS NULL",
+    )
+    .bind(hash)
+    .fetch_optional(db.read())
+    .await?;
+    row.map(|r| {
+        Ok((
+            text(&r, "id")?,
+            text(&r, "structure_id")?,
+            text(&r, "name")?,
+        ))
+    })
+    .transpose()
+}
+
+/// The channel the person prefers to be reached by.
+pub async fn set_contact_pref(
+    tx: &mut Tx,
+    sid: &str,
+    person_id: &str,
+    pref: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE beneficiaries SET contact_pref = $1 WHERE id = $2 AND structure_id = $3")
+        .bind(pref)
+        .bind(person_id)
+        .bind(sid)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The household of this name, made once per import if the structure has none.
+pub async fn household_named(tx: &mut Tx, sid: &str, name: &str) -> Result<String, DbError> {
+    let found = sqlx::query(
+        "SELECT id FROM households WHERE structure_id = $1 AND LOWER(name) = LOWER($2)",
+    )
+    .bind(sid)
+    .bind(name)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = found {
+        return text(&row, "id");
+    }
+    let id = db::new_id();
+    sqlx::query(
+        "INSERT INTO households (id, structure_id, name, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id.clone())
+    .bind(sid)
+    .bind(name)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}

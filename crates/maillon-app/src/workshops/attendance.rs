@@ -17,7 +17,6 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::model::{Activity, Kind};
 use crate::activities::recorder_access;
 use crate::activities::vocab::CANAL_PLACE;
-use crate::db::{now, DbError, Tx};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::Page;
@@ -174,12 +173,7 @@ async fn close(
     }
     let mut tx = state.db.begin_write().await?;
     // Closed once: a second click (or a second mediator) finds it closed and records nothing.
-    let claimed = sqlx::query("UPDATE workshop_sessions SET attendance_closed_at = $2 WHERE id = $1 AND attendance_closed_at IS NULL")
-        .bind(id.clone())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    if claimed.rows_affected() == 0 {
+    if !store::claim_attendance(&mut tx, &id).await? {
         return Ok(
             Redirect::to(&format!("/structures/{sid}/seances/{id}/emargement")).into_response(),
         );
@@ -187,11 +181,11 @@ async fn close(
     let mut participants = Vec::new();
     let mut anonymous = walk_ins;
     for r in &confirmed {
-        sqlx::query("UPDATE registrations SET present = 1 WHERE id = $1")
-            .bind(r.id.clone())
-            .execute(&mut *tx)
-            .await?;
-        match known_beneficiary(&mut tx, &sid, r).await? {
+        store::mark_present(&mut tx, &r.id).await?;
+        let known =
+            crate::activities::beneficiaries::by_phone_or_email(&mut tx, &sid, &r.phone, &r.email)
+                .await?;
+        match known {
             Some(b) if !participants.contains(&b) => {
                 participants.push(b);
                 // A parent with a child: the other seats are people too.
@@ -224,34 +218,10 @@ async fn close(
     for person in &activity.participants {
         crate::activities::audit::write(&mut tx, &sid, &actor, "activite", Some(person)).await?;
     }
-    sqlx::query("UPDATE workshop_sessions SET activity_id = $2 WHERE id = $1")
-        .bind(id.clone())
-        .bind(activity_id.clone())
-        .execute(&mut *tx)
-        .await?;
+    store::set_session_activity(&mut tx, &id, &activity_id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/seances/{id}/emargement?info=emargement-clos"
     ))
     .into_response())
-}
-
-/// The structure's beneficiary with the registrant's phone or e-mail, if there is one.
-async fn known_beneficiary(
-    tx: &mut Tx,
-    sid: &str,
-    r: &Registration,
-) -> Result<Option<String>, DbError> {
-    if r.phone.is_empty() && r.email.is_empty() {
-        return Ok(None);
-    }
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM beneficiaries WHERE structure_id = $1 \
-         AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3)) ORDER BY created_at LIMIT 1",
-    )
-    .bind(sid)
-    .bind(r.phone.clone())
-    .bind(r.email.clone())
-    .fetch_optional(&mut **tx)
-    .await?)
 }

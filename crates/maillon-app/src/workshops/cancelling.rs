@@ -15,7 +15,7 @@ use super::routes::{staff_session, staff_workshop};
 use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
-use crate::db::{now, text, DbError, Tx};
+use crate::db::{DbError, Tx};
 use crate::places::routes::today;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
@@ -42,29 +42,10 @@ pub async fn cancel_in(
     session_id: &str,
     reason: &str,
 ) -> Result<Option<usize>, DbError> {
-    let done = sqlx::query(
-        "UPDATE workshop_sessions SET cancelled_at = $2, cancel_reason = $3, seats_taken = 0 \
-         WHERE id = $1 AND cancelled_at IS NULL",
-    )
-    .bind(session_id)
-    .bind(now())
-    .bind(reason)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !store::cancel_session(tx, session_id, reason).await? {
         return Ok(None);
     }
-    let people = sqlx::query(
-        "SELECT name, phone, email FROM registrations WHERE session_id = $1 AND status <> 'annulee'",
-    )
-    .bind(session_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE registrations SET status = 'annulee', updated_at = $2 WHERE session_id = $1 AND status <> 'annulee'")
-        .bind(session_id)
-        .bind(now())
-        .execute(&mut **tx)
-        .await?;
+    let people = store::cancel_registrations(tx, session_id).await?;
     let about = About::load(tx, session_id).await?;
     let why = if reason.is_empty() {
         String::new()
@@ -77,7 +58,7 @@ pub async fn cancel_in(
             email: format!(
                 "{}\n\nNous sommes désolés : l'atelier « {} » du {} n'aura pas lieu{why}.\n\
                  Votre inscription est annulée, vous n'avez rien à faire.\n\n{}\n",
-                crate::validate::greeting(&text(p, "name")?),
+                crate::validate::greeting(&p.name),
                 about.title,
                 about.when_long(),
                 about.structure_name,
@@ -90,9 +71,7 @@ pub async fn cancel_in(
             ),
             purpose: "annulation",
         };
-        about
-            .tell(tx, &text(p, "email")?, &text(p, "phone")?, &notice)
-            .await?;
+        about.tell(tx, &p.email, &p.phone, &notice).await?;
     }
     Ok(Some(people.len()))
 }
@@ -292,25 +271,11 @@ async fn delete_workshop(
     };
     let today = today(&access.structure.timezone);
     let mut tx = state.db.begin_write().await?;
-    let upcoming: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM workshop_sessions WHERE workshop_id = $1 AND structure_id = $2 \
-         AND date >= $3 AND cancelled_at IS NULL AND attendance_closed_at IS NULL",
-    )
-    .bind(wid.clone())
-    .bind(sid.clone())
-    .bind(today)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(DbError::from)?;
+    let upcoming = store::open_upcoming_sessions(&mut tx, &sid, &wid, &today).await?;
     for id in &upcoming {
         cancel_in(&mut tx, id, &reason).await?;
     }
-    sqlx::query("DELETE FROM workshops WHERE id = $1 AND structure_id = $2")
-        .bind(wid)
-        .bind(sid.clone())
-        .execute(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
+    store::delete_workshop(&mut tx, &sid, &wid).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/structures/{sid}/ateliers?info=atelier-supprime")).into_response())
 }

@@ -318,3 +318,113 @@ pub async fn communes_from(db: &Db, from: &str) -> Result<Vec<String>, DbError> 
     .fetch_all(db.read())
     .await?)
 }
+
+/// Closes a session's attendance sheet, once: false when someone closed it first (a second
+/// click, a second mediator), so that nothing is recorded twice.
+pub async fn claim_attendance(tx: &mut Tx, session_id: &str) -> Result<bool, DbError> {
+    let claimed = sqlx::query("UPDATE workshop_sessions SET attendance_closed_at = $2 WHERE id = $1 AND attendance_closed_at IS NULL")
+        .bind(session_id)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+pub async fn mark_present(tx: &mut Tx, registration_id: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE registrations SET present = 1 WHERE id = $1")
+        .bind(registration_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The collective activity a closed session became.
+pub async fn set_session_activity(
+    tx: &mut Tx,
+    session_id: &str,
+    activity_id: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE workshop_sessions SET activity_id = $2 WHERE id = $1")
+        .bind(session_id)
+        .bind(activity_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Calls a session off (its seats freed); false when it was already.
+pub async fn cancel_session(tx: &mut Tx, session_id: &str, reason: &str) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE workshop_sessions SET cancelled_at = $2, cancel_reason = $3, seats_taken = 0 \
+         WHERE id = $1 AND cancelled_at IS NULL",
+    )
+    .bind(session_id)
+    .bind(now())
+    .bind(reason)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Someone to tell that what they signed up for is off.
+pub struct ToTell {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// Cancels every registration of a session that is not already, and says whom to tell.
+pub async fn cancel_registrations(tx: &mut Tx, session_id: &str) -> Result<Vec<ToTell>, DbError> {
+    let cancelled = super::registration::CANCELLED;
+    let people = sqlx::query(
+        "SELECT name, phone, email FROM registrations WHERE session_id = $1 AND status <> $2",
+    )
+    .bind(session_id)
+    .bind(cancelled)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ToTell {
+            name: text(r, "name")?,
+            phone: text(r, "phone")?,
+            email: text(r, "email")?,
+        })
+    })
+    .collect::<Result<Vec<_>, DbError>>()?;
+    sqlx::query("UPDATE registrations SET status = $3, updated_at = $2 WHERE session_id = $1 AND status <> $3")
+        .bind(session_id)
+        .bind(now())
+        .bind(cancelled)
+        .execute(&mut **tx)
+        .await?;
+    Ok(people)
+}
+
+/// A workshop's sessions still to come and still open (not cancelled, attendance not closed).
+pub async fn open_upcoming_sessions(
+    tx: &mut Tx,
+    sid: &str,
+    workshop_id: &str,
+    today: &str,
+) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM workshop_sessions WHERE workshop_id = $1 AND structure_id = $2 \
+         AND date >= $3 AND cancelled_at IS NULL AND attendance_closed_at IS NULL",
+    )
+    .bind(workshop_id)
+    .bind(sid)
+    .bind(today)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Deletes a workshop with its sessions (activities recorded from them stay).
+pub async fn delete_workshop(tx: &mut Tx, sid: &str, workshop_id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM workshops WHERE id = $1 AND structure_id = $2")
+        .bind(workshop_id)
+        .bind(sid)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
