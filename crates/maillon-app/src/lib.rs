@@ -22,6 +22,7 @@ pub mod places;
 pub mod resources;
 pub mod sms;
 pub mod structures;
+pub mod tenancy;
 pub mod validate;
 pub mod web;
 pub mod workshops;

@@ -9,6 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::model::Message;
+use crate::tenancy::Scope;
 use crate::web::atom::{self, Entry};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::Query;
@@ -31,7 +32,12 @@ struct NewsQuery {
 type Item = (Message, String, String, String);
 
 async fn items(state: &AppState, structure: &str, limit: i64) -> AppResult<Vec<Item>> {
-    Ok(super::store::news(&state.db, structure, limit)
+    let scope = if structure.is_empty() {
+        Scope::Public
+    } else {
+        Scope::Structure(structure)
+    };
+    Ok(super::store::news(&state.db, scope, limit)
         .await?
         .into_iter()
         .map(|(m, sid, name)| {

@@ -2,6 +2,7 @@
 
 use super::model::{from_row, Message};
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::Scope;
 
 pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Message>, DbError> {
     let row = sqlx::query("SELECT * FROM member_messages WHERE id = $1 AND structure_id = $2")
@@ -142,19 +143,21 @@ fn news_item(r: &crate::db::AnyRow) -> Result<(Message, String, String), DbError
     ))
 }
 
-/// Published news, newest first (of one structure, or of all when `structure_id` is '').
+/// Published news, newest first: of every structure, or of one (news are public, the
+/// scope narrows them).
 pub async fn news(
     db: &Db,
-    structure_id: &str,
+    scope: Scope<'_>,
     limit: i64,
 ) -> Result<Vec<(Message, String, String)>, DbError> {
-    let rows = sqlx::query(&format!(
-        "{NEWS} AND ($1 = '' OR m.structure_id = $1) ORDER BY m.published_at DESC, m.id DESC LIMIT $2"
-    ))
-    .bind(structure_id)
-    .bind(limit)
-    .fetch_all(db.read())
-    .await?;
+    let sql = format!(
+        "{NEWS}{} ORDER BY m.published_at DESC, m.id DESC LIMIT $1",
+        scope.condition("m.structure_id", 2)
+    );
+    let rows = scope
+        .bind(sqlx::query(&sql).bind(limit))
+        .fetch_all(db.read())
+        .await?;
     rows.iter().map(news_item).collect()
 }
 

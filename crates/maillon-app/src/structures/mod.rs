@@ -80,6 +80,11 @@ pub struct Access {
 }
 
 impl Access {
+    /// What this access lets a store read: this structure (the check ran to make it).
+    pub fn scope(&self) -> crate::tenancy::Scope<'_> {
+        crate::tenancy::Scope::Structure(&self.structure.id)
+    }
+
     /// Edit the structure, its places and its team.
     pub fn can_manage(&self) -> bool {
         self.network_admin || self.role == Some(Role::StructureAdmin)

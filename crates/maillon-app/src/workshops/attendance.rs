@@ -17,6 +17,7 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::model::{Activity, Kind};
 use crate::activities::recorder_access;
 use crate::activities::vocab::CANAL_PLACE;
+use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::Page;
@@ -58,7 +59,7 @@ async fn sheet_page(
     printable: bool,
 ) -> AppResult<Response> {
     let access = recorder_access(state, user, sid).await?;
-    let session = store::session(&state.db, Some(sid), id)
+    let session = store::session(&state.db, Scope::Structure(sid), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let people = registration::of_session(&state.db, sid, id)

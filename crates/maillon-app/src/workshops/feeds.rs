@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::model::Session;
 use super::store::{self, Programme};
 use crate::places::routes::today;
+use crate::tenancy::Scope;
 use crate::web::atom::{self, Entry};
 use crate::web::error::AppResult;
 use crate::web::forms::Query;
@@ -34,10 +35,12 @@ struct FeedQuery {
 }
 
 async fn sessions(state: &AppState, q: FeedQuery) -> AppResult<Vec<Session>> {
+    // Sessions are public: `?structure=` narrows the feed, it is not an access.
+    let structure = q.structure.filter(|s| !s.is_empty());
     Ok(store::upcoming(
         &state.db,
         &Programme {
-            structure_id: q.structure.unwrap_or_default(),
+            scope: structure.as_deref().map_or(Scope::Public, Scope::Structure),
             workshop_id: q.atelier.unwrap_or_default(),
             programme_id: q.programme.unwrap_or_default(),
             from: today(&state.config.timezone),

@@ -16,6 +16,7 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
 use crate::places::routes::today;
 use crate::structures::Structure;
+use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::Page;
@@ -51,7 +52,7 @@ async fn upcoming_of(state: &AppState, sid: &str, tz: &str) -> AppResult<Vec<Ses
     Ok(store::upcoming(
         &state.db,
         &Programme {
-            structure_id: sid.to_string(),
+            scope: Scope::Structure(sid),
             from: today(tz),
             ..Programme::default()
         },

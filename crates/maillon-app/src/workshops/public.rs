@@ -14,6 +14,7 @@ use super::store::{self, Programme};
 use crate::activities::vocab::{Choice, THEMES};
 use crate::limits::{self, ClientAddress};
 use crate::places::routes::today;
+use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::Page;
@@ -60,7 +61,7 @@ async fn programme(
         q.du.filter(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok() && *d >= today)
             .unwrap_or(today.clone());
     let filter = Programme {
-        structure_id: String::new(),
+        scope: Scope::Public,
         from: from.clone(),
         theme: q.theme.unwrap_or_default(),
         public: q.public.unwrap_or_default(),
@@ -120,11 +121,11 @@ impl SessionPage {
 
 /// An upcoming session and its workshop; 404 for a past or unknown one.
 async fn open_session(state: &AppState, id: &str) -> AppResult<(Session, Workshop)> {
-    let session = store::session(&state.db, None, id)
+    let session = store::session(&state.db, Scope::Public, id)
         .await?
         .filter(|s| s.date >= today(&state.config.timezone) && !s.cancelled)
         .ok_or(AppError::NotFound)?;
-    let workshop = store::workshop(&state.db, None, &session.workshop_id)
+    let workshop = store::workshop(&state.db, Scope::Public, &session.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((session, workshop))
@@ -312,7 +313,7 @@ async fn show_registration(
     if !registration.cycle_id.is_empty() {
         let rows = registration::whole_cycle(&state.db, &registration.cycle_id).await?;
         for r in &rows {
-            if let Some(s) = store::session(&state.db, None, &r.session_id).await? {
+            if let Some(s) = store::session(&state.db, Scope::Public, &r.session_id).await? {
                 let state = if s.cancelled {
                     "Séance annulée"
                 } else {
@@ -333,7 +334,7 @@ async fn show_registration(
             registration = r.clone();
         }
     }
-    let session = store::session(&state.db, None, &registration.session_id)
+    let session = store::session(&state.db, Scope::Public, &registration.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let position = registration::position(&state.db, &registration).await?;

@@ -16,6 +16,7 @@ use crate::activities::recorder_access;
 use crate::activities::vocab::{Choice, LEVELS, THEMES};
 use crate::places::routes::today;
 use crate::structures::Access;
+use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -73,8 +74,8 @@ async fn export(
     Path((sid, id, format)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     crate::exports::check_format(&format)?;
-    recorder_access(&state, &user, &sid).await?;
-    let session = store::session(&state.db, Some(&sid), &id)
+    let access = recorder_access(&state, &user, &sid).await?;
+    let session = store::session(&state.db, access.scope(), &id)
         .await?
         .ok_or(AppError::NotFound)?;
     let all = registration::of_session(&state.db, &sid, &id).await?;
@@ -140,7 +141,7 @@ async fn list(
     let sessions = store::upcoming(
         &state.db,
         &store::Programme {
-            structure_id: sid.clone(),
+            scope: Scope::Structure(&sid),
             from: today(&access.structure.timezone),
             ..store::Programme::default()
         },
@@ -251,7 +252,7 @@ pub(super) async fn form_page(
 
 /// The structure's workshop `wid`, or 404.
 pub(super) async fn staff_workshop(state: &AppState, sid: &str, wid: &str) -> AppResult<Workshop> {
-    store::workshop(&state.db, Some(sid), wid)
+    store::workshop(&state.db, Scope::Structure(sid), wid)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -262,7 +263,7 @@ pub(super) async fn staff_session(
     sid: &str,
     id: &str,
 ) -> AppResult<(Session, Workshop)> {
-    let session = store::session(&state.db, Some(sid), id)
+    let session = store::session(&state.db, Scope::Structure(sid), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let workshop = staff_workshop(state, sid, &session.workshop_id).await?;
@@ -488,7 +489,7 @@ async fn session_view(
     flash: Flash,
 ) -> AppResult<Response> {
     let sid = &access.structure.id;
-    let session = store::session(&state.db, Some(sid), id)
+    let session = store::session(&state.db, Scope::Structure(sid), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let all = registration::of_session(&state.db, sid, id).await?;
@@ -550,7 +551,7 @@ async fn register_at_desk(
     form: FormData,
 ) -> AppResult<Response> {
     let access = recorder_access(&state, &user, &sid).await?;
-    store::session(&state.db, Some(&sid), &id)
+    store::session(&state.db, Scope::Structure(&sid), &id)
         .await?
         .filter(|s| !s.cancelled)
         .ok_or(AppError::NotFound)?;

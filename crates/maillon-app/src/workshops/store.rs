@@ -3,6 +3,7 @@
 
 use super::model::{Session, Workshop};
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::Scope;
 
 pub async fn insert_workshop(
     tx: &mut Tx,
@@ -165,19 +166,16 @@ async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
     Ok(w)
 }
 
-/// A workshop of the structure (`structure_id` given) or of any structure (public pages).
-pub async fn workshop(
-    db: &Db,
-    structure_id: Option<&str>,
-    id: &str,
-) -> Result<Option<Workshop>, DbError> {
-    let row = sqlx::query(&format!(
-        "SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE id = $1 AND ($2 = '' OR structure_id = $2)"
-    ))
-    .bind(id)
-    .bind(structure_id.unwrap_or_default().to_string())
-    .fetch_optional(db.read())
-    .await?;
+/// A workshop of the scope: one structure's, or any structure's for public pages.
+pub async fn workshop(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Workshop>, DbError> {
+    let sql = format!(
+        "SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE id = $1{}",
+        scope.condition("structure_id", 2)
+    );
+    let row = scope
+        .bind(sqlx::query(&sql).bind(id))
+        .fetch_optional(db.read())
+        .await?;
     match row {
         Some(r) => Ok(Some(workshop_of(db, &r).await?)),
         None => Ok(None),
@@ -229,19 +227,16 @@ fn session_of(r: &AnyRow) -> Result<Session, DbError> {
     })
 }
 
-/// A session of the structure (`structure_id` given) or of any structure (public pages).
-pub async fn session(
-    db: &Db,
-    structure_id: Option<&str>,
-    id: &str,
-) -> Result<Option<Session>, DbError> {
-    let row = sqlx::query(&format!(
-        "{SESSION_SELECT} WHERE s.id = $1 AND ($2 = '' OR s.structure_id = $2)"
-    ))
-    .bind(id)
-    .bind(structure_id.unwrap_or_default().to_string())
-    .fetch_optional(db.read())
-    .await?;
+/// A session of the scope: one structure's, or any structure's for public pages.
+pub async fn session(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Session>, DbError> {
+    let sql = format!(
+        "{SESSION_SELECT} WHERE s.id = $1{}",
+        scope.condition("s.structure_id", 2)
+    );
+    let row = scope
+        .bind(sqlx::query(&sql).bind(id))
+        .fetch_optional(db.read())
+        .await?;
     row.as_ref().map(session_of).transpose()
 }
 
@@ -255,10 +250,11 @@ pub async fn sessions_of_workshop(db: &Db, workshop_id: &str) -> Result<Vec<Sess
     rows.iter().map(session_of).collect()
 }
 
-/// What the programme can be narrowed to ('' for any).
+/// What the programme can be narrowed to ('' for any). Public sessions of every structure,
+/// or of one (`Scope::Structure`, for its staff's list and its feeds).
 #[derive(Default)]
-pub struct Programme {
-    pub structure_id: String,
+pub struct Programme<'a> {
+    pub scope: Scope<'a>,
     pub workshop_id: String,
     /// Sessions of one programme (a "Semaine du numérique").
     pub programme_id: String,
@@ -269,25 +265,25 @@ pub struct Programme {
 }
 
 /// Sessions from `p.from` on, in date order (at most 200).
-pub async fn upcoming(db: &Db, p: &Programme) -> Result<Vec<Session>, DbError> {
+pub async fn upcoming(db: &Db, p: &Programme<'_>) -> Result<Vec<Session>, DbError> {
+    let scope = p.scope;
     let sql = format!(
-        "{SESSION_SELECT} WHERE s.date >= $1 AND s.cancelled_at IS NULL AND ($2 = '' OR s.structure_id = $2) \
-         AND ($3 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'theme' AND t.code = $3)) \
-         AND ($4 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'public' AND t.code = $4)) \
-         AND ($5 = '' OR pl.commune = $5) AND ($6 = '' OR s.workshop_id = $6) \
-         AND ($7 = '' OR EXISTS (SELECT 1 FROM programme_sessions ps WHERE ps.session_id = s.id AND ps.programme_id = $7)) \
-         ORDER BY s.date, s.start_time LIMIT 200"
+        "{SESSION_SELECT} WHERE s.date >= $1 AND s.cancelled_at IS NULL \
+         AND ($2 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'theme' AND t.code = $2)) \
+         AND ($3 = '' OR EXISTS (SELECT 1 FROM workshop_tags t WHERE t.workshop_id = w.id AND t.kind = 'public' AND t.code = $3)) \
+         AND ($4 = '' OR pl.commune = $4) AND ($5 = '' OR s.workshop_id = $5) \
+         AND ($6 = '' OR EXISTS (SELECT 1 FROM programme_sessions ps WHERE ps.session_id = s.id AND ps.programme_id = $6)) \
+         {} ORDER BY s.date, s.start_time LIMIT 200",
+        scope.condition("s.structure_id", 7)
     );
-    let rows = sqlx::query(&sql)
+    let q = sqlx::query(&sql)
         .bind(p.from.clone())
-        .bind(p.structure_id.clone())
         .bind(p.theme.clone())
         .bind(p.public.clone())
         .bind(p.commune.clone())
         .bind(p.workshop_id.clone())
-        .bind(p.programme_id.clone())
-        .fetch_all(db.read())
-        .await?;
+        .bind(p.programme_id.clone());
+    let rows = scope.bind(q).fetch_all(db.read()).await?;
     rows.iter().map(session_of).collect()
 }
 
