@@ -65,7 +65,7 @@ async fn sheet_page(
     let people = registration::of_session(&state.db, sid, id)
         .await?
         .into_iter()
-        .filter(|r| r.status == registration::CONFIRMED)
+        .filter(|r| r.status == registration::Status::Confirmed)
         .collect();
     let (closed, activity_id) = store::attendance_state(&state.db, id).await?;
     let title = format!("Émargement — {}", session.title);
@@ -165,7 +165,7 @@ async fn close(
     let confirmed: Vec<Registration> = registration::of_session(&state.db, &sid, &id)
         .await?
         .into_iter()
-        .filter(|r| r.status == registration::CONFIRMED && present.contains(&r.id))
+        .filter(|r| r.status == registration::Status::Confirmed && present.contains(&r.id))
         .collect();
     if confirmed.is_empty() && walk_ins == 0 {
         let mut errors = FieldErrors::default();

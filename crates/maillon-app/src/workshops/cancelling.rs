@@ -83,7 +83,7 @@ async fn to_tell(state: &AppState, sid: &str, sessions: &[&Session]) -> AppResul
         n += super::registration::of_session(&state.db, sid, &s.id)
             .await?
             .iter()
-            .filter(|r| r.status != super::registration::CANCELLED)
+            .filter(|r| r.status != super::registration::Status::Cancelled)
             .count();
     }
     Ok(n)

@@ -153,9 +153,9 @@ pub async fn include_new_session(
         if !seen.insert(cycle_id.clone()) {
             continue;
         }
-        let status = text(&r, "status")?;
+        let status = super::registration::Status::parse(&text(&r, "status")?)?;
         let seats = db::int(&r, "seats")?;
-        if status != super::registration::WAITING {
+        if status != super::registration::Status::Waiting {
             seated += seats;
             if !take_all(tx, &[session_id.to_string()], seats).await? {
                 full = true;
@@ -174,7 +174,7 @@ pub async fn include_new_session(
         .bind(text(&r, "email")?)
         .bind(seats)
         .bind(text(&r, "needs")?)
-        .bind(status)
+        .bind(status.code())
         .bind(text(&r, "source")?)
         .bind(db::int(&r, "asked_at")?)
         .bind(text(&r, "structure_id")?)

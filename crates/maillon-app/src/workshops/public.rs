@@ -339,7 +339,7 @@ async fn show_registration(
         .ok_or(AppError::NotFound)?;
     let position = registration::position(&state.db, &registration).await?;
     let offer_until = match registration.offer_expires_at {
-        Some(t) if registration.status == registration::OFFERED => {
+        Some(t) if registration.status == registration::Status::Offered => {
             crate::mail::routes::local_time(state, t)
         }
         _ => String::new(),

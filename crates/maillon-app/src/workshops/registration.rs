@@ -14,12 +14,52 @@ use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::validate;
 use crate::web::forms::{FieldErrors, FormData};
 
-pub const CONFIRMED: &str = "confirmee";
-pub const WAITING: &str = "attente";
-pub const CANCELLED: &str = "annulee";
-/// A freed seat held for someone of the waiting list until they confirm it (or the delay
-/// of their structure passes).
-pub const OFFERED: &str = "proposee";
+/// Where a registration stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Confirmed,
+    Waiting,
+    /// A freed seat held for someone of the waiting list until they confirm it (or the
+    /// delay of their structure passes).
+    Offered,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Confirmed,
+        Status::Waiting,
+        Status::Offered,
+        Status::Cancelled,
+    ];
+
+    /// As stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmee",
+            Status::Waiting => "attente",
+            Status::Offered => "proposee",
+            Status::Cancelled => "annulee",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Confirmed => "Confirmée",
+            Status::Waiting => "Liste d'attente",
+            Status::Offered => "Place proposée, à confirmer",
+            Status::Cancelled => "Annulée",
+        }
+    }
+
+    /// A stored code; an unknown one is an error (it used to display as "Annulée").
+    pub fn parse(code: &str) -> Result<Status, DbError> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| DbError::invalid(format!("statut d'inscription inconnu : {code}")))
+    }
+}
 
 /// The most seats one registration holds (a parent with children).
 pub const MAX_SEATS: i64 = 6;
@@ -109,7 +149,7 @@ pub struct Registration {
     pub email: String,
     pub seats: i64,
     pub needs: String,
-    pub status: String,
+    pub status: Status,
     pub source: String,
     pub asked_at: i64,
     pub present: bool,
@@ -121,12 +161,15 @@ pub struct Registration {
 
 impl Registration {
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            CONFIRMED => "Confirmée",
-            WAITING => "Liste d'attente",
-            OFFERED => "Place proposée, à confirmer",
-            _ => "Annulée",
-        }
+        self.status.label()
+    }
+
+    pub fn is_offered(&self) -> bool {
+        self.status == Status::Offered
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.status == Status::Cancelled
     }
 
     pub fn phone_display(&self) -> String {
@@ -146,7 +189,7 @@ fn from_row(r: &AnyRow) -> Result<Registration, DbError> {
         email: text(r, "email")?,
         seats: db::int(r, "seats")?,
         needs: text(r, "needs")?,
-        status: text(r, "status")?,
+        status: Status::parse(&text(r, "status")?)?,
         source: text(r, "source")?,
         asked_at: db::int(r, "asked_at")?,
         present: db::flag(r, "present")?,
@@ -160,7 +203,7 @@ fn from_row(r: &AnyRow) -> Result<Registration, DbError> {
 #[derive(Debug, PartialEq)]
 pub enum Outcome {
     /// Registered (confirmed or waiting); the personal link's secret.
-    Registered { status: String, token: String },
+    Registered { status: Status, token: String },
     /// The same phone or e-mail already holds a registration for this session.
     AlreadyRegistered,
     /// A cycle with no session left to come.
@@ -188,13 +231,14 @@ pub async fn register(
         return Ok(Outcome::AlreadyRegistered);
     }
     let status = if cycles::take_all(&mut tx, &held.sessions, c.seats).await? {
-        CONFIRMED
+        Status::Confirmed
     } else {
-        WAITING
+        Status::Waiting
     };
     // A waiting list without end would let anyone queue messages to chosen numbers: the
     // public form stops at its cap (staff may still add someone at the desk).
-    if status == WAITING && source == "public" && waiting_list_full(&mut tx, &first).await? {
+    if status == Status::Waiting && source == "public" && waiting_list_full(&mut tx, &first).await?
+    {
         return Ok(Outcome::WaitingListFull);
     }
     let token = tokens::new_token();
@@ -220,7 +264,7 @@ pub async fn register(
         .bind(c.email.clone())
         .bind(c.seats)
         .bind(c.needs.clone())
-        .bind(status)
+        .bind(status.code())
         .bind(source)
         .bind(t)
         .bind(structure_id)
@@ -231,7 +275,7 @@ pub async fn register(
     }
     let about = About::load(&mut tx, &first).await?;
     let link = format!("{public_url}/inscription/{token}");
-    let (what, short) = if status == CONFIRMED {
+    let (what, short) = if status == Status::Confirmed {
         ("Votre inscription est confirmée.", "inscription confirmée")
     } else {
         (
@@ -273,10 +317,7 @@ pub async fn register(
     };
     about.tell(&mut tx, &c.email, &c.phone, &notice).await?;
     tx.commit().await?;
-    Ok(Outcome::Registered {
-        status: status.to_string(),
-        token,
-    })
+    Ok(Outcome::Registered { status, token })
 }
 
 /// The fewest people a waiting list takes from the public form; a larger session takes as
@@ -334,7 +375,7 @@ pub async fn by_token(db: &Db, token: &str) -> Result<Option<Registration>, DbEr
 
 /// Position on the waiting list (1 for the first), 0 when not waiting.
 pub async fn position(db: &Db, r: &Registration) -> Result<i64, DbError> {
-    if r.status != WAITING {
+    if r.status != Status::Waiting {
         return Ok(0);
     }
     let ahead: i64 = sqlx::query_scalar(
@@ -416,7 +457,7 @@ pub async fn cancel(
             continue;
         }
         cancelled += 1;
-        if row.status == CONFIRMED || row.status == OFFERED {
+        if row.status == Status::Confirmed || row.status == Status::Offered {
             cycles::release(&mut tx, std::slice::from_ref(&row.session_id), row.seats).await?;
         }
     }

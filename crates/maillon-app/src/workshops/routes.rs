@@ -82,8 +82,11 @@ async fn export(
     let (tx, rx) = crate::exports::channel();
     let mut waiting = 0;
     let mut rows = Vec::new();
-    for r in all.iter().filter(|r| r.status != registration::CANCELLED) {
-        let position = if r.status == registration::WAITING {
+    for r in all
+        .iter()
+        .filter(|r| r.status != registration::Status::Cancelled)
+    {
+        let position = if r.status == registration::Status::Waiting {
             waiting += 1;
             waiting.to_string()
         } else {
@@ -495,11 +498,14 @@ async fn session_view(
     let all = registration::of_session(&state.db, sid, id).await?;
     let (confirmed, waiting) = (
         all.iter()
-            .filter(|r| r.status == registration::CONFIRMED || r.status == registration::OFFERED)
+            .filter(|r| {
+                r.status == registration::Status::Confirmed
+                    || r.status == registration::Status::Offered
+            })
             .cloned()
             .collect(),
         all.iter()
-            .filter(|r| r.status == registration::WAITING)
+            .filter(|r| r.status == registration::Status::Waiting)
             .cloned()
             .collect(),
     );
@@ -571,7 +577,7 @@ async fn register_at_desk(
     )
     .await?
     {
-        Outcome::Registered { status, .. } if status == registration::CONFIRMED => {
+        Outcome::Registered { status, .. } if status == registration::Status::Confirmed => {
             "inscription-confirmee"
         }
         Outcome::Registered { .. } => "inscription-attente",

@@ -371,7 +371,7 @@ pub struct ToTell {
 
 /// Cancels every registration of a session that is not already, and says whom to tell.
 pub async fn cancel_registrations(tx: &mut Tx, session_id: &str) -> Result<Vec<ToTell>, DbError> {
-    let cancelled = super::registration::CANCELLED;
+    let cancelled = super::registration::Status::Cancelled.code();
     let people = sqlx::query(
         "SELECT name, phone, email FROM registrations WHERE session_id = $1 AND status <> $2",
     )

@@ -5,7 +5,7 @@
 
 use super::cycles;
 use super::notify::{About, Notice};
-use super::registration::{self, at_place, Registration, CONFIRMED, OFFERED};
+use super::registration::{self, at_place, Registration, Status};
 use crate::db::{now, Db, DbError, Tx};
 
 /// Gives free seats to the people waiting at the session (or at its cycle), in order,
@@ -24,7 +24,7 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
                 "UPDATE registrations SET status = $2, offer_expires_at = $3, updated_at = $4 WHERE id = $1",
             )
             .bind(r.id.clone())
-            .bind(if expires.is_some() { OFFERED } else { CONFIRMED })
+            .bind(if expires.is_some() { Status::Offered } else { Status::Confirmed }.code())
             .bind(expires)
             .bind(now())
             .execute(&mut **tx)
@@ -188,7 +188,7 @@ pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, 
             registration::cycle_rows(&mut tx, &r.cycle_id, "").await?
         };
         let mut withdrawn = Vec::new();
-        for g in group.iter().filter(|g| g.status == OFFERED) {
+        for g in group.iter().filter(|g| g.status == Status::Offered) {
             // Guarded: a confirmation at the same moment wins, or this does, never both.
             let done = sqlx::query(
                 "UPDATE registrations SET status = 'annulee', offer_expires_at = NULL, updated_at = $2 \
