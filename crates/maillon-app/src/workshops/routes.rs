@@ -577,9 +577,10 @@ async fn register_at_desk(
     )
     .await?
     {
-        Outcome::Registered { status, .. } if status == registration::Status::Confirmed => {
-            "inscription-confirmee"
-        }
+        Outcome::Registered {
+            status: registration::Status::Confirmed,
+            ..
+        } => "inscription-confirmee",
         Outcome::Registered { .. } => "inscription-attente",
         Outcome::AlreadyRegistered => "deja-inscrit",
         Outcome::Closed => "cycle-termine",
