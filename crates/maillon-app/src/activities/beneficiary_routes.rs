@@ -12,10 +12,11 @@ use super::beneficiaries::{self, Beneficiary};
 use super::model::Kind;
 use super::routes::date_fr;
 use super::vocab::{self, Choice, GENRES, STATUTS, THEMES};
-use super::{people_access, recorder_access, store, this_year};
+use super::{recorder_access, store, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
 use crate::structures::Access;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
@@ -64,12 +65,11 @@ struct ListPage {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::People>,
     Path(sid): Path<String>,
     Query(q): Query<SearchQuery>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = people_access(&state, &user, &sid).await?;
     let (query, cut) = crate::web::forms::search_text(&q.q.unwrap_or_default());
     let people = beneficiaries::search(&state.db, &sid, &query, 200).await?;
     let total = beneficiaries::count(&state.db, &sid).await?;
@@ -191,10 +191,9 @@ async fn detail_page(
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::People>,
+    Path(_sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = people_access(&state, &user, &sid).await?;
     detail_page(
         &state,
         &user,
@@ -208,11 +207,10 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::People>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = people_access(&state, &user, &sid).await?;
     let year = this_year(&today(&access.structure.timezone));
     match beneficiaries::from_form(&form, "", year) {
         Ok(person) => {
@@ -233,11 +231,10 @@ async fn create(
 
 async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::People>,
     Path((sid, bid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = people_access(&state, &user, &sid).await?;
     let person = beneficiaries::get(&state.db, &sid, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -262,11 +259,10 @@ async fn show(
 
 async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::People>,
     Path((sid, bid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = people_access(&state, &user, &sid).await?;
     beneficiaries::get(&state.db, &sid, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -298,6 +294,20 @@ async fn update(
     }
 }
 
+/// The structure's admin among its recording members (merging, erasing, a person's file):
+/// others of the structure get 403, everyone else 404.
+struct RecordsAdmin;
+
+impl crate::structures::extract::Rule for RecordsAdmin {
+    fn check<'a>(
+        state: &'a AppState,
+        user: &'a CurrentUser,
+        sid: &'a str,
+    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
+        admin_access(state, user, sid)
+    }
+}
+
 async fn admin_access(state: &AppState, user: &CurrentUser, sid: &str) -> Result<Access, AppError> {
     let access = recorder_access(state, user, sid).await?;
     if access.role == Some(crate::accounts::model::Role::StructureAdmin) {
@@ -311,10 +321,9 @@ async fn admin_access(state: &AppState, user: &CurrentUser, sid: &str) -> Result
 /// article 15), as a JSON file.
 async fn subject_access(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<RecordsAdmin>,
     Path((sid, bid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = admin_access(&state, &user, &sid).await?;
     let person = beneficiaries::get(&state.db, &sid, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -380,10 +389,9 @@ async fn subject_access(
 /// Erases a person (RGPD article 17): the record goes, the anonymous statistics stay.
 async fn erase(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<RecordsAdmin>,
     Path((sid, bid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = admin_access(&state, &user, &sid).await?;
     let year = this_year(&today(&access.structure.timezone));
     let mut tx = state.db.begin_write().await?;
     if !beneficiaries::erase(&mut tx, &sid, &bid, year).await? {
@@ -408,10 +416,9 @@ struct JournalPage {
 /// The audit log of the structure's beneficiaries, for its admins.
 async fn journal(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<RecordsAdmin>,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = admin_access(&state, &user, &sid).await?;
     let zone =
         jiff::tz::TimeZone::get(&access.structure.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let entries = audit::latest(&state.db, &sid, 500)

@@ -11,11 +11,11 @@ use super::export::{
 };
 use super::stats;
 use super::stats_routes::{filter_from, StatsQuery};
-use super::{recorder_access, this_year};
-use crate::accounts::model::CurrentUser;
+use super::this_year;
 use crate::db::DbError;
 use crate::exports::{self, check_format, respond, Row};
 use crate::places::routes::today;
+use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::Query;
 use crate::web::AppState;
@@ -50,12 +50,11 @@ where
 
 async fn accompaniments(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, format)): Path<(String, String)>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     check_format(&format)?;
-    let access = recorder_access(&state, &user, &sid).await?;
     let today = today(&access.structure.timezone);
     let filter = filter_from(&q, vec![sid.clone()], &today);
     let filename = format!("accompagnements-{}-{}", filter.from, filter.to);
@@ -80,11 +79,10 @@ async fn accompaniments(
 
 async fn beneficiaries(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, format)): Path<(String, String)>,
 ) -> AppResult<Response> {
     check_format(&format)?;
-    let access = recorder_access(&state, &user, &sid).await?;
     let year = this_year(&today(&access.structure.timezone));
     super::audit::record(
         &state.db,
@@ -111,11 +109,12 @@ async fn beneficiaries(
 /// The statistics page as one sheet: key figures, then each breakdown with its numbers.
 async fn statistics(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
-    let access = crate::structures::access(&state, &user, &sid).await?;
     let today = today(&access.structure.timezone);
     let filter = filter_from(&q, vec![sid.clone()], &today);
     let s = stats::compute(&state.db, &filter, this_year(&today)).await?;

@@ -63,6 +63,32 @@ pub async fn people_access(
     }
 }
 
+/// Recording members (admins and mediators): [`recorder_access`] as an extractor rule.
+pub struct Recorder;
+
+impl crate::structures::extract::Rule for Recorder {
+    fn check<'a>(
+        state: &'a AppState,
+        user: &'a CurrentUser,
+        sid: &'a str,
+    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
+        recorder_access(state, user, sid)
+    }
+}
+
+/// Who may see the structure's beneficiaries: [`people_access`] as an extractor rule.
+pub struct People;
+
+impl crate::structures::extract::Rule for People {
+    fn check<'a>(
+        state: &'a AppState,
+        user: &'a CurrentUser,
+        sid: &'a str,
+    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
+        people_access(state, user, sid)
+    }
+}
+
 /// The current year in the structure's time zone.
 pub fn this_year(today: &str) -> i64 {
     today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)

@@ -10,9 +10,10 @@ use axum::Router;
 use super::audit::{self, Actor};
 use super::beneficiaries::{self, Beneficiary};
 use super::duplicates::{self, Pair};
-use super::{recorder_access, this_year};
-use crate::accounts::model::{CurrentUser, Role};
+use super::this_year;
+use crate::accounts::model::Role;
 use crate::places::routes::today;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::page::{Flash, Page};
@@ -41,11 +42,10 @@ struct DuplicatesPage {
 
 async fn duplicates_page(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let pairs = duplicates::find(&state.db, &sid, 100).await?;
     let page = Page::in_structure(&state, "Doublons possibles", &user, &access)
         .await
@@ -56,11 +56,10 @@ async fn duplicates_page(
 
 async fn merge(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let (keep_id, other_id) = (form.get("keep"), form.get("other"));
     if keep_id == other_id {
         return Err(AppError::BadRequest(
@@ -95,11 +94,10 @@ struct ConfirmPage {
 /// First shows who will be erased; erases only when the confirmation is sent.
 async fn erase_selection(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     if access.role != Some(Role::StructureAdmin) {
         return Err(AppError::Forbidden);
     }

@@ -12,9 +12,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::beneficiaries::{self, Beneficiary};
-use super::recorder_access;
-use crate::accounts::model::CurrentUser;
 use crate::db::{Db, DbError};
+use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::{FormData, Query};
 use crate::web::AppState;
@@ -154,11 +153,10 @@ struct Match {
 /// `[{id, label}]` for the search as you type (same access as the form).
 async fn matches_json(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     Query(q): Query<MatchesQuery>,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let query = q.q.unwrap_or_default();
     let found = if query.trim().is_empty() {
         beneficiaries::seen_recently(&state.db, &sid, RECENT).await?

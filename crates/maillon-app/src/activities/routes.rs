@@ -11,10 +11,11 @@ use super::beneficiaries::{self, Beneficiary};
 use super::model::{self, Activity, Context, Kind, Person, DIMENSIONS};
 use super::picker::{self, Picker};
 use super::vocab::*;
-use super::{recorder_access, store, this_year};
+use super::{store, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
 use crate::structures::Access;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
@@ -262,11 +263,10 @@ fn kind_of(q: &NewQuery) -> Kind {
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let today = today(&access.structure.timezone);
     let mut activity = match &q.depuis {
         // Duplicate: the same activity, today, as a new record.
@@ -404,12 +404,11 @@ async fn save(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     Query(q): Query<NewQuery>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     match save(&state, &access, &user, kind_of(&q), None, &form).await? {
         Ok(_) => Ok(Redirect::to(&format!(
             "/structures/{sid}/activites?info=activite-enregistree"
@@ -421,10 +420,9 @@ async fn create(
 
 async fn edit_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, aid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let activity = store::get(&state.db, &sid, &aid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -433,11 +431,10 @@ async fn edit_form(
 
 async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, aid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let existing = store::get(&state.db, &sid, &aid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -451,10 +448,9 @@ async fn update(
 
 async fn delete(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, aid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     if !store::delete(&mut tx, &sid, &aid).await? {
         return Err(AppError::NotFound);
@@ -518,12 +514,11 @@ pub fn date_fr(date: &str) -> String {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     Query(q): Query<ListQuery>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let valid_date = |d: &Option<String>| {
         d.clone()
             .filter(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok())

@@ -13,6 +13,7 @@ use super::vocab::{Choice, THEMES};
 use super::{model, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::places::routes::today;
+use crate::structures::StructureAccess;
 use crate::structures::{self, Access};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::Query;
@@ -239,12 +240,11 @@ async fn structure_page(
 /// personal data.
 async fn structure_stats(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
+    Path(_sid): Path<String>,
     Query(q): Query<StatsQuery>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = structures::access(&state, &user, &sid).await?;
     let how = StructurePage {
         flash,
         ..StructurePage::default()
@@ -254,11 +254,10 @@ async fn structure_stats(
 
 async fn structure_print(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
+    Path(_sid): Path<String>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
-    let access = structures::access(&state, &user, &sid).await?;
     let how = StructurePage {
         printable: true,
         ..StructurePage::default()
@@ -315,10 +314,9 @@ async fn network_stats(
 
 async fn create_share(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = structures::access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
     let token = super::shares::create(&mut tx, &sid, &user.name).await?;
@@ -335,10 +333,11 @@ async fn create_share(
 
 async fn revoke_share(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::structures::extract::Member>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = structures::access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
     if !super::shares::revoke(&mut tx, &sid, &id).await? {

@@ -15,6 +15,7 @@ use crate::db::{now, Db};
 use crate::mail::Mailer;
 use crate::sms::Texter;
 use crate::web::metrics::Metrics;
+use store::JobKind;
 
 /// Wakes the workers of this process when a job is added, instead of waiting for the
 /// poll, and stops them when the server stops.
@@ -104,27 +105,30 @@ pub async fn run_one(
     let Some(job) = store::claim(db).await? else {
         return Ok(false);
     };
-    let result = match job.kind.as_str() {
-        "send_email" => {
+    let result = match store::JobKind::parse(&job.kind) {
+        Err(unknown) => Err(unknown.to_string()),
+        Ok(JobKind::SendEmail) => {
             let last_attempt = job.attempts >= job.max_attempts;
             crate::mail::deliver(db, config, &senders.mail, &job.payload, last_attempt).await
         }
-        "send_sms" => {
+        Ok(JobKind::SendSms) => {
             let last_attempt = job.attempts >= job.max_attempts;
             crate::sms::deliver(db, &senders.sms, &job.payload, last_attempt).await
         }
-        "plan_message" => crate::messages::plan::run(db, config, &job.payload).await,
-        "purge" => crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
-            .await
-            .map_err(|e| e.to_string()),
-        "anonymise" if config.anonymise_after_months > 0 => {
+        Ok(JobKind::PlanMessage) => crate::messages::plan::run(db, config, &job.payload).await,
+        Ok(JobKind::Purge) => {
+            crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Ok(JobKind::Anonymise) if config.anonymise_after_months > 0 => {
             crate::activities::beneficiaries::anonymise_inactive(db, config.anonymise_after_months)
                 .await
                 .map(|n| tracing::info!(anonymised = n, "retention of beneficiaries applied"))
                 .map_err(|e| e.to_string())
         }
-        "anonymise" => Ok(()),
-        "reminders" => crate::workshops::reminders::plan(db, &config.public_url)
+        Ok(JobKind::Anonymise) => Ok(()),
+        Ok(JobKind::Reminders) => crate::workshops::reminders::plan(db, &config.public_url)
             .await
             .map(|n| {
                 if n > 0 {
@@ -132,15 +136,16 @@ pub async fn run_one(
                 }
             })
             .map_err(|e| e.to_string()),
-        "offers" => crate::workshops::waiting::expire_offers(db, &config.public_url, now())
-            .await
-            .map(|n| {
-                if n > 0 {
-                    tracing::info!(expired = n, "unconfirmed offers passed on")
-                }
-            })
-            .map_err(|e| e.to_string()),
-        other => Err(format!("unknown job kind {other}")),
+        Ok(JobKind::Offers) => {
+            crate::workshops::waiting::expire_offers(db, &config.public_url, now())
+                .await
+                .map(|n| {
+                    if n > 0 {
+                        tracing::info!(expired = n, "unconfirmed offers passed on")
+                    }
+                })
+                .map_err(|e| e.to_string())
+        }
     };
     match result {
         Ok(()) => {
@@ -167,7 +172,7 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
             let mut tx = db.begin_write().await?;
             store::enqueue(
                 &mut tx,
-                "purge",
+                JobKind::Purge,
                 "{}",
                 Some(&format!("purge-{hour}")),
                 now(),
@@ -177,7 +182,7 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
             let day = hour / 24;
             store::enqueue(
                 &mut tx,
-                "anonymise",
+                JobKind::Anonymise,
                 "{}",
                 Some(&format!("anonymise-{day}")),
                 now(),
@@ -186,7 +191,7 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
             // Every five minutes: reminders of workshops (sent once each, never at night).
             store::enqueue(
                 &mut tx,
-                "reminders",
+                JobKind::Reminders,
                 "{}",
                 Some(&format!("reminders-{}", now() / 300)),
                 now(),
@@ -195,7 +200,7 @@ async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
             // Every five minutes too: freed seats not confirmed in time go to the next.
             store::enqueue(
                 &mut tx,
-                "offers",
+                JobKind::Offers,
                 "{}",
                 Some(&format!("offers-{}", now() / 300)),
                 now(),

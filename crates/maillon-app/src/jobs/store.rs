@@ -2,6 +2,50 @@
 
 use crate::db::{self, now, text, Backend, Db, DbError, Tx};
 
+/// What a job does. Stored as its code; a stored code Maillon does not know fails the job
+/// with its code in the log (an older or newer server wrote it), never runs a default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    SendEmail,
+    SendSms,
+    PlanMessage,
+    Purge,
+    Anonymise,
+    Reminders,
+    Offers,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 7] = [
+        JobKind::SendEmail,
+        JobKind::SendSms,
+        JobKind::PlanMessage,
+        JobKind::Purge,
+        JobKind::Anonymise,
+        JobKind::Reminders,
+        JobKind::Offers,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            JobKind::SendEmail => "send_email",
+            JobKind::SendSms => "send_sms",
+            JobKind::PlanMessage => "plan_message",
+            JobKind::Purge => "purge",
+            JobKind::Anonymise => "anonymise",
+            JobKind::Reminders => "reminders",
+            JobKind::Offers => "offers",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<JobKind, DbError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
+            .ok_or_else(|| DbError::invalid(format!("type de tâche inconnu : {code}")))
+    }
+}
+
 pub struct ClaimedJob {
     pub id: String,
     pub kind: String,
@@ -17,7 +61,7 @@ const LEASE_SECONDS: i64 = 300;
 /// With an idempotency key, a second job with the same key is not added.
 pub async fn enqueue(
     tx: &mut Tx,
-    kind: &str,
+    kind: JobKind,
     payload: &str,
     key: Option<&str>,
     run_at: i64,
@@ -27,7 +71,7 @@ pub async fn enqueue(
          VALUES ($1, $2, $3, 'pending', $4, 8, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(db::new_id())
-    .bind(kind)
+    .bind(kind.code())
     .bind(payload)
     .bind(run_at)
     .bind(key.map(str::to_string))

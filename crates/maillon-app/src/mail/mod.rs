@@ -134,7 +134,7 @@ pub async fn queue_rich(tx: &mut Tx, m: &Outgoing<'_>) -> Result<String, DbError
     let payload = serde_json::json!({ "email_id": id }).to_string();
     crate::jobs::store::enqueue(
         tx,
-        "send_email",
+        crate::jobs::store::JobKind::SendEmail,
         &payload,
         Some(&format!("email-{id}")),
         m.send_at.max(now()),

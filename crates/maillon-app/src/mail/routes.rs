@@ -12,6 +12,7 @@ use axum::Router;
 use super::Email;
 use crate::accounts::model::{CurrentUser, Role};
 use crate::accounts::tokens::mask_links;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
 use crate::web::{render, AppState};
@@ -153,11 +154,10 @@ async fn network_message(
 
 async fn structure_outbox(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Admin>,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
     // Its admins only: the network coordination reads the instance's outbox, masked.
-    let access = crate::structures::admin_access(&state, &user, &sid).await?;
     let page = Page::in_structure(&state, "Boîte d'envoi", &user, &access)
         .await
         .section("structure");
@@ -167,11 +167,10 @@ async fn structure_outbox(
 
 async fn structure_message(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Admin>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     // Its admins only: the network coordination reads the instance's outbox, masked.
-    let access = crate::structures::admin_access(&state, &user, &sid).await?;
     let email = super::get(&state.db, &id)
         .await?
         .filter(|e| e.structure_id == sid)

@@ -11,10 +11,7 @@ use super::consent::{self, Event, Grid};
 use super::filter::{Filter, Today, ADHESION, ATELIER, CONTACT, FOYER};
 use super::model::{self, Member, MembershipForm};
 use super::store::{self, Membership};
-use super::{
-    member_access, sees_activity_log, CHANNELS, LANGUAGES, PAYMENT_MODES, PURPOSES, SECTORS,
-    SOURCES,
-};
+use super::{sees_activity_log, CHANNELS, LANGUAGES, PAYMENT_MODES, PURPOSES, SECTORS, SOURCES};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
@@ -24,6 +21,7 @@ use crate::activities::vocab::{self, Choice};
 use crate::exports::{self, check_format, respond, Row};
 use crate::places::routes::today;
 use crate::structures::Access;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -120,12 +118,11 @@ fn offset_of(query: &str) -> i64 {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     RawQuery(query): RawQuery,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let raw = query.unwrap_or_default();
     let filter = Filter::from_query(&raw);
     let offset = offset_of(&raw);
@@ -291,10 +288,9 @@ async fn person_page(
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
+    Path(_sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     person_page(
         &state,
         &user,
@@ -309,11 +305,10 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let year = this_year(&today_of(&access).date);
     match model::from_form(&form, year) {
         Ok(person) => {
@@ -349,11 +344,10 @@ async fn found(state: &AppState, sid: &str, pid: &str) -> AppResult<Member> {
 
 async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let person = found(&state, &sid, &pid).await?;
     audit::record(
         &state.db,
@@ -377,11 +371,10 @@ async fn show(
 
 async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let before = found(&state, &sid, &pid).await?;
     let year = this_year(&today_of(&access).date);
     match model::from_form(&form, year) {
@@ -424,11 +417,10 @@ async fn update(
 
 async fn add_membership(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let person = found(&state, &sid, &pid).await?;
     let problem = match model::membership_from_form(&form) {
         Ok(m) => {
@@ -472,10 +464,9 @@ async fn add_membership(
 
 async fn delete_membership(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid, mid)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     if !store::delete_membership(&mut tx, &sid, &pid, &mid).await? {
         return Err(AppError::NotFound);
@@ -498,11 +489,10 @@ async fn delete_membership(
 /// Records a consent or a refusal from the desk (a "Retirer" button sends a refusal).
 async fn set_consent(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     found(&state, &sid, &pid).await?;
     let (channel, purpose, state_code, source) = (
         form.get("channel"),
@@ -548,11 +538,10 @@ async fn set_consent(
 
 async fn archive(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     let archived = form.get("archived") == "1";
     let mut tx = state.db.begin_write().await?;
     if !store::set_archived(&mut tx, &sid, &pid, archived).await? {
@@ -574,10 +563,9 @@ async fn archive(
 /// Makes a new personal link (the previous one stops working) and shows it once.
 async fn personal_link(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let person = found(&state, &sid, &pid).await?;
     let secret = tokens::new_token();
     let mut tx = state.db.begin_write().await?;
@@ -633,12 +621,11 @@ const EXPORT_COLUMNS: &[&str] = &[
 /// The people the filter matches, as CSV or XLSX (logged in the journal).
 async fn export(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, format)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     check_format(&format)?;
-    let access = member_access(&state, &user, &sid).await?;
     let filter = Filter::from_query(&query.unwrap_or_default());
     let today = today_of(&access);
     audit::record(

@@ -15,6 +15,7 @@ use super::segment_store;
 pub use super::segment_store::{all, get_one, Segment};
 use super::store;
 use crate::accounts::model::CurrentUser;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -40,11 +41,10 @@ struct ListPage {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let today = today_of(&access);
     let mut segments = Vec::new();
     for s in all(&state.db, &sid).await? {
@@ -145,11 +145,10 @@ async fn editor(
 
 async fn edit(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, gid)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     let segment = get_one(&state.db, &sid, &gid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -173,11 +172,12 @@ async fn edit(
 /// The live count while the filter is edited (the editor's script asks it).
 async fn count_json(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let filter = Filter::from_query(&query.unwrap_or_default());
     let count = store::count(&state.db, &sid, &filter, &today_of(&access)).await?;
     let body = serde_json::json!({
@@ -221,11 +221,10 @@ fn read(form: &FormData) -> (String, Filter, FieldErrors) {
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     let (name, filter, errors) = read(&form);
     if !errors.is_empty() {
         return editor_page(&state, &user, &sid, String::new(), name, filter, errors).await;
@@ -241,11 +240,10 @@ async fn create(
 
 async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, gid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     get_one(&state.db, &sid, &gid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -264,10 +262,9 @@ async fn update(
 
 async fn delete(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, gid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     if !segment_store::delete(&mut tx, &sid, &gid).await? {
         return Err(AppError::NotFound);

@@ -15,9 +15,9 @@ use crate::activities::audit::{self, Actor};
 use crate::activities::vocab::Choice;
 use crate::db::now;
 use crate::mail::routes::local_time_in as local_time;
-use crate::members::member_access;
 use crate::members::segments::{self, Segment};
 use crate::structures::Access;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -57,11 +57,10 @@ fn when(access: &Access, m: &Message) -> String {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let messages = store::list(&state.db, &sid)
         .await?
         .into_iter()
@@ -235,10 +234,9 @@ async fn form_again(
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
+    Path(_sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let message = Message {
         purpose: "news".into(),
         ..Message::default()
@@ -264,11 +262,10 @@ async fn segment_ids(state: &AppState, sid: &str) -> AppResult<Vec<String>> {
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let (message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
     if !errors.is_empty() {
         return form_again(&state, &user, &access, message, errors).await;
@@ -290,11 +287,10 @@ pub(super) async fn found(state: &AppState, sid: &str, mid: &str) -> AppResult<M
 
 async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let message = found(&state, &sid, &mid).await?;
     if message.is_sent() {
         return super::tracking::page(&state, &user, &access, message, flash).await;
@@ -304,11 +300,10 @@ async fn show(
 
 async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let saved = found(&state, &sid, &mid).await?;
     let (mut message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
     message.id = saved.id.clone();
@@ -368,11 +363,10 @@ fn asked_time(form: &FormData, zone: &str) -> Result<i64, (&'static str, String)
 
 async fn send(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let message = found(&state, &sid, &mid).await?;
     let s = &access.structure;
     let mut errors = FieldErrors::default();
@@ -425,7 +419,7 @@ async fn send(
         // new job, and the old one finds it planned or not scheduled for its time.
         crate::jobs::store::enqueue(
             &mut tx,
-            "plan_message",
+            crate::jobs::store::JobKind::PlanMessage,
             &payload,
             Some(&format!("plan-{mid}-{send_at}")),
             send_at,
@@ -445,10 +439,9 @@ async fn send(
 
 async fn unschedule(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     found(&state, &sid, &mid).await?;
     let mut tx = state.db.begin_write().await?;
     let done = store::unschedule(&mut tx, &sid, &mid).await?;
@@ -463,10 +456,9 @@ async fn unschedule(
 
 async fn delete(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     found(&state, &sid, &mid).await?;
     let mut tx = state.db.begin_write().await?;
     let done = store::delete_draft(&mut tx, &sid, &mid).await?;
@@ -485,11 +477,10 @@ async fn delete(
 /// number if one is typed. Nothing is recorded as a delivery.
 async fn test_send(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let message = found(&state, &sid, &mid).await?;
     let mut errors = FieldErrors::default();
     let phone = form.get("telephone_essai");

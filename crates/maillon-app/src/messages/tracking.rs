@@ -13,7 +13,7 @@ pub use super::deliveries::{deliveries, of_person, state_label, Delivery};
 use super::model::Message;
 use crate::accounts::model::CurrentUser;
 use crate::mail::routes::local_time_in as local_time;
-use crate::members::member_access;
+use crate::structures::StructureAccess;
 use crate::structures::{Access, Structure};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
@@ -151,10 +151,11 @@ struct LettersPage {
 /// message is sent, the same page previews them.
 async fn letters(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let message = super::routes::found(&state, &sid, &mid).await?;
     let letters = if message.is_sent() {
         deliveries(&state.db, &sid, &mid, Some("post")).await?
@@ -189,10 +190,9 @@ async fn letters(
 
 async fn letters_printed(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     sent_message(&state, &sid, &mid).await?;
     let mut tx = state.db.begin_write().await?;
     deliveries::letters_printed(&mut tx, &sid, &mid).await?;
@@ -216,11 +216,10 @@ struct CallsPage {
 /// came of each call.
 async fn calls(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = member_access(&state, &user, &sid).await?;
     let message = sent_message(&state, &sid, &mid).await?;
     let calls = deliveries(&state.db, &sid, &mid, Some("phone")).await?;
     let page = Page::in_structure(
@@ -243,11 +242,10 @@ async fn calls(
 
 async fn call_done(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid, pid)): Path<(String, String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    member_access(&state, &user, &sid).await?;
     sent_message(&state, &sid, &mid).await?;
     let outcome = match form.get("resultat").as_str() {
         "appele" => "sent",

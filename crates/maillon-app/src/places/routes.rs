@@ -12,6 +12,7 @@ use super::vocab::{self, ListField, LIST_FIELDS, TYPOLOGIES};
 use super::{hours, store};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
+use crate::structures::StructureAccess;
 use crate::structures::{access, Access};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
@@ -185,11 +186,10 @@ async fn create(
 
 async fn edit_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path((sid, pid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     let place = store::get_in_structure(&state.db, &sid, &pid)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -13,8 +13,8 @@ use super::vocab::{self, Licence, LICENCES, PUBLICS, SECTORS, TYPES, VISIBILITIE
 use super::{can_edit, can_read, making_structures, store};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
-use crate::activities::recorder_access;
 use crate::activities::vocab::{Choice, LEVELS};
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::page::{Flash, Page};
@@ -335,10 +335,9 @@ fn form_of(r: &Resource) -> FormData {
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let r = Resource {
         licence: "cc-by-sa-4.0".into(),
         visibility: "brouillon".into(),
@@ -359,11 +358,10 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     match model::resource_from_form(&form) {
         Err((r, errors)) => {
             form_page(

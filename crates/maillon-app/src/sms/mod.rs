@@ -96,7 +96,7 @@ pub async fn queue_at(
     let payload = serde_json::json!({ "sms_id": id }).to_string();
     crate::jobs::store::enqueue(
         tx,
-        "send_sms",
+        crate::jobs::store::JobKind::SendSms,
         &payload,
         Some(&format!("sms-{id}")),
         send_at.max(now()),

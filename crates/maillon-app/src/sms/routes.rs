@@ -9,9 +9,9 @@ use axum::routing::get;
 use axum::Router;
 
 use super::Sms;
-use crate::accounts::model::{CurrentUser, Role};
+use crate::accounts::model::Role;
 use crate::mail::routes::local_time;
-use crate::structures::access;
+use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::page::Page;
 use crate::web::{render, AppState};
@@ -39,10 +39,9 @@ struct LogPage {
 
 async fn log(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     let messages = super::latest(&state.db, &sid, 200)
         .await?

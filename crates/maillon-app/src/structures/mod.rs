@@ -1,9 +1,12 @@
 //! Structures (centre social, espace de vie sociale, médiathèque…), their teams, and the
 //! network that gathers them. Every structure-scoped page goes through [`access`].
 
+pub mod extract;
 pub mod routes;
 pub mod store;
 pub mod team;
+
+pub use extract::StructureAccess;
 
 use crate::accounts::model::{CurrentUser, Role};
 use crate::web::error::AppError;

@@ -6,9 +6,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{access, store, validate_form, Structure, KINDS, TIMEZONES};
+use super::{store, validate_form, Structure, KINDS, TIMEZONES};
 use crate::accounts::model::CurrentUser;
 use crate::places::model::Place;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -84,11 +85,10 @@ struct ShowPage {
 
 async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     let places = crate::places::store::list_for_structure(&state.db, &sid).await?;
     let page = Page::in_structure(&state, access.structure.name.clone(), &user, &access)
         .await
@@ -143,10 +143,9 @@ fn show_form(
 
 async fn edit_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     let page = Page::in_structure(&state, "Modifier la structure", &user, &access)
         .await
@@ -159,11 +158,10 @@ async fn edit_form(
 
 async fn edit(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     match validate_form(&form) {
         Ok(s) => {

@@ -6,10 +6,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{access, store, Access};
+use super::{store, Access};
 use crate::accounts::model::{CurrentUser, Role};
 use crate::accounts::routes::INVITATION_VALID_DAYS;
 use crate::accounts::{store as accounts, tokens};
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::{Flash, Page};
@@ -104,11 +105,10 @@ async fn team_page(
 
 async fn team(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
+    Path(_sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     team_page(
         &state,
         &user,
@@ -123,11 +123,10 @@ async fn team(
 
 async fn invite(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut errors = FieldErrors::default();
     let email = match crate::validate::email(&form.get("email")) {
@@ -268,10 +267,9 @@ async fn send_invitation(
 /// A structure admin sends an invitation the network coordination asked for.
 async fn approve(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Admin>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = super::admin_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     let (email, role) = store::take_invitation_request(&mut tx, &sid, &id)
         .await?
@@ -286,10 +284,9 @@ async fn approve(
 /// A structure admin turns down an invitation the network coordination asked for.
 async fn refuse(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::structures::extract::Admin>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    super::admin_access(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
     store::take_invitation_request(&mut tx, &sid, &id)
         .await?
@@ -300,11 +297,12 @@ async fn refuse(
 
 async fn change_role(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::structures::extract::Member>,
     Path((sid, uid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     let role = Role::parse(&form.get("role"))
         .ok_or_else(|| AppError::BadRequest("Rôle inconnu.".into()))?;
@@ -333,10 +331,11 @@ async fn is_only_admin(state: &AppState, sid: &str, uid: &str) -> Result<bool, A
 
 async fn remove(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::structures::extract::Member>,
     Path((sid, uid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
     if store::count_admins(&mut tx, &sid).await? <= 1 && is_only_admin(&state, &sid, &uid).await? {
@@ -353,10 +352,11 @@ async fn remove(
 
 async fn cancel(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::structures::extract::Member>,
     Path((sid, hash)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = access(&state, &user, &sid).await?;
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
     if !store::cancel_invitation(&mut tx, &sid, &hash).await? {

@@ -17,6 +17,7 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::model::{Activity, Kind};
 use crate::activities::recorder_access;
 use crate::activities::vocab::CANAL_PLACE;
+use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
@@ -132,11 +133,10 @@ fn minutes(start: &str, end: &str) -> i64 {
 
 async fn close(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let (session, workshop) = super::routes::staff_session(&state, &sid, &id).await?;
     let walk_ins_text = form.get("walk_ins");
     if session.date > crate::places::routes::today(&state.config.timezone) {

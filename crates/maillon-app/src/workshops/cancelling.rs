@@ -17,6 +17,7 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
 use crate::db::{DbError, Tx};
 use crate::places::routes::today;
+use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::page::Page;
@@ -158,10 +159,9 @@ async fn cancel_session_page(
 
 async fn cancel_session_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let session = cancellable(&state, &sid, &id, &access.structure.timezone).await?;
     cancel_session_page(
         &state,
@@ -176,11 +176,10 @@ async fn cancel_session_form(
 
 async fn cancel_session(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let session = cancellable(&state, &sid, &id, &access.structure.timezone).await?;
     let reason = match reason_from(&form) {
         Ok(r) => r,
@@ -256,11 +255,10 @@ async fn delete_workshop_form(
 
 async fn delete_workshop(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, wid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     staff_workshop(&state, &sid, &wid).await?;
     let reason = match reason_from(&form) {
         Ok(r) => r,

@@ -10,8 +10,7 @@ use super::cycles;
 use super::model;
 use super::routes::{form_page, sessions_of, staff_session, staff_workshop, FormKind};
 use super::store;
-use crate::accounts::model::CurrentUser;
-use crate::activities::recorder_access;
+use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::AppState;
@@ -30,10 +29,9 @@ pub fn routes() -> Router<AppState> {
 
 async fn edit_workshop_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let workshop = staff_workshop(&state, &sid, &wid).await?;
     let price = if workshop.price_kind == "payant" {
         model::euros(workshop.price_cents)
@@ -55,11 +53,10 @@ async fn edit_workshop_form(
 
 async fn edit_workshop(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, wid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let current = staff_workshop(&state, &sid, &wid).await?;
     let checked = match model::workshop_from_form(&form) {
         Ok(w) if w.cycle != current.cycle && cycles::has_registrations(&state.db, &wid).await? => {
@@ -100,10 +97,9 @@ async fn edit_workshop(
 
 async fn edit_session_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let (session, workshop) = staff_session(&state, &sid, &id).await?;
     let form = FormData::from_pairs(vec![
         ("date".into(), session.date.clone()),
@@ -129,11 +125,10 @@ async fn edit_session_form(
 /// already taken are refused.
 async fn edit_session(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let (session, workshop) = staff_session(&state, &sid, &id).await?;
     let mut errors = FieldErrors::default();
     match sessions_of(&state, &access, &form).await? {

@@ -16,6 +16,7 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
 use crate::places::routes::today;
 use crate::structures::Structure;
+use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
@@ -99,11 +100,10 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let mut errors = FieldErrors::default();
     let title = form.get("title");
     if title.is_empty() {

@@ -12,10 +12,10 @@ use super::model::{self, Session, Workshop, PRICES, PUBLICS};
 use super::registration::{self, Contact, Outcome, Registration};
 use super::store;
 use crate::accounts::model::CurrentUser;
-use crate::activities::recorder_access;
 use crate::activities::vocab::{Choice, LEVELS, THEMES};
 use crate::places::routes::today;
 use crate::structures::Access;
+use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
@@ -70,11 +70,12 @@ const EXPORT_COLUMNS: &[&str] = &[
 /// Registrations and waiting list of a session, as CSV or XLSX.
 async fn export(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess {
+        access, user: _, ..
+    }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id, format)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     crate::exports::check_format(&format)?;
-    let access = recorder_access(&state, &user, &sid).await?;
     let session = store::session(&state.db, access.scope(), &id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -135,11 +136,10 @@ struct ListPage {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let workshops = store::workshops(&state.db, &sid).await?;
     let sessions = store::upcoming(
         &state.db,
@@ -285,10 +285,9 @@ fn blank_sessions_form() -> FormData {
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
+    Path(_sid): Path<String>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let form = blank_sessions_form();
     form_page(
         &state,
@@ -322,11 +321,10 @@ pub(super) async fn sessions_of(
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let (workshop, mut errors) = match model::workshop_from_form(&form) {
         Ok(w) => (w, FieldErrors::default()),
         Err((w, e)) => (w, e),
@@ -374,11 +372,10 @@ struct ShowPage {
 
 async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, wid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let workshop = staff_workshop(&state, &sid, &wid).await?;
     let sessions = store::sessions_of_workshop(&state.db, &wid).await?;
     let page = Page::in_structure(&state, workshop.title.clone(), &user, &access)
@@ -396,10 +393,9 @@ async fn show(
 
 async fn add_sessions_form(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let workshop = staff_workshop(&state, &sid, &wid).await?;
     let form = blank_sessions_form();
     form_page(
@@ -416,11 +412,10 @@ async fn add_sessions_form(
 
 async fn add_sessions(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, wid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     let workshop = staff_workshop(&state, &sid, &wid).await?;
     let errors = match sessions_of(&state, &access, &form).await? {
         Err(errors) => errors,
@@ -532,11 +527,10 @@ async fn session_view(
 
 async fn session_page(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((sid, id)): Path<(String, String)>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
+    Path((_sid, id)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     session_view(
         &state,
         &user,
@@ -552,11 +546,10 @@ async fn session_page(
 /// Someone at the desk or on the phone, with or without phone and e-mail.
 async fn register_at_desk(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let access = recorder_access(&state, &user, &sid).await?;
     store::session(&state.db, Scope::Structure(&sid), &id)
         .await?
         .filter(|s| !s.cancelled)
@@ -593,10 +586,9 @@ async fn register_at_desk(
 /// The person offered a freed seat said yes at the desk or on the phone.
 async fn confirm_offer(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id, rid)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let condition = "id = $1 AND structure_id = $2 AND session_id = $3";
     let info = if super::waiting::confirm_offer(&state.db, condition, &[&rid, &sid, &id]).await? {
         "place-confirmee"
@@ -608,10 +600,9 @@ async fn confirm_offer(
 
 async fn cancel(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id, rid)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    recorder_access(&state, &user, &sid).await?;
     let done = registration::cancel(
         &state.db,
         &state.config.public_url,

@@ -98,10 +98,10 @@ async fn a_failing_job_is_retried_later_then_given_up() {
 async fn a_job_whose_worker_died_is_taken_again_and_keys_prevent_duplicates() {
     let app = no_workers().await;
     let mut tx = app.db.begin_write().await.unwrap();
-    store::enqueue(&mut tx, "purge", "{}", Some("purge-1"), 0)
+    store::enqueue(&mut tx, store::JobKind::Purge, "{}", Some("purge-1"), 0)
         .await
         .unwrap();
-    store::enqueue(&mut tx, "purge", "{}", Some("purge-1"), 0)
+    store::enqueue(&mut tx, store::JobKind::Purge, "{}", Some("purge-1"), 0)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -126,9 +126,15 @@ async fn concurrent_workers_never_run_the_same_job_twice() {
     let app = no_workers().await;
     let mut tx = app.db.begin_write().await.unwrap();
     for i in 0..40 {
-        store::enqueue(&mut tx, "purge", "{}", Some(&format!("k{i}")), 0)
-            .await
-            .unwrap();
+        store::enqueue(
+            &mut tx,
+            store::JobKind::Purge,
+            "{}",
+            Some(&format!("k{i}")),
+            0,
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
     let mut tasks = Vec::new();
@@ -173,5 +179,29 @@ async fn without_smtp_messages_wait_in_the_outbox_for_the_network_admin() {
         claire.get("/reseau/boite-d-envoi/inconnu").await.status,
         404
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_of_an_unknown_kind_fails_with_its_kind_in_the_log_and_runs_nothing() {
+    let app = no_workers().await;
+    app.exec(
+        "INSERT INTO jobs (id, kind, payload, status, run_at, max_attempts, created_at) \
+         VALUES ('j1', 'send_emial', '{}', 'pending', 0, 1, 0)",
+    )
+    .await;
+    let config = (*app.state().config).clone();
+    let senders = Senders::from_config(&config).unwrap();
+    let metrics = maillon_app::web::metrics::Metrics::default();
+    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
+        .await
+        .unwrap());
+    assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "failed");
+    let error = app.scalar_text("SELECT last_error FROM jobs").await;
+    assert!(error.contains("send_emial"), "{error}");
+    // Every kind reads back as itself.
+    for kind in store::JobKind::ALL {
+        assert_eq!(store::JobKind::parse(kind.code()).unwrap(), kind);
+    }
     app.stop().await;
 }
