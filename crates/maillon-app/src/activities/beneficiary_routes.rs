@@ -294,19 +294,11 @@ async fn update(
     }
 }
 
-/// The structure's admin among its recording members (merging, erasing, a person's file):
-/// others of the structure get 403, everyone else 404.
-struct RecordsAdmin;
-
-impl crate::structures::extract::Rule for RecordsAdmin {
-    fn check<'a>(
-        state: &'a AppState,
-        user: &'a CurrentUser,
-        sid: &'a str,
-    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
-        admin_access(state, user, sid)
-    }
-}
+crate::access_rule!(
+    /// The structure's admin among its recording members (merging, erasing, a person's file):
+    /// others of the structure get 403, everyone else 404.
+    RecordsAdmin => admin_access
+);
 
 async fn admin_access(state: &AppState, user: &CurrentUser, sid: &str) -> Result<Access, AppError> {
     let access = recorder_access(state, user, sid).await?;

@@ -63,31 +63,15 @@ pub async fn people_access(
     }
 }
 
-/// Recording members (admins and mediators): [`recorder_access`] as an extractor rule.
-pub struct Recorder;
+crate::access_rule!(
+    /// Recording members (admins and mediators): [`recorder_access`] as an extractor rule.
+    pub Recorder => recorder_access
+);
 
-impl crate::structures::extract::Rule for Recorder {
-    fn check<'a>(
-        state: &'a AppState,
-        user: &'a CurrentUser,
-        sid: &'a str,
-    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
-        recorder_access(state, user, sid)
-    }
-}
-
-/// Who may see the structure's beneficiaries: [`people_access`] as an extractor rule.
-pub struct People;
-
-impl crate::structures::extract::Rule for People {
-    fn check<'a>(
-        state: &'a AppState,
-        user: &'a CurrentUser,
-        sid: &'a str,
-    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
-        people_access(state, user, sid)
-    }
-}
+crate::access_rule!(
+    /// Who may see the structure's beneficiaries: [`people_access`] as an extractor rule.
+    pub People => people_access
+);
 
 /// The current year in the structure's time zone.
 pub fn this_year(today: &str) -> i64 {

@@ -35,19 +35,11 @@ pub async fn member_access(
     }
 }
 
-/// Who keeps the member file (admins, mediators, the desk): [`member_access`] as an
-/// extractor rule.
-pub struct MemberFile;
-
-impl crate::structures::extract::Rule for MemberFile {
-    fn check<'a>(
-        state: &'a AppState,
-        user: &'a CurrentUser,
-        sid: &'a str,
-    ) -> impl std::future::Future<Output = Result<Access, AppError>> + Send + 'a {
-        member_access(state, user, sid)
-    }
-}
+crate::access_rule!(
+    /// Who keeps the member file (admins, mediators, the desk): [`member_access`] as an
+    /// extractor rule.
+    pub MemberFile => member_access
+);
 
 /// Whether this access may read the activity log of a person (history, mediators' notes).
 pub fn sees_activity_log(access: &Access) -> bool {

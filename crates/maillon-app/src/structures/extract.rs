@@ -24,31 +24,37 @@ pub trait Rule: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Access, AppError>> + Send + 'a;
 }
 
-/// Any member of the structure, or the network's coordination ([`super::access`]).
-pub struct Member;
+/// Declares a [`Rule`] that runs an access function `fn(&AppState, &CurrentUser, &str)
+/// -> Result<Access, AppError>`: `access_rule!(Recorder, recorder_access, "doc");`.
+#[macro_export]
+macro_rules! access_rule {
+    ($(#[$doc:meta])* $vis:vis $name:ident => $check:path) => {
+        $(#[$doc])*
+        $vis struct $name;
 
-impl Rule for Member {
-    fn check<'a>(
-        state: &'a AppState,
-        user: &'a CurrentUser,
-        sid: &'a str,
-    ) -> impl Future<Output = Result<Access, AppError>> + Send + 'a {
-        super::access(state, user, sid)
-    }
+        impl $crate::structures::extract::Rule for $name {
+            fn check<'a>(
+                state: &'a $crate::web::AppState,
+                user: &'a $crate::accounts::model::CurrentUser,
+                sid: &'a str,
+            ) -> impl std::future::Future<
+                Output = Result<$crate::structures::Access, $crate::web::error::AppError>,
+            > + Send
+                   + 'a {
+                $check(state, user, sid)
+            }
+        }
+    };
 }
 
-/// One of the structure's own admins ([`super::admin_access`]).
-pub struct Admin;
-
-impl Rule for Admin {
-    fn check<'a>(
-        state: &'a AppState,
-        user: &'a CurrentUser,
-        sid: &'a str,
-    ) -> impl Future<Output = Result<Access, AppError>> + Send + 'a {
-        super::admin_access(state, user, sid)
-    }
-}
+crate::access_rule!(
+    /// Any member of the structure, or the network's coordination ([`super::access`]).
+    pub Member => super::access
+);
+crate::access_rule!(
+    /// One of the structure's own admins ([`super::admin_access`]).
+    pub Admin => super::admin_access
+);
 
 /// The proof that the signed-in person passed rule `R` in the path's structure.
 pub struct StructureAccess<R: Rule> {
