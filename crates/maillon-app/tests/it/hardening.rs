@@ -715,6 +715,7 @@ async fn a_database_out_of_reach_answers_503_and_a_duplicate_keeps_its_kind() {
     r.assert_contains("momentanément indisponible");
     assert_eq!(r.header("retry-after"), "30");
     assert!(!r.body.contains("PoolClosed") && !r.body.contains("pool"));
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -738,4 +739,5 @@ async fn a_misspelt_or_mistyped_column_is_an_error_and_only_null_reads_empty() {
     // So is a column of another type.
     assert!(db::int(&row, "word").is_err());
     assert!(db::text(&row, "n").is_err());
+    app.stop().await;
 }
