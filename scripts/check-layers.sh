@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The layer rule (docs/ARCHITECTURE.md, invariant 3): a file that declares routes holds no
-# SQL — its queries live in its capability's store, where the tenancy filter is written
-# once and tested. CI fails when a route file names `sqlx::`.
+# The layer rules (docs/ARCHITECTURE.md, invariants 3 and 12), checked by CI:
+# - a file that declares routes holds no SQL — its queries live in its capability's
+#   store, where the tenancy filter is written once and tested;
+# - the ground floor (`web/`, `db/`, `jobs/`) names no capability: capabilities give
+#   their routes, job handlers and migration steps to `app/`, which wires them.
 set -euo pipefail
 cd "$(dirname "$0")/../crates/maillon-app"
 status=0
@@ -11,4 +13,9 @@ while IFS= read -r file; do
     status=1
   fi
 done < <(grep -rl --include='*.rs' '\.route(' src | sort)
+capabilities='accounts|activities|files|limits|mail|members|messages|places|resources|sms|structures|workshops'
+if grep -rnE "crate::($capabilities)\b" src/web src/db src/jobs >&2; then
+  echo "^ the ground floor names a capability — register it from the capability in app/ instead" >&2
+  status=1
+fi
 exit "$status"

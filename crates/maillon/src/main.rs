@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use maillon_app::accounts::model::Role;
 use maillon_app::config::Config;
-use maillon_app::db::Db;
 
 const HELP: &str = "\
 Maillon — logiciel libre pour les centres sociaux et leurs médiateurs numériques
@@ -133,26 +132,24 @@ async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
         }
     }
     tracing::info!(?config, "starting");
-    let db = Db::connect(&config.database_url)
+    let db = maillon_app::app::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
     let storage = maillon_app::files::Storage::from_config(&config);
-    if demo && maillon_app::demo::seed(&db, &storage, &config.public_url).await? {
+    if demo && maillon_demo::seed(&db, &storage, &config.public_url).await? {
         print_demo_accounts(&config.public_url);
         if let Some(n) = scale {
             println!(
                 "  Génération de {n} accompagnements dans 200 structures (mesures de performance)…"
             );
             let started = std::time::Instant::now();
-            let mediator = maillon_app::accounts::store::find_by_email(
-                &db,
-                maillon_app::demo::ACCOUNTS[2].email,
-            )
-            .await
-            .map_err(|e| e.to_string())?
-            .map(|u| u.id)
-            .unwrap_or_default();
-            maillon_app::demo::scale::generate(&db, 200, n, &mediator)
+            let mediator =
+                maillon_app::accounts::store::find_by_email(&db, maillon_demo::ACCOUNTS[2].email)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map(|u| u.id)
+                    .unwrap_or_default();
+            maillon_demo::scale::generate(&db, 200, n, &mediator)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("  Fait en {:.0} s.", started.elapsed().as_secs_f64());
@@ -161,7 +158,7 @@ async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
         if resources > 0 {
             println!("  Génération de {resources} ressources (mesures de la recherche)…");
             let started = std::time::Instant::now();
-            let index_us = maillon_app::demo::scale_resources::generate(&db, resources)
+            let index_us = maillon_demo::scale_resources::generate(&db, resources)
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
@@ -175,7 +172,7 @@ async fn serve(demo: bool, scale: Option<i64>) -> Result<(), String> {
     if demo && members > 0 {
         println!("  Génération de {members} adhérents au centre Jean Ferrat (mesures)…");
         let started = std::time::Instant::now();
-        maillon_app::demo::members::generate_at_ferrat(&db, members)
+        maillon_demo::members::generate_at_ferrat(&db, members)
             .await
             .map_err(|e| e.to_string())?;
         println!("  Fait en {:.0} s.", started.elapsed().as_secs_f64());
@@ -213,13 +210,13 @@ async fn stop_requested() {
 }
 
 fn print_demo_accounts(public_url: &str) {
-    println!("\n  Démonstration : {}", maillon_app::demo::NETWORK_NAME);
+    println!("\n  Démonstration : {}", maillon_demo::NETWORK_NAME);
     println!("  Ouvrez {public_url} et connectez-vous avec l'un de ces comptes");
     println!(
         "  (mot de passe pour tous : {}) :\n",
-        maillon_app::demo::PASSWORD
+        maillon_demo::PASSWORD
     );
-    for a in maillon_app::demo::ACCOUNTS {
+    for a in maillon_demo::ACCOUNTS {
         println!("    {:<36} {:<16} {}", a.email, a.name, a.role);
     }
     println!("\n  Les e-mails (invitations, mots de passe oubliés) s'affichent ici et dans « Boîte d'envoi ».\n");
@@ -229,7 +226,7 @@ fn print_demo_accounts(public_url: &str) {
 /// measure the planning).
 async fn remind() -> Result<(), String> {
     let config = config()?;
-    let db = Db::connect(&config.database_url)
+    let db = maillon_app::app::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
     let started = std::time::Instant::now();
@@ -256,7 +253,7 @@ async fn remind() -> Result<(), String> {
 
 async fn migrate() -> Result<(), String> {
     let config = config()?;
-    let db = Db::connect(&config.database_url)
+    let db = maillon_app::app::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
     db.close().await;
@@ -312,7 +309,7 @@ async fn user_create(args: &[&str]) -> Result<(), String> {
     }
     let password = read_password()?;
     let config = config()?;
-    let db = Db::connect(&config.database_url)
+    let db = maillon_app::app::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
     let result =
@@ -326,7 +323,7 @@ async fn user_create(args: &[&str]) -> Result<(), String> {
 
 async fn backup(path: &str) -> Result<(), String> {
     let config = config()?;
-    let db = Db::connect(&config.database_url)
+    let db = maillon_app::app::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
     let result = db.backup_to(path).await.map_err(|e| e.to_string());

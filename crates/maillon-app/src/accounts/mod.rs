@@ -46,3 +46,16 @@ pub async fn create_user(
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(id)
 }
+
+/// Every hour: expired sessions and tokens go.
+pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
+    use crate::jobs::store::JobKind;
+    jobs.on(JobKind::Purge, |w, _| {
+        Box::pin(async move {
+            store::purge_expired(&w.db, w.config.session_idle_minutes * 60)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    })
+    .every(JobKind::Purge, 3600);
+}

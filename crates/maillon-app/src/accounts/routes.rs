@@ -10,12 +10,13 @@ use serde::Deserialize;
 use super::model::{CurrentUser, Role};
 use super::session::{self, MaybeUser};
 use super::{password, store, tokens};
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::db::now;
 use crate::limits::{self, ClientAddress};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{safe_next, FieldErrors, FormData, Query};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

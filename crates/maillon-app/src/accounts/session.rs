@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::CurrentUser;
 use super::{store, tokens};
+use crate::app::AppState;
 use crate::config::Config;
 use crate::db::now;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 fn cookie_name(config: &Config) -> &'static str {
     // The __Host- prefix makes browsers refuse the cookie unless it is Secure, path /, no domain.

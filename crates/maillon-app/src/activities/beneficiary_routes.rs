@@ -14,13 +14,14 @@ use super::routes::date_fr;
 use super::vocab::{self, Choice, GENRES, STATUTS, THEMES};
 use super::{recorder_access, store, this_year};
 use crate::accounts::model::CurrentUser;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -12,13 +12,13 @@ use super::export::{
 use super::stats;
 use super::stats_routes::{filter_from, StatsQuery};
 use super::this_year;
+use crate::app::AppState;
 use crate::db::DbError;
 use crate::exports::{self, check_format, respond, Row};
 use crate::places::routes::today;
 use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::Query;
-use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -15,11 +15,12 @@ use super::spreadsheet::{code_of, phone_cell};
 use super::vocab::{GENRES, STATUTS};
 use super::{people_access, this_year};
 use crate::accounts::model::CurrentUser;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 const MAX_BYTES: usize = 2 * 1024 * 1024;
 

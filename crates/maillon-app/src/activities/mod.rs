@@ -26,9 +26,9 @@ pub mod store;
 pub mod vocab;
 
 use crate::accounts::model::{CurrentUser, Role};
+use crate::app::AppState;
 use crate::structures::{self, Access};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// Access to a structure's activity log: 404 for anyone who may not read its people.
 pub async fn recorder_access(
@@ -76,4 +76,40 @@ crate::access_rule!(
 /// The current year in the structure's time zone.
 pub fn this_year(today: &str) -> i64 {
     today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)
+}
+
+/// Once a day: named beneficiaries inactive for too long are anonymised (if the
+/// instance sets a retention).
+pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
+    use crate::jobs::store::JobKind;
+    jobs.on(JobKind::Anonymise, |w, _| {
+        Box::pin(async move {
+            let months = w.config.anonymise_after_months;
+            if months == 0 {
+                return Ok(());
+            }
+            beneficiaries::anonymise_inactive(&w.db, months)
+                .await
+                .map(|n| tracing::info!(anonymised = n, "retention of beneficiaries applied"))
+                .map_err(|e| e.to_string())
+        })
+    })
+    .every(JobKind::Anonymise, 86_400);
+}
+
+/// Data this capability derives after the migrations that name it.
+pub fn post_steps() -> [crate::db::PostStep; 2] {
+    use crate::db::PostStep;
+    [
+        // The statistics' roll-up (decision 0009).
+        PostStep {
+            name: "activity-rollup",
+            run: |tx| Box::pin(rollup::rebuild(tx)),
+        },
+        // Links kept in clear until then: stored as their hash from now on.
+        PostStep {
+            name: "hashed-statistics-links",
+            run: |tx| Box::pin(shares::hash_old_links(tx)),
+        },
+    ]
 }

@@ -12,12 +12,13 @@ use super::beneficiaries::{self, Beneficiary};
 use super::duplicates::{self, Pair};
 use super::this_year;
 use crate::accounts::model::Role;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

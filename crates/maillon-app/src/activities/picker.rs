@@ -12,11 +12,11 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::beneficiaries::{self, Beneficiary};
+use crate::app::AppState;
 use crate::db::{Db, DbError};
 use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::{FormData, Query};
-use crate::web::AppState;
 
 /// Matches shown at once; a longer list asks for a more precise search.
 const SHOWN: usize = 20;

@@ -12,13 +12,14 @@ use super::stats::{self, Filter, Stats};
 use super::vocab::{Choice, THEMES};
 use super::{model, this_year};
 use crate::accounts::model::CurrentUser;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::structures::StructureAccess;
 use crate::structures::{self, Access};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::Query;
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

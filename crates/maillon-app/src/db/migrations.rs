@@ -1,32 +1,33 @@
 //! Schema migrations, written once for both backends (portable types only).
 //! A migration is never edited once released: add a new one.
 
-use super::{now, Backend, Db, DbError, Tx};
+use super::{now, Backend, BoxFuture, Db, DbError, Tx};
 
 struct Migration {
     version: i64,
     name: &'static str,
     sql: &'static str,
     /// Data to derive once the schema is in place, with the code of today (a derived
-    /// table is recomputed by the function that maintains it, never by frozen SQL).
-    then: Option<Derive>,
+    /// table is recomputed by the function that maintains it, never by frozen SQL). The
+    /// capability that owns the data gives the step (`PostStep`) under this name.
+    then: Option<&'static str>,
 }
 
+/// What a post-step does, in the migration's transaction.
+pub type PostStepRun = for<'a> fn(&'a mut Tx) -> BoxFuture<'a, Result<(), DbError>>;
+
+/// A step a capability runs after the migration that names it: `db/` knows the schema,
+/// not what the statistics' roll-up or a link's hash are.
 #[derive(Clone, Copy)]
-enum Derive {
-    ActivityRollup,
-    HashedStatisticsLinks,
+pub struct PostStep {
+    pub name: &'static str,
+    pub run: PostStepRun,
 }
 
-impl Derive {
-    async fn run(self, tx: &mut Tx) -> Result<(), DbError> {
-        match self {
-            // The statistics' roll-up (decision 0009).
-            Derive::ActivityRollup => crate::activities::rollup::rebuild(tx).await,
-            // Links kept in clear until then: stored as their hash from now on.
-            Derive::HashedStatisticsLinks => crate::activities::shares::hash_old_links(tx).await,
-        }
-    }
+/// The names of the post-steps the migrations expect, so a missing one is found in a
+/// test rather than on the day of an upgrade.
+pub fn post_step_names() -> impl Iterator<Item = &'static str> {
+    MIGRATIONS.iter().filter_map(|m| m.then)
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -64,7 +65,7 @@ const MIGRATIONS: &[Migration] = &[
         version: 6,
         name: "activity roll-up",
         sql: include_str!("../../migrations/0006_activity_rollup.sql"),
-        then: Some(Derive::ActivityRollup),
+        then: Some("activity-rollup"),
     },
     Migration {
         version: 7,
@@ -118,11 +119,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 15,
         name: "hardening",
         sql: include_str!("../../migrations/0015_hardening.sql"),
-        then: Some(Derive::HashedStatisticsLinks),
+        then: Some("hashed-statistics-links"),
     },
 ];
 
-pub(super) async fn apply(db: &Db) -> Result<(), DbError> {
+pub(super) async fn apply(db: &Db, post_steps: &[PostStep]) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     if db.backend == Backend::Postgres {
         // Several app servers may start at once: one migrates, the others wait.
@@ -143,8 +144,14 @@ pub(super) async fn apply(db: &Db) -> Result<(), DbError> {
             .execute(&mut *tx)
             .await
             .map_err(|e| DbError::invalid(format!("migration {} ({}) : {e}", m.version, m.name)))?;
-        if let Some(derive) = m.then {
-            derive.run(&mut tx).await?;
+        if let Some(name) = m.then {
+            let step = post_steps.iter().find(|s| s.name == name).ok_or_else(|| {
+                DbError::invalid(format!(
+                    "migration {} : étape « {name} » non fournie",
+                    m.version
+                ))
+            })?;
+            (step.run)(&mut tx).await?;
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

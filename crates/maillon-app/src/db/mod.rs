@@ -8,6 +8,10 @@
 //!   flags are BIGINT 0/1 (the `Any` driver has no portable boolean).
 
 mod migrations;
+pub use migrations::{post_step_names, PostStep, PostStepRun};
+
+/// A future that borrows what it works on (post-steps, job handlers).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -135,8 +139,9 @@ fn with_create_mode(path: &str) -> String {
 }
 
 impl Db {
-    /// Connects and applies pending migrations.
-    pub async fn connect(url: &str) -> Result<Db, DbError> {
+    /// Connects and applies pending migrations, running the capabilities' post-steps
+    /// where a migration names one (`app::connect` gives them all).
+    pub async fn connect(url: &str, post_steps: &[PostStep]) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let url = normalise_url(url);
         // Statements are not logged (nor slow ones with their whole text): the request log
@@ -185,7 +190,7 @@ impl Db {
                 backend: Backend::Postgres,
             }
         };
-        migrations::apply(&db).await?;
+        migrations::apply(&db, post_steps).await?;
         Ok(db)
     }
 

@@ -5,9 +5,9 @@
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 
+use crate::app::AppState;
 use crate::web::error::AppError;
 use crate::web::forms::FormData;
-use crate::web::AppState;
 
 /// Beyond this a request is cut off rather than read to its end (see `read`).
 pub const BODY_CAP: usize = 256 * 1024 * 1024;

@@ -10,10 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::config::Config;
-use crate::db::{now, Db};
-use crate::mail::Mailer;
-use crate::sms::Texter;
+use crate::db::{now, BoxFuture, Db};
 use crate::web::metrics::Metrics;
 use store::JobKind;
 
@@ -44,41 +41,80 @@ impl Jobs {
 
 const POLL: Duration = Duration::from_secs(2);
 
-/// What carries messages out: e-mail (SMTP or the outbox) and SMS (a provider or the
-/// outbox).
-#[derive(Clone)]
-pub struct Senders {
-    pub mail: Mailer,
-    pub sms: Texter,
+/// What a handler is given of its job.
+pub struct JobRun<'a> {
+    pub payload: &'a str,
+    /// The last try: a handler may record a final failure (the e-mail "not sent").
+    pub last_attempt: bool,
 }
 
-impl Senders {
-    pub fn from_config(config: &Config) -> Result<Senders, String> {
-        Ok(Senders {
-            mail: Mailer::from_config(config)?,
-            sms: Texter::from_config(config)?,
-        })
+/// Runs one job of a kind. `C` is what the application gives every handler (its
+/// database, configuration and senders): `jobs/` knows the queue, not the capabilities.
+pub type Handler<C> = for<'a> fn(&'a C, JobRun<'a>) -> BoxFuture<'a, Result<(), String>>;
+
+/// The handlers each capability registers, and the periodic jobs it wants queued.
+pub struct Registry<C> {
+    handlers: Vec<(JobKind, Handler<C>)>,
+    /// Queued once per period across all servers (the key carries the period's number).
+    periodic: Vec<(JobKind, i64)>,
+}
+
+impl<C> Default for Registry<C> {
+    fn default() -> Self {
+        Registry {
+            handlers: Vec::new(),
+            periodic: Vec::new(),
+        }
     }
 }
 
-pub fn start_workers(
+impl<C> Registry<C> {
+    pub fn on(&mut self, kind: JobKind, handler: Handler<C>) -> &mut Self {
+        self.handlers.push((kind, handler));
+        self
+    }
+
+    /// Also queue a job of this kind once every `seconds` (housekeeping).
+    pub fn every(&mut self, kind: JobKind, seconds: i64) -> &mut Self {
+        self.periodic.push((kind, seconds));
+        self
+    }
+
+    fn handler(&self, kind: JobKind) -> Option<Handler<C>> {
+        self.handlers
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, h)| *h)
+    }
+
+    /// The kinds no capability handles (a test keeps this empty).
+    pub fn unhandled(&self) -> Vec<JobKind> {
+        JobKind::ALL
+            .into_iter()
+            .filter(|k| self.handler(*k).is_none())
+            .collect()
+    }
+}
+
+pub fn start_workers<C: Send + Sync + 'static>(
     db: Db,
-    config: Arc<Config>,
+    workers: usize,
     metrics: Arc<Metrics>,
     jobs: Jobs,
-    senders: Senders,
+    context: Arc<C>,
+    registry: Arc<Registry<C>>,
 ) {
-    for _ in 0..config.workers {
-        let (db, config, metrics, jobs, senders) = (
+    for _ in 0..workers {
+        let (db, metrics, jobs, context, registry) = (
             db.clone(),
-            config.clone(),
             metrics.clone(),
             jobs.clone(),
-            senders.clone(),
+            context.clone(),
+            registry.clone(),
         );
         tokio::spawn(async move {
             while !jobs.stopping() {
-                match run_one(&db, &config, &metrics, &senders).await {
+                match run_one(&db, &metrics, &*context, &registry).await {
                     Ok(true) => continue,
                     Ok(false) => {}
                     Err(e) => tracing::error!(error = %e, "job queue unavailable"),
@@ -90,62 +126,31 @@ pub fn start_workers(
             }
         });
     }
-    if config.workers > 0 {
-        tokio::spawn(housekeeping(db, config, jobs));
+    if workers > 0 {
+        tokio::spawn(housekeeping(db, jobs, registry));
     }
 }
 
 /// Runs one due job; false when there was none.
-pub async fn run_one(
+pub async fn run_one<C>(
     db: &Db,
-    config: &Config,
     metrics: &Metrics,
-    senders: &Senders,
+    context: &C,
+    registry: &Registry<C>,
 ) -> Result<bool, crate::db::DbError> {
     let Some(job) = store::claim(db).await? else {
         return Ok(false);
     };
-    let result = match store::JobKind::parse(&job.kind) {
+    let run = JobRun {
+        payload: &job.payload,
+        last_attempt: job.attempts >= job.max_attempts,
+    };
+    let result = match JobKind::parse(&job.kind) {
         Err(unknown) => Err(unknown.to_string()),
-        Ok(JobKind::SendEmail) => {
-            let last_attempt = job.attempts >= job.max_attempts;
-            crate::mail::deliver(db, config, &senders.mail, &job.payload, last_attempt).await
-        }
-        Ok(JobKind::SendSms) => {
-            let last_attempt = job.attempts >= job.max_attempts;
-            crate::sms::deliver(db, &senders.sms, &job.payload, last_attempt).await
-        }
-        Ok(JobKind::PlanMessage) => crate::messages::plan::run(db, config, &job.payload).await,
-        Ok(JobKind::Purge) => {
-            crate::accounts::store::purge_expired(db, config.session_idle_minutes * 60)
-                .await
-                .map_err(|e| e.to_string())
-        }
-        Ok(JobKind::Anonymise) if config.anonymise_after_months > 0 => {
-            crate::activities::beneficiaries::anonymise_inactive(db, config.anonymise_after_months)
-                .await
-                .map(|n| tracing::info!(anonymised = n, "retention of beneficiaries applied"))
-                .map_err(|e| e.to_string())
-        }
-        Ok(JobKind::Anonymise) => Ok(()),
-        Ok(JobKind::Reminders) => crate::workshops::reminders::plan(db, &config.public_url)
-            .await
-            .map(|n| {
-                if n > 0 {
-                    tracing::info!(queued = n, "workshop reminders queued")
-                }
-            })
-            .map_err(|e| e.to_string()),
-        Ok(JobKind::Offers) => {
-            crate::workshops::waiting::expire_offers(db, &config.public_url, now())
-                .await
-                .map(|n| {
-                    if n > 0 {
-                        tracing::info!(expired = n, "unconfirmed offers passed on")
-                    }
-                })
-                .map_err(|e| e.to_string())
-        }
+        Ok(kind) => match registry.handler(kind) {
+            Some(handler) => handler(context, run).await,
+            None => Err(format!("aucun traitement pour « {} »", kind.code())),
+        },
     };
     match result {
         Ok(()) => {
@@ -161,51 +166,18 @@ pub async fn run_one(
     Ok(true)
 }
 
-/// Hourly clean-up job (one per hour across all servers, thanks to its key) and, on
-/// SQLite, a periodic WAL checkpoint.
-async fn housekeeping(db: Db, _config: Arc<Config>, jobs: Jobs) {
+/// Every five minutes: queues the periodic jobs (once per period across all servers,
+/// thanks to their key) and, on SQLite, checkpoints the WAL.
+async fn housekeeping<C>(db: Db, jobs: Jobs, registry: Arc<Registry<C>>) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     while !jobs.stopping() {
         tick.tick().await;
-        let hour = now() / 3600;
         let queued = async {
             let mut tx = db.begin_write().await?;
-            store::enqueue(
-                &mut tx,
-                JobKind::Purge,
-                "{}",
-                Some(&format!("purge-{hour}")),
-                now(),
-            )
-            .await?;
-            // Once a day across all servers: retention of named beneficiaries.
-            let day = hour / 24;
-            store::enqueue(
-                &mut tx,
-                JobKind::Anonymise,
-                "{}",
-                Some(&format!("anonymise-{day}")),
-                now(),
-            )
-            .await?;
-            // Every five minutes: reminders of workshops (sent once each, never at night).
-            store::enqueue(
-                &mut tx,
-                JobKind::Reminders,
-                "{}",
-                Some(&format!("reminders-{}", now() / 300)),
-                now(),
-            )
-            .await?;
-            // Every five minutes too: freed seats not confirmed in time go to the next.
-            store::enqueue(
-                &mut tx,
-                JobKind::Offers,
-                "{}",
-                Some(&format!("offers-{}", now() / 300)),
-                now(),
-            )
-            .await?;
+            for (kind, seconds) in &registry.periodic {
+                let key = format!("{}-{}", kind.code(), now() / seconds);
+                store::enqueue(&mut tx, *kind, "{}", Some(&key), now()).await?;
+            }
             tx.commit().await?;
             Ok::<_, crate::db::DbError>(())
         };

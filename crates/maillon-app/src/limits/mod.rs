@@ -15,8 +15,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::accounts::tokens;
+use crate::app::AppState;
 use crate::db::{now, Db, DbError};
-use crate::web::AppState;
 
 /// At most `max` attempts per key in any `window` seconds.
 #[derive(Clone, Copy, Debug)]

@@ -368,3 +368,16 @@ pub async fn deliver(
         }
     }
 }
+
+/// The queue sends e-mails through this capability.
+pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
+    jobs.on(crate::jobs::store::JobKind::SendEmail, |w, run| {
+        Box::pin(deliver(
+            &w.db,
+            &w.config,
+            &w.senders.mail,
+            run.payload,
+            run.last_attempt,
+        ))
+    });
+}

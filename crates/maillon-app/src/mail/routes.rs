@@ -12,10 +12,11 @@ use axum::Router;
 use super::Email;
 use crate::accounts::model::{CurrentUser, Role};
 use crate::accounts::tokens::mask_links;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -19,10 +19,11 @@ use crate::activities::beneficiaries::name_key;
 use crate::activities::spreadsheet::{code_of, phone_cell, read_table, read_upload};
 use crate::activities::this_year;
 use crate::activities::vocab::Choice;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 const MAX_BYTES: usize = 4 * 1024 * 1024;
 

@@ -17,9 +17,9 @@ pub mod store;
 
 use crate::accounts::model::{CurrentUser, Role};
 use crate::activities::vocab::Choice;
+use crate::app::AppState;
 use crate::structures::{self, Access};
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// Access to a structure's member file: 404 for anyone else.
 pub async fn member_access(

@@ -18,14 +18,15 @@ use crate::activities::audit::{self, Actor};
 use crate::activities::routes::date_fr;
 use crate::activities::this_year;
 use crate::activities::vocab::{self, Choice};
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::exports::{self, check_format, respond, Row};
 use crate::places::routes::today;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

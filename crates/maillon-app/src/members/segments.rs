@@ -15,11 +15,12 @@ use super::segment_store;
 pub use super::segment_store::{all, get_one, Segment};
 use super::store;
 use crate::accounts::model::CurrentUser;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -15,12 +15,13 @@ use super::CHANNELS;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::db::DbError;
 use crate::limits;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/mes-donnees/{secret}", get(show).post(save))

@@ -31,3 +31,10 @@ pub const SMS_MAX_PARTS: usize = 3;
 
 /// Added to every SMS: how to stop receiving them (the provider handles the reply).
 pub const SMS_STOP: &str = "STOP SMS : répondez STOP";
+
+/// A message is planned (recipients chosen, each delivery queued) by a job.
+pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
+    jobs.on(crate::jobs::store::JobKind::PlanMessage, |w, run| {
+        Box::pin(plan::run(&w.db, &w.config, run.payload))
+    });
+}

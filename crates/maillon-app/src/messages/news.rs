@@ -9,12 +9,13 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::model::Message;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::tenancy::Scope;
 use crate::web::atom::{self, Entry};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::Query;
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -13,6 +13,8 @@ use super::{channels, hours, store, PURPOSES};
 use crate::accounts::model::CurrentUser;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab::Choice;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::db::now;
 use crate::mail::routes::local_time_in as local_time;
 use crate::members::segments::{self, Segment};
@@ -20,8 +22,7 @@ use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render as render_page, AppState};
+use crate::web::render as render_page;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -12,13 +12,14 @@ use super::deliveries;
 pub use super::deliveries::{deliveries, of_person, state_label, Delivery};
 use super::model::Message;
 use crate::accounts::model::CurrentUser;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::mail::routes::local_time_in as local_time;
 use crate::structures::StructureAccess;
 use crate::structures::{Access, Structure};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -10,10 +10,11 @@ use axum::Router;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
 use crate::activities::vocab;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::members::consent;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/desabonnement/{secret}", get(show).post(confirm))

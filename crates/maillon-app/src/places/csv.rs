@@ -13,10 +13,11 @@ use super::routes::today;
 use super::store;
 use super::vocab::{COLUMNS, REQUIRED_COLUMNS};
 use crate::accounts::model::CurrentUser;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::structures::Structure;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 

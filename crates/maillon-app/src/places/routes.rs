@@ -12,12 +12,13 @@ use super::vocab::{self, ListField, LIST_FIELDS, TYPOLOGIES};
 use super::{hours, store};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::structures::{access, Access};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

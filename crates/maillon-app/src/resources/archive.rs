@@ -21,11 +21,12 @@ use super::routes::{author, readable};
 use super::{can_edit, making_structures, store};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::files::{self, sniff, upload, Prepared};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub const FORMAT: &str = "maillon-ressource";
 pub const VERSION: u32 = 1;

@@ -12,13 +12,14 @@ use super::model::{self, Block, Resource};
 use super::routes::editable;
 use super::store;
 use crate::accounts::model::CurrentUser;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::files::sniff::{self, Kind};
 use crate::files::upload::{self, UploadForm};
 use crate::files::{self, StoredFile};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, Query};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -13,11 +13,12 @@ use super::making_structures;
 use super::model::Resource;
 use super::routes::readable;
 use crate::accounts::model::{CurrentUser, Role};
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::db::{Db, DbError};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

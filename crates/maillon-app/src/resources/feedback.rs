@@ -14,10 +14,11 @@ use super::model::Resource;
 use super::routes::readable;
 use super::vocab::RATINGS;
 use crate::accounts::model::CurrentUser;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

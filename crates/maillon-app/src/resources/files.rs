@@ -12,13 +12,14 @@ use super::model::Resource;
 use super::routes::editable;
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::files::sniff::{self, Kind};
 use crate::files::upload::{self, UploadForm};
 use crate::files::{self, Prepared, StoredFile};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

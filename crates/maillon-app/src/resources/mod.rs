@@ -26,11 +26,11 @@ use model::Resource;
 
 /// A page of the resources' section, for a signed-in person.
 pub async fn page(
-    state: &crate::web::AppState,
+    state: &crate::app::AppState,
     user: &CurrentUser,
     title: impl Into<String>,
-) -> crate::web::page::Page {
-    crate::web::page::Page::new(state, title)
+) -> crate::app::page::Page {
+    crate::app::page::Page::new(state, title)
         .await
         .user(user)
         .section("resources")

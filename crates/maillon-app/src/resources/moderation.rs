@@ -15,10 +15,11 @@ use super::routes::readable;
 use super::vocab::REPORT_REASONS;
 use crate::accounts::model::CurrentUser;
 use crate::activities::vocab::Choice;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

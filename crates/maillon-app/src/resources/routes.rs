@@ -14,11 +14,12 @@ use super::{can_edit, can_read, making_structures, store};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
 use crate::activities::vocab::{Choice, LEVELS};
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

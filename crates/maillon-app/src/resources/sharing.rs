@@ -14,10 +14,10 @@ use super::model::Resource;
 use super::store;
 use super::vocab::{self, PUBLICS, SECTORS, TYPES};
 use crate::activities::vocab::{label, Choice, LEVELS};
+use crate::app::AppState;
 use crate::web::atom::{self, Entry};
 use crate::web::error::AppResult;
 use crate::web::forms::Query;
-use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

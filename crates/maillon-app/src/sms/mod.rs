@@ -310,6 +310,18 @@ pub async fn deliver(
     }
 }
 
+/// The queue sends SMS through this capability.
+pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
+    jobs.on(crate::jobs::store::JobKind::SendSms, |w, run| {
+        Box::pin(deliver(
+            &w.db,
+            &w.senders.sms,
+            run.payload,
+            run.last_attempt,
+        ))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

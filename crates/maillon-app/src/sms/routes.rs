@@ -10,11 +10,12 @@ use axum::Router;
 
 use super::Sms;
 use crate::accounts::model::Role;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::mail::routes::local_time;
 use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/structures/{sid}/sms", get(log))

@@ -12,8 +12,8 @@ use axum::http::request::Parts;
 
 use super::Access;
 use crate::accounts::model::CurrentUser;
+use crate::app::AppState;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 /// Who may enter a structure's pages for a given job (each capability defines its own).
 pub trait Rule: Send + Sync + 'static {
@@ -34,7 +34,7 @@ macro_rules! access_rule {
 
         impl $crate::structures::extract::Rule for $name {
             fn check<'a>(
-                state: &'a $crate::web::AppState,
+                state: &'a $crate::app::AppState,
                 user: &'a $crate::accounts::model::CurrentUser,
                 sid: &'a str,
             ) -> impl std::future::Future<

@@ -9,8 +9,8 @@ pub mod team;
 pub use extract::StructureAccess;
 
 use crate::accounts::model::{CurrentUser, Role};
+use crate::app::AppState;
 use crate::web::error::AppError;
-use crate::web::AppState;
 
 pub const KINDS: &[&str] = &[
     "Centre social",

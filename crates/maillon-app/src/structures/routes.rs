@@ -8,12 +8,13 @@ use axum::Router;
 
 use super::{store, validate_form, Structure, KINDS, TIMEZONES};
 use crate::accounts::model::CurrentUser;
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::places::model::Place;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

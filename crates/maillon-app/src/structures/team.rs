@@ -10,11 +10,12 @@ use super::{store, Access};
 use crate::accounts::model::{CurrentUser, Role};
 use crate::accounts::routes::INVITATION_VALID_DAYS;
 use crate::accounts::{store as accounts, tokens};
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

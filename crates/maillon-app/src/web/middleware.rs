@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use super::error::error_page;
 use super::forms::{clean_text, is_control};
-use super::AppState;
+use crate::app::AppState;
 
 /// Gives each request an id (or keeps a sane one from the proxy), logs it with its
 /// outcome, counts it in the metrics and returns the id in `X-Request-Id`.

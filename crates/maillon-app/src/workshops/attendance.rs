@@ -17,12 +17,13 @@ use crate::accounts::model::CurrentUser;
 use crate::activities::model::{Activity, Kind};
 use crate::activities::recorder_access;
 use crate::activities::vocab::CANAL_PLACE;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -15,13 +15,14 @@ use super::routes::{staff_session, staff_workshop};
 use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::db::{DbError, Tx};
 use crate::places::routes::today;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -10,10 +10,10 @@ use super::cycles;
 use super::model;
 use super::routes::{form_page, sessions_of, staff_session, staff_workshop, FormKind};
 use super::store;
+use crate::app::AppState;
 use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

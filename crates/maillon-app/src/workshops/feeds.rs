@@ -12,13 +12,14 @@ use serde::Deserialize;
 
 use super::model::Session;
 use super::store::{self, Programme};
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::tenancy::Scope;
 use crate::web::atom::{self, Entry};
 use crate::web::error::AppResult;
 use crate::web::forms::Query;
 use crate::web::middleware::Embeddable;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

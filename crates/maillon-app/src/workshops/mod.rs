@@ -17,3 +17,33 @@ pub mod reminders;
 pub mod routes;
 pub mod store;
 pub mod waiting;
+
+/// Every five minutes: reminders of coming sessions (sent once each, never at night),
+/// and freed seats not confirmed in time passed on to the next person waiting.
+pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
+    use crate::jobs::store::JobKind;
+    jobs.on(JobKind::Reminders, |w, _| {
+        Box::pin(async move {
+            let n = reminders::plan(&w.db, &w.config.public_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            if n > 0 {
+                tracing::info!(queued = n, "workshop reminders queued");
+            }
+            Ok(())
+        })
+    })
+    .every(JobKind::Reminders, 300)
+    .on(JobKind::Offers, |w, _| {
+        Box::pin(async move {
+            let n = waiting::expire_offers(&w.db, &w.config.public_url, crate::db::now())
+                .await
+                .map_err(|e| e.to_string())?;
+            if n > 0 {
+                tracing::info!(expired = n, "unconfirmed offers passed on");
+            }
+            Ok(())
+        })
+    })
+    .every(JobKind::Offers, 300);
+}

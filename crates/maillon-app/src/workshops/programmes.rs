@@ -14,14 +14,15 @@ pub use super::programme_store::{of_structure, ProgrammeInfo};
 use super::store::{self, Programme};
 use crate::accounts::model::CurrentUser;
 use crate::activities::recorder_access;
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::structures::Structure;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -12,13 +12,14 @@ use super::model::{Session, Workshop, PUBLICS};
 use super::registration::{self, Contact, NotCancelled, Outcome, Registration};
 use super::store::{self, Programme};
 use crate::activities::vocab::{Choice, THEMES};
+use crate::app::page::Page;
+use crate::app::AppState;
 use crate::limits::{self, ClientAddress};
 use crate::places::routes::today;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
-use crate::web::page::Page;
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

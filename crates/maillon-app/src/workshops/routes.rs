@@ -13,14 +13,15 @@ use super::registration::{self, Contact, Outcome, Registration};
 use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::activities::vocab::{Choice, LEVELS, THEMES};
+use crate::app::page::{Flash, Page};
+use crate::app::AppState;
 use crate::places::routes::today;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::page::{Flash, Page};
-use crate::web::{render, AppState};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

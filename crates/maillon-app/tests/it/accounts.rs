@@ -81,7 +81,7 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link() {
     let sink = SmtpSink::start().await;
     let smtp = sink.url();
     let app = TestApp::start_with(|c| c.smtp_url = Some(smtp)).await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+    maillon_demo::seed(&app.db, &app.state().files, &app.base)
         .await
         .unwrap();
 

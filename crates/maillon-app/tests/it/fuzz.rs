@@ -315,7 +315,7 @@ pub(crate) async fn walk(
 #[tokio::test]
 async fn garbage_at_every_route_and_form_gets_no_5xx() {
     let app = TestApp::start_with(|c| c.public_signups_per_hour = 100_000).await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+    maillon_demo::seed(&app.db, &app.state().files, &app.base)
         .await
         .unwrap();
     let routes = route_table();

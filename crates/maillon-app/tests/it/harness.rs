@@ -46,7 +46,7 @@ impl TestApp {
     /// Starts with the demo network loaded.
     pub async fn demo() -> TestApp {
         let app = Self::start().await;
-        maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+        maillon_demo::seed(&app.db, &app.state().files, &app.base)
             .await
             .unwrap();
         app
@@ -55,7 +55,7 @@ impl TestApp {
     /// The demo on a server configured by `adjust`.
     pub async fn demo_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let app = Self::start_with(adjust).await;
-        maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+        maillon_demo::seed(&app.db, &app.state().files, &app.base)
             .await
             .unwrap();
         app
@@ -94,7 +94,9 @@ impl TestApp {
         })
         .unwrap();
         adjust(&mut config);
-        let db = Db::connect(&config.database_url).await.unwrap();
+        let db = maillon_app::app::connect(&config.database_url)
+            .await
+            .unwrap();
         let running = maillon_app::start_with_db(config, db.clone())
             .await
             .unwrap();
@@ -112,7 +114,9 @@ impl TestApp {
     pub async fn second_server(&self) -> (maillon_app::Running, Client) {
         let mut config = (*self.state().config).clone();
         config.addr = "127.0.0.1:0".parse().unwrap();
-        let db = Db::connect(&config.database_url).await.unwrap();
+        let db = maillon_app::app::connect(&config.database_url)
+            .await
+            .unwrap();
         let running = maillon_app::start_with_db(config, db).await.unwrap();
         let client = Client::new(&format!("http://{}", running.addr));
         (running, client)
@@ -130,7 +134,7 @@ impl TestApp {
         client
     }
 
-    pub fn state(&self) -> &maillon_app::web::AppState {
+    pub fn state(&self) -> &maillon_app::app::AppState {
         &self.running.as_ref().unwrap().state
     }
 
@@ -637,7 +641,7 @@ impl FakeSms {
             c.sms_url = url;
         })
         .await;
-        maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+        maillon_demo::seed(&app.db, &app.state().files, &app.base)
             .await
             .unwrap();
         app

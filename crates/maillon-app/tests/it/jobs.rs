@@ -1,7 +1,7 @@
 //! The durable job queue and the e-mail outbox.
 
-use maillon_app::jobs::Senders;
-use maillon_app::jobs::{self, store};
+use maillon_app::app::{run_one_job, Senders};
+use maillon_app::jobs::store;
 
 use crate::harness::{SmtpSink, TestApp};
 use crate::*;
@@ -27,7 +27,7 @@ async fn a_message_saved_before_a_crash_is_sent_afterwards() {
     config.smtp_url = Some(sink.url());
     let senders = Senders::from_config(&config).unwrap();
     let metrics = maillon_app::web::metrics::Metrics::default();
-    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
+    assert!(run_one_job(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert!(sink
@@ -37,7 +37,7 @@ async fn a_message_saved_before_a_crash_is_sent_afterwards() {
     assert_eq!(app.scalar_text("SELECT status FROM emails").await, "sent");
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "done");
     assert!(
-        !jobs::run_one(&app.db, &config, &metrics, &senders)
+        !run_one_job(&app.db, &config, &metrics, &senders)
             .await
             .unwrap(),
         "nothing left"
@@ -59,7 +59,7 @@ async fn a_failing_job_is_retried_later_then_given_up() {
         .unwrap();
     tx.commit().await.unwrap();
 
-    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
+    assert!(run_one_job(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "pending");
@@ -73,14 +73,14 @@ async fn a_failing_job_is_retried_later_then_given_up() {
         .await
         .is_empty());
     // Not due yet: nothing runs.
-    assert!(!jobs::run_one(&app.db, &config, &metrics, &senders)
+    assert!(!run_one_job(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
 
     // On its last attempt it is given up, and says why.
     app.exec("UPDATE jobs SET run_at = 0, attempts = max_attempts - 1")
         .await;
-    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
+    assert!(run_one_job(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "failed");
@@ -193,7 +193,7 @@ async fn a_job_of_an_unknown_kind_fails_with_its_kind_in_the_log_and_runs_nothin
     let config = (*app.state().config).clone();
     let senders = Senders::from_config(&config).unwrap();
     let metrics = maillon_app::web::metrics::Metrics::default();
-    assert!(jobs::run_one(&app.db, &config, &metrics, &senders)
+    assert!(run_one_job(&app.db, &config, &metrics, &senders)
         .await
         .unwrap());
     assert_eq!(app.scalar_text("SELECT status FROM jobs").await, "failed");
@@ -204,4 +204,19 @@ async fn a_job_of_an_unknown_kind_fails_with_its_kind_in_the_log_and_runs_nothin
         assert_eq!(store::JobKind::parse(kind.code()).unwrap(), kind);
     }
     app.stop().await;
+}
+
+#[test]
+fn every_job_kind_has_a_handler_and_every_migration_step_is_given() {
+    assert!(
+        maillon_app::app::job_registry().unhandled().is_empty(),
+        "a job kind no capability handles"
+    );
+    let given: Vec<&str> = maillon_app::app::post_steps()
+        .iter()
+        .map(|s| s.name)
+        .collect();
+    for name in maillon_app::db::post_step_names() {
+        assert!(given.contains(&name), "no capability gives the step {name}");
+    }
 }

@@ -25,7 +25,7 @@ mod tenancy_matrix;
 mod web_shell;
 mod workshops;
 
-pub const PASSWORD: &str = maillon_app::demo::PASSWORD;
+pub const PASSWORD: &str = maillon_demo::PASSWORD;
 pub const NETWORK_ADMIN: &str = "coordination@federation.test";
 pub const FERRAT_ADMIN: &str = "direction@jeanferrat.test";
 pub const FERRAT_MEDIATOR: &str = "karim@jeanferrat.test";

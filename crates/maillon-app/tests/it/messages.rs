@@ -72,7 +72,7 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
     let sink = SmtpSink::start().await;
     let url = sink.url();
     let app = TestApp::start_with(|c| c.smtp_url = Some(url)).await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+    maillon_demo::seed(&app.db, &app.state().files, &app.base)
         .await
         .unwrap();
     let sid = app.structure_id(FERRAT).await;

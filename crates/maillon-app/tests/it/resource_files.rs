@@ -417,7 +417,7 @@ async fn an_s3_compatible_store_keeps_uploads() {
 
     // The whole application on S3: an upload lands in the bucket and is served from it.
     let app = TestApp::start_with(|c| c.s3 = Some(settings.clone())).await;
-    maillon_app::demo::seed(&app.db, &app.state().files, &app.base)
+    maillon_demo::seed(&app.db, &app.state().files, &app.base)
         .await
         .unwrap();
     let sid = app.structure_id(FERRAT).await;

@@ -139,7 +139,7 @@ async fn a_sqlite_backup_is_a_consistent_copy() {
     match app.db.backend {
         maillon_app::db::Backend::Sqlite => {
             app.db.backup_to(target).await.unwrap();
-            let copy = maillon_app::db::Db::connect(target).await.unwrap();
+            let copy = maillon_app::app::connect(target).await.unwrap();
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM places")
                 .fetch_one(copy.read())
                 .await
@@ -160,7 +160,7 @@ async fn a_sqlite_backup_is_a_consistent_copy() {
 async fn migrations_apply_once_and_again_safely() {
     let app = TestApp::start().await;
     let url = app.state().config.database_url.clone();
-    let again = maillon_app::db::Db::connect(&url).await.unwrap();
+    let again = maillon_app::app::connect(&url).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations")
         .fetch_one(again.read())
         .await

@@ -1,10 +1,10 @@
 //! Demo activity log: beneficiaries and six months of accompaniments for the structures
 //! that record activity, varied but the same at every run.
 
-use crate::activities::beneficiaries::{self, Beneficiary};
-use crate::activities::model::{Activity, Kind};
-use crate::activities::{store, vocab};
-use crate::db::{Db, DbError};
+use maillon_app::activities::beneficiaries::{self, Beneficiary};
+use maillon_app::activities::model::{Activity, Kind};
+use maillon_app::activities::{store, vocab};
+use maillon_app::db::{Db, DbError};
 
 const PEOPLE: &[(&str, &str, i64, &str, &str, &str)] = &[
     (

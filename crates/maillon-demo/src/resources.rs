@@ -1,10 +1,10 @@
 //! Demo resources: what mediators of three structures made, borrowed and adapted, across
 //! the vocabularies, licences and visibilities (30, as the national commons shows them).
 
-use crate::db::{Db, DbError, Tx};
-use crate::files::{self, sniff, upload::Upload, Storage};
-use crate::resources::model::{Block, Resource, Source};
-use crate::resources::store;
+use maillon_app::db::{Db, DbError, Tx};
+use maillon_app::files::{self, sniff, upload::Upload, Storage};
+use maillon_app::resources::model::{Block, Resource, Source};
+use maillon_app::resources::store;
 
 struct Demo {
     title: &'static str,
@@ -246,7 +246,7 @@ fn block_of(part: &str) -> Block {
 mod tests {
     #[test]
     fn demo_resources_use_the_vocabularies() {
-        use crate::resources::vocab;
+        use maillon_app::resources::vocab;
         assert_eq!(super::RESOURCES.len(), 30);
         for d in super::RESOURCES {
             for t in d.themes.split_whitespace() {

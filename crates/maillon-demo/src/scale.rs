@@ -1,8 +1,8 @@
 //! `maillon demo --scale N`: a national-size network for benchmarks — 200 structures and
 //! about N accompaniments over three years, written with multi-row inserts.
 
-use crate::activities::vocab;
-use crate::db::{self, now, Db, DbError};
+use maillon_app::activities::vocab;
+use maillon_app::db::{self, now, Db, DbError};
 
 pub(super) struct Dice(pub(super) u64);
 
@@ -270,7 +270,7 @@ pub async fn generate(
                         Text(communes[dice.next(8)].into()),
                         Text(vocab::GENRES[dice.next(3)].0.into()),
                         Text(vocab::STATUTS[dice.next(5)].0.into()),
-                        Text(crate::validate::search_key(&format!("{l} {f}"))),
+                        Text(maillon_app::validate::search_key(&format!("{l} {f}"))),
                         Int(t),
                         Int(t),
                     ],
@@ -415,7 +415,7 @@ pub async fn generate(
     tx.commit().await?;
     // Written in bulk above, the statistics' roll-up is computed once at the end.
     let mut tx = db.begin_write().await?;
-    crate::activities::rollup::rebuild(&mut tx).await?;
+    maillon_app::activities::rollup::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

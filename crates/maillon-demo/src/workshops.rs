@@ -1,10 +1,10 @@
 //! Demo programme: the workshops of a social centre over the coming weeks, one of them
 //! full with a waiting list, people registered online and at the desk.
 
-use crate::db::{Db, DbError};
-use crate::workshops::model::{Session, Workshop};
-use crate::workshops::registration::{self, Contact};
-use crate::workshops::store;
+use maillon_app::db::{Db, DbError};
+use maillon_app::workshops::model::{Session, Workshop};
+use maillon_app::workshops::registration::{self, Contact};
+use maillon_app::workshops::store;
 
 struct Demo {
     title: &'static str,
@@ -124,7 +124,7 @@ pub async fn seed(
                 } else {
                     "Marie-Claude Fournier".into()
                 },
-                phone: crate::validate::phone(phone).unwrap_or_default(),
+                phone: maillon_app::validate::phone(phone).unwrap_or_default(),
                 email: email.into(),
                 seats: 1,
                 ..Contact::default()
@@ -139,13 +139,13 @@ pub async fn seed(
     }
     // A programme of the coming days, with its poster.
     let mut tx = db.begin_write().await?;
-    let programme = crate::db::new_id();
+    let programme = maillon_app::db::new_id();
     sqlx::query("INSERT INTO programmes (id, structure_id, title, description, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(programme.clone())
         .bind(structure_id)
         .bind("Semaine du numérique")
         .bind("Une thématique par jour : la tablette, les démarches en ligne, les fausses informations.")
-        .bind(crate::db::now())
+        .bind(maillon_app::db::now())
         .execute(&mut *tx)
         .await?;
     for session in firsts {
@@ -162,8 +162,12 @@ pub async fn seed(
     .bind(structure_id)
     .fetch_one(&mut *tx)
     .await?;
-    crate::workshops::cancelling::cancel_in(&mut tx, &last, "animateur en formation ce jour-là")
-        .await?;
+    maillon_app::workshops::cancelling::cancel_in(
+        &mut tx,
+        &last,
+        "animateur en formation ce jour-là",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

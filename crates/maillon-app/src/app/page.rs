@@ -4,8 +4,8 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::Deserialize;
 
-use super::AppState;
 use crate::accounts::model::{CurrentUser, Role};
+use crate::app::AppState;
 use crate::structures::Access;
 
 pub struct NavStructure {

@@ -8,12 +8,12 @@ pub mod scale;
 pub mod scale_resources;
 mod workshops;
 
-use crate::accounts::model::Role;
-use crate::accounts::{create_user, store as accounts, tokens};
-use crate::db::Db;
-use crate::places::model::Place;
-use crate::structures::Structure;
-use crate::validate::with_luhn_digit;
+use maillon_app::accounts::model::Role;
+use maillon_app::accounts::{create_user, store as accounts, tokens};
+use maillon_app::db::Db;
+use maillon_app::places::model::Place;
+use maillon_app::structures::Structure;
+use maillon_app::validate::with_luhn_digit;
 
 pub const NETWORK_NAME: &str = "Fédération des centres sociaux de la Loire";
 pub const PASSWORD: &str = "maillon-demo-2026";
@@ -89,7 +89,7 @@ fn structure(
         offer_hours: 24,
         send_from_hour: 9,
         send_until_hour: 19,
-        sms_daily_budget: crate::structures::DEFAULT_SMS_DAILY_BUDGET,
+        sms_daily_budget: maillon_app::structures::DEFAULT_SMS_DAILY_BUDGET,
     }
 }
 
@@ -100,10 +100,10 @@ fn err(e: impl std::fmt::Display) -> String {
 /// Fills an empty database. Does nothing if the network already has structures.
 pub async fn seed(
     db: &Db,
-    storage: &crate::files::Storage,
+    storage: &maillon_app::files::Storage,
     public_url: &str,
 ) -> Result<bool, String> {
-    if !crate::structures::store::list(db)
+    if !maillon_app::structures::store::list(db)
         .await
         .map_err(err)?
         .is_empty()
@@ -111,7 +111,7 @@ pub async fn seed(
         return Ok(false);
     }
     let mut tx = db.begin_write().await.map_err(err)?;
-    crate::structures::store::set_network_name(&mut tx, NETWORK_NAME)
+    maillon_app::structures::store::set_network_name(&mut tx, NETWORK_NAME)
         .await
         .map_err(err)?;
     let ferrat = structure(
@@ -138,21 +138,21 @@ pub async fn seed(
         "+33477712233",
         "https://mediatheque.example.org",
     );
-    let ferrat_id = crate::structures::store::insert(&mut tx, &ferrat)
+    let ferrat_id = maillon_app::structures::store::insert(&mut tx, &ferrat)
         .await
         .map_err(err)?;
-    let tilleuls_id = crate::structures::store::insert(&mut tx, &tilleuls)
+    let tilleuls_id = maillon_app::structures::store::insert(&mut tx, &tilleuls)
         .await
         .map_err(err)?;
-    let mediatheque_id = crate::structures::store::insert(&mut tx, &mediatheque)
+    let mediatheque_id = maillon_app::structures::store::insert(&mut tx, &mediatheque)
         .await
         .map_err(err)?;
-    let today = crate::places::routes::today("Europe/Paris");
+    let today = maillon_app::places::routes::today("Europe/Paris");
     for (sid, place) in places(&ferrat, &tilleuls, &mediatheque, &today)
         .into_iter()
         .map(|(i, p)| ([&ferrat_id, &tilleuls_id, &mediatheque_id][i].clone(), p))
     {
-        crate::places::store::insert(&mut tx, &sid, &place)
+        maillon_app::places::store::insert(&mut tx, &sid, &place)
             .await
             .map_err(err)?;
     }
@@ -208,12 +208,12 @@ pub async fn seed(
         tx.commit().await.map_err(err)?;
     }
 
-    let karim = crate::accounts::store::find_by_email(db, ACCOUNTS[2].email)
+    let karim = maillon_app::accounts::store::find_by_email(db, ACCOUNTS[2].email)
         .await
         .map_err(err)?
         .map(|u| u.id)
         .unwrap_or_default();
-    let ferrat_places: Vec<String> = crate::places::store::list_for_structure(db, &ferrat_id)
+    let ferrat_places: Vec<String> = maillon_app::places::store::list_for_structure(db, &ferrat_id)
         .await
         .map_err(err)?
         .into_iter()
@@ -249,7 +249,7 @@ pub async fn seed(
         (&tilleuls_id, &ACCOUNTS[4]),
         (&mediatheque_id, &ACCOUNTS[5]),
     ]) {
-        let uid = crate::accounts::store::find_by_email(db, account.email)
+        let uid = maillon_app::accounts::store::find_by_email(db, account.email)
             .await
             .map_err(err)?
             .map(|u| u.id)
@@ -277,7 +277,7 @@ pub async fn seed(
     let body = format!(
         "Bonjour,\n\nNadia Benali vous invite à rejoindre l'équipe de « Centre social Jean Ferrat » sur Maillon, comme médiateur ou médiatrice numérique.\n\nPour accepter, ouvrez ce lien (valable 7 jours, une seule fois) :\n\n{public_url}/invitation/{token}\n"
     );
-    crate::mail::queue(
+    maillon_app::mail::queue(
         &mut tx,
         "lea.morel@jeanferrat.test",
         "Invitation à rejoindre Centre social Jean Ferrat sur Maillon",
@@ -286,7 +286,7 @@ pub async fn seed(
     .await
     .map_err(err)?;
     // The network coordination asked to invite a volunteer: it waits for Nadia's yes.
-    crate::structures::store::insert_invitation_request(
+    maillon_app::structures::store::insert_invitation_request(
         &mut tx,
         &ferrat_id,
         "samir.haddad@jeanferrat.test",

@@ -3,9 +3,9 @@
 //! the words of the field in varied order.
 
 use super::scale::Dice;
-use crate::db::{Db, DbError};
-use crate::resources::model::{Block, Resource, Source};
-use crate::resources::{search, store, vocab};
+use maillon_app::db::{Db, DbError};
+use maillon_app::resources::model::{Block, Resource, Source};
+use maillon_app::resources::{search, store, vocab};
 
 const SUBJECTS: &[&str] = &[
     "tablette",
@@ -155,7 +155,7 @@ pub async fn generate(db: &Db, n: usize) -> Result<u128, DbError> {
     .fetch_all(db.read())
     .await?
     .iter()
-    .map(|r| Ok::<_, DbError>((crate::db::text(r, "structure_id")?, crate::db::text(r, "id")?, crate::db::text(r, "name")?)))
+    .map(|r| Ok::<_, DbError>((maillon_app::db::text(r, "structure_id")?, maillon_app::db::text(r, "id")?, maillon_app::db::text(r, "name")?)))
     .collect::<Result<_, DbError>>()?;
     let themes: Vec<&str> = vocab::themes().map(|t| t.0).collect();
     let mut made = 0;

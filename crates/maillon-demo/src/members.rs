@@ -1,10 +1,10 @@
 //! The demo's member file at Jean Ferrat: the activity log's people become members with
 //! addresses, households, memberships of the season, consents and a few segments.
 
-use crate::db::{self, now, text, Db, DbError};
-use crate::members::consent;
-use crate::members::model::{Member, MembershipForm};
-use crate::members::{season_of, store};
+use maillon_app::db::{self, now, text, Db, DbError};
+use maillon_app::members::consent;
+use maillon_app::members::model::{Member, MembershipForm};
+use maillon_app::members::{season_of, store};
 
 const FIRST: &[&str] = &[
     "Aïcha", "Bernard", "Chantal", "Djamel", "Élise", "Fernand", "Gisèle", "Hassan", "Irène",
@@ -92,7 +92,7 @@ pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Resu
             first_name: first.into(),
             last_name: "Benali".into(),
             email: email.into(),
-            phone: crate::validate::phone(phone).unwrap_or_default(),
+            phone: maillon_app::validate::phone(phone).unwrap_or_default(),
             birth_year: Some(born),
             address: "12 rue Jean Ferrat".into(),
             postcode: "42000".into(),
@@ -177,7 +177,7 @@ pub async fn seed_messages(
     structure_id: &str,
     author: &str,
 ) -> Result<(), DbError> {
-    use crate::messages::{model::Message, plan, store as messages};
+    use maillon_app::messages::{model::Message, plan, store as messages};
     let party = Message {
         subject: "Fête de quartier du samedi 5 décembre".into(),
         body: "Le centre social vous invite à la fête de quartier, samedi 5 décembre de 14 h à 18 h, place du Marché.\n\nAu programme : goûter partagé, jeux pour les enfants, et un stand numérique pour apprendre à faire des photos avec son téléphone.\n\nVenez avec vos voisins !".into(),
@@ -247,7 +247,7 @@ fn membership(
 /// Members of every age and habit (some without e-mail, some only by post), numbered
 /// `range`: the demo's 60, or thousands for the benchmark.
 async fn add_people(
-    tx: &mut crate::db::Tx,
+    tx: &mut maillon_app::db::Tx,
     structure_id: &str,
     season: &str,
     today: &str,
@@ -262,8 +262,8 @@ async fn add_people(
         let email = if pref == "email" || i % 4 == 1 {
             format!(
                 "{}.{}@example.org",
-                crate::validate::search_key(first),
-                crate::validate::search_key(last)
+                maillon_app::validate::search_key(first),
+                maillon_app::validate::search_key(last)
             )
             .replace(' ', "-")
         } else {
@@ -385,7 +385,7 @@ pub async fn generate_at_ferrat(db: &Db, n: usize) -> Result<(), DbError> {
         sqlx::query_scalar("SELECT id FROM structures WHERE name = 'Centre social Jean Ferrat'")
             .fetch_one(db.read())
             .await?;
-    let today: jiff::civil::Date = crate::places::routes::today("Europe/Paris")
+    let today: jiff::civil::Date = maillon_app::places::routes::today("Europe/Paris")
         .parse()
         .map_err(|e: jiff::Error| DbError::invalid(e.to_string()))?;
     generate(db, &sid, today, n).await
