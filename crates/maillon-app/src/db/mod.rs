@@ -7,6 +7,7 @@
 //! - identifiers are UUIDv7 stored as TEXT, instants are UTC Unix seconds in BIGINT,
 //!   flags are BIGINT 0/1 (the `Any` driver has no portable boolean).
 
+pub mod codes;
 mod migrations;
 pub use migrations::{post_step_names, PostStep, PostStepRun};
 

@@ -90,7 +90,8 @@ impl<C> Registry<C> {
     /// The kinds no capability handles (a test keeps this empty).
     pub fn unhandled(&self) -> Vec<JobKind> {
         JobKind::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|k| self.handler(*k).is_none())
             .collect()
     }

@@ -2,47 +2,18 @@
 
 use crate::db::{self, now, text, Backend, Db, DbError, Tx};
 
-/// What a job does. Stored as its code; a stored code Maillon does not know fails the job
-/// with its code in the log (an older or newer server wrote it), never runs a default.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobKind {
-    SendEmail,
-    SendSms,
-    PlanMessage,
-    Purge,
-    Anonymise,
-    Reminders,
-    Offers,
-}
-
-impl JobKind {
-    pub const ALL: [JobKind; 7] = [
-        JobKind::SendEmail,
-        JobKind::SendSms,
-        JobKind::PlanMessage,
-        JobKind::Purge,
-        JobKind::Anonymise,
-        JobKind::Reminders,
-        JobKind::Offers,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            JobKind::SendEmail => "send_email",
-            JobKind::SendSms => "send_sms",
-            JobKind::PlanMessage => "plan_message",
-            JobKind::Purge => "purge",
-            JobKind::Anonymise => "anonymise",
-            JobKind::Reminders => "reminders",
-            JobKind::Offers => "offers",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<JobKind, DbError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or_else(|| DbError::invalid(format!("type de tâche inconnu : {code}")))
+crate::code_enum! {
+    /// What a job does. Stored as its code; a stored code Maillon does not know fails the
+    /// job with its code in the log (an older or newer server wrote it), never runs a
+    /// default.
+    pub enum JobKind("type de tâche") {
+        SendEmail = "send_email", "Envoi d'un e-mail";
+        SendSms = "send_sms", "Envoi d'un SMS";
+        PlanMessage = "plan_message", "Préparation d'un message aux adhérents";
+        Purge = "purge", "Nettoyage des sessions et des liens expirés";
+        Anonymise = "anonymise", "Anonymisation des personnes inactives";
+        Reminders = "reminders", "Rappels des ateliers";
+        Offers = "offers", "Places proposées non confirmées";
     }
 }
 

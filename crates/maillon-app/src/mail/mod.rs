@@ -120,13 +120,14 @@ pub struct Outgoing<'a> {
 
 pub async fn queue_rich(tx: &mut Tx, m: &Outgoing<'_>) -> Result<String, DbError> {
     let id = db::new_id();
-    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, list_unsubscribe, status, created_at, structure_id) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8)")
+    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, list_unsubscribe, status, created_at, structure_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(id.clone())
         .bind(m.to)
         .bind(m.subject)
         .bind(m.text)
         .bind(m.html)
         .bind(m.unsubscribe_url)
+        .bind(EmailStatus::Queued.code())
         .bind(now())
         .bind((!m.structure_id.is_empty()).then(|| m.structure_id.to_string()))
         .execute(&mut **tx)
@@ -176,6 +177,19 @@ impl Header for OneClick {
     }
 }
 
+crate::code_enum! {
+    /// Where an e-mail is. `Sending` is said before the relay has it, so that a crash in
+    /// between is seen and the message sent again (at least once).
+    pub enum EmailStatus("état d'e-mail") {
+        Queued = "queued", "En attente d'envoi";
+        Sending = "sending", "Envoi en cours (interrompu, il sera repris)";
+        Sent = "sent", "Envoyé";
+        Outbox = "outbox", "Dans la boîte d'envoi (pas de serveur SMTP)";
+        Bounced = "bounced", "Adresse refusée par le serveur du destinataire";
+        Failed = "failed", "Échec";
+    }
+}
+
 pub struct Email {
     pub id: String,
     pub to_addr: String,
@@ -183,7 +197,7 @@ pub struct Email {
     pub body_text: String,
     pub body_html: String,
     pub list_unsubscribe: String,
-    pub status: String,
+    pub status: EmailStatus,
     pub created_at: i64,
     pub last_error: String,
     /// The structure of the member it is about ('' for account mails).
@@ -192,14 +206,9 @@ pub struct Email {
 
 impl Email {
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "sent" => "Envoyé",
-            "outbox" => "Dans la boîte d'envoi (pas de serveur SMTP)",
-            "bounced" => "Adresse refusée par le serveur du destinataire",
-            "queued" if self.last_error.is_empty() => "En attente d'envoi",
-            "queued" => "Nouvel essai prévu",
-            "sending" => "Envoi en cours (interrompu, il sera repris)",
-            _ => "Échec",
+        match self.status {
+            EmailStatus::Queued if !self.last_error.is_empty() => "Nouvel essai prévu",
+            status => status.label(),
         }
     }
 }
@@ -212,7 +221,7 @@ fn from_row(r: &db::AnyRow) -> Result<Email, DbError> {
         body_text: text(r, "body_text")?,
         body_html: text(r, "body_html")?,
         list_unsubscribe: text(r, "list_unsubscribe")?,
-        status: text(r, "status")?,
+        status: EmailStatus::parse(&text(r, "status")?)?,
         created_at: db::int(r, "created_at")?,
         last_error: text(r, "last_error")?,
         structure_id: text(r, "structure_id")?,
@@ -249,10 +258,15 @@ pub async fn latest(
     rows.iter().map(from_row).collect()
 }
 
-async fn set_status(db: &Db, id: &str, status: &str, error: Option<&str>) -> Result<(), DbError> {
+async fn set_status(
+    db: &Db,
+    id: &str,
+    status: EmailStatus,
+    error: Option<&str>,
+) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE emails SET status = $1, sent_at = $2, last_error = $3 WHERE id = $4")
-        .bind(status)
+        .bind(status.code())
         .bind(now())
         .bind(error.map(str::to_string))
         .bind(id)
@@ -291,12 +305,12 @@ pub async fn deliver(
         .await
         .map_err(|e| e.to_string())?
         .ok_or("email not found")?;
-    if email.status == "sending" {
+    if email.status == EmailStatus::Sending {
         // A send was under way when the server stopped: the relay may have the message.
         // Sent again (at least once, never lost), with the same Message-ID, by which
         // mail servers and apps recognise a repeat.
         tracing::warn!(email = %email.id, "an interrupted send is retried with the same Message-ID");
-    } else if email.status != "queued" {
+    } else if email.status != EmailStatus::Queued {
         return Ok(());
     }
     let Some(smtp) = &mailer.smtp else {
@@ -306,7 +320,7 @@ pub async fn deliver(
         } else {
             tracing::info!(email = %email.id, "e-mail kept in the outbox (no SMTP server configured)");
         }
-        return set_status(db, &id, "outbox", None)
+        return set_status(db, &id, EmailStatus::Outbox, None)
             .await
             .map_err(|e| e.to_string());
     };
@@ -345,24 +359,28 @@ pub async fn deliver(
     .map_err(|e| e.to_string())?;
     // Said before the relay has it, and "sent" as soon as it said yes: a crash between
     // the two is the only case of a second send, and the outbox shows it.
-    set_status(db, &id, "sending", None)
+    set_status(db, &id, EmailStatus::Sending, None)
         .await
         .map_err(|e| e.to_string())?;
     match smtp.send(message).await {
-        Ok(_) => set_status(db, &id, "sent", None)
+        Ok(_) => set_status(db, &id, EmailStatus::Sent, None)
             .await
             .map_err(|e| e.to_string()),
         Err(e) if e.is_permanent() => {
             // The recipient's server refused the address: trying again would not help.
             let error = e.to_string();
             tracing::warn!(email = %email.id, error = %error, "e-mail refused (bounced)");
-            set_status(db, &id, "bounced", Some(&error))
+            set_status(db, &id, EmailStatus::Bounced, Some(&error))
                 .await
                 .map_err(|e| e.to_string())
         }
         Err(e) => {
             let error = e.to_string();
-            let status = if last_attempt { "failed" } else { "queued" };
+            let status = if last_attempt {
+                EmailStatus::Failed
+            } else {
+                EmailStatus::Queued
+            };
             let _ = set_status(db, &id, status, Some(&error)).await;
             Err(error)
         }

@@ -3,6 +3,56 @@
 
 use super::channels;
 use crate::db::{now, text, Db, DbError, Tx};
+use crate::mail::EmailStatus;
+use crate::sms::SmsStatus;
+
+crate::code_enum! {
+    /// Where one recipient's delivery stands. Letters and calls keep theirs in the
+    /// delivery row; e-mails and SMS read it from their own row (`from_email`, `from_sms`).
+    pub enum DeliveryState("état de distribution") {
+        Planned = "planned", "Prévu";
+        Sent = "sent", "Envoyé";
+        Outbox = "outbox", "Dans la boîte d'envoi (pas de serveur d'envoi)";
+        Failed = "failed", "Échec";
+        Bounced = "bounced", "Adresse refusée (rejet)";
+        /// No channel was possible (no address, no consent).
+        None = "none", "Non envoyé : aucun moyen possible";
+    }
+}
+
+impl DeliveryState {
+    /// Reached the person, or waits in the outbox.
+    pub fn is_done(self) -> bool {
+        matches!(self, DeliveryState::Sent | DeliveryState::Outbox)
+    }
+
+    /// Did not reach them: the tracking lists these first.
+    pub fn is_problem(self) -> bool {
+        matches!(
+            self,
+            DeliveryState::Failed | DeliveryState::Bounced | DeliveryState::None
+        )
+    }
+
+    fn from_email(status: EmailStatus) -> DeliveryState {
+        match status {
+            EmailStatus::Queued | EmailStatus::Sending => DeliveryState::Planned,
+            EmailStatus::Sent => DeliveryState::Sent,
+            EmailStatus::Outbox => DeliveryState::Outbox,
+            EmailStatus::Bounced => DeliveryState::Bounced,
+            EmailStatus::Failed => DeliveryState::Failed,
+        }
+    }
+
+    fn from_sms(status: SmsStatus) -> DeliveryState {
+        match status {
+            SmsStatus::Queued => DeliveryState::Planned,
+            SmsStatus::Sent => DeliveryState::Sent,
+            SmsStatus::Outbox => DeliveryState::Outbox,
+            SmsStatus::OverBudget | SmsStatus::Failed => DeliveryState::Failed,
+        }
+    }
+}
 
 /// One recipient's delivery as the tracking shows it.
 pub struct Delivery {
@@ -10,8 +60,7 @@ pub struct Delivery {
     pub name: String,
     pub channel: String,
     pub address: String,
-    /// planned, sent, outbox, failed, bounced, none
-    pub state: String,
+    pub state: DeliveryState,
     pub error: String,
 }
 
@@ -21,7 +70,7 @@ impl Delivery {
     }
 
     pub fn state_label(&self) -> &'static str {
-        state_label(&self.channel, &self.state, !self.error.is_empty())
+        state_label(&self.channel, self.state, !self.error.is_empty())
     }
 
     pub fn address_lines(&self) -> Vec<&str> {
@@ -29,31 +78,17 @@ impl Delivery {
     }
 }
 
-pub fn state_label(channel: &str, state: &str, had_error: bool) -> &'static str {
+/// A state as said for its channel: a letter is printed, a person called.
+pub fn state_label(channel: &str, state: DeliveryState, had_error: bool) -> &'static str {
+    use DeliveryState::*;
     match (channel, state) {
-        (_, "none") => "Non envoyé : aucun moyen possible",
-        ("post", "planned") => "Lettre à imprimer",
-        ("post", "sent") => "Lettre imprimée",
-        ("phone", "planned") => "Appel à passer",
-        ("phone", "sent") => "Appelé",
-        ("phone", "failed") => "Injoignable",
-        (_, "planned") if had_error => "Nouvel essai prévu",
-        (_, "planned") => "Prévu",
-        (_, "sent") => "Envoyé",
-        (_, "outbox") => "Dans la boîte d'envoi (pas de serveur d'envoi)",
-        (_, "bounced") => "Adresse refusée (rejet)",
-        _ => "Échec",
-    }
-}
-
-/// The state of an e-mail or SMS row as a delivery state.
-fn from_sent(status: &str) -> &'static str {
-    match status {
-        "queued" | "sending" => "planned",
-        "sent" => "sent",
-        "outbox" => "outbox",
-        "bounced" => "bounced",
-        _ => "failed",
+        ("post", Planned) => "Lettre à imprimer",
+        ("post", Sent) => "Lettre imprimée",
+        ("phone", Planned) => "Appel à passer",
+        ("phone", Sent) => "Appelé",
+        ("phone", Failed) => "Injoignable",
+        (_, Planned) if had_error => "Nouvel essai prévu",
+        (_, state) => state.label(),
     }
 }
 
@@ -105,14 +140,14 @@ fn delivery(r: &crate::db::AnyRow) -> Result<Delivery, DbError> {
     // E-mails and SMS keep their outcome in their own rows.
     let (state, error) = match channel.as_str() {
         "email" => (
-            from_sent(&text(r, "email_status")?).to_string(),
+            DeliveryState::from_email(EmailStatus::parse(&text(r, "email_status")?)?),
             text(r, "email_error")?,
         ),
         "sms" => (
-            from_sent(&text(r, "sms_status")?).to_string(),
+            DeliveryState::from_sms(SmsStatus::parse(&text(r, "sms_status")?)?),
             text(r, "sms_error")?,
         ),
-        _ => (text(r, "state")?, String::new()),
+        _ => (DeliveryState::parse(&text(r, "state")?)?, String::new()),
     };
     Ok(Delivery {
         person_id: text(r, "person_id")?,
@@ -130,30 +165,32 @@ fn delivery(r: &crate::db::AnyRow) -> Result<Delivery, DbError> {
 /// The letters of a message are printed: each planned one becomes sent.
 pub async fn letters_printed(tx: &mut Tx, sid: &str, mid: &str) -> Result<(), DbError> {
     sqlx::query(
-        "UPDATE message_deliveries SET state = 'sent', updated_at = $1 \
-         WHERE message_id = $2 AND structure_id = $3 AND channel = 'post' AND state = 'planned'",
+        "UPDATE message_deliveries SET state = $4, updated_at = $1 \
+         WHERE message_id = $2 AND structure_id = $3 AND channel = 'post' AND state = $5",
     )
     .bind(now())
     .bind(mid)
     .bind(sid)
+    .bind(DeliveryState::Sent.code())
+    .bind(DeliveryState::Planned.code())
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// What came of a call: `sent` (called), `failed` (unreachable) or back to `planned`.
+/// What came of a call: `Sent` (called), `Failed` (unreachable) or back to `Planned`.
 pub async fn record_call(
     tx: &mut Tx,
     sid: &str,
     mid: &str,
     pid: &str,
-    outcome: &str,
+    outcome: DeliveryState,
 ) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE message_deliveries SET state = $1, updated_at = $2 \
          WHERE message_id = $3 AND person_id = $4 AND structure_id = $5 AND channel = 'phone'",
     )
-    .bind(outcome)
+    .bind(outcome.code())
     .bind(now())
     .bind(mid)
     .bind(pid)

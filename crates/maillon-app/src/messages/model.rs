@@ -5,6 +5,17 @@ use crate::activities::vocab;
 use crate::db::{self, text, AnyRow, DbError};
 use crate::web::forms::{FieldErrors, FormData};
 
+crate::code_enum! {
+    /// Where a message to members stands.
+    #[derive(Default)]
+    pub enum MessageStatus("état de message") {
+        #[default]
+        Draft = "draft", "Brouillon";
+        Scheduled = "scheduled", "Programmé";
+        Sent = "sent", "Envoyé";
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Message {
     pub id: String,
@@ -16,8 +27,7 @@ pub struct Message {
     pub segment_id: String,
     pub segment_name: String,
     pub filter: String,
-    /// draft, scheduled, sent
-    pub status: String,
+    pub status: MessageStatus,
     pub send_at: Option<i64>,
     pub planned_at: Option<i64>,
     pub publish: bool,
@@ -32,15 +42,15 @@ impl Message {
     }
 
     pub fn is_draft(&self) -> bool {
-        self.status == "draft"
+        self.status == MessageStatus::Draft
     }
 
     pub fn is_scheduled(&self) -> bool {
-        self.status == "scheduled"
+        self.status == MessageStatus::Scheduled
     }
 
     pub fn is_sent(&self) -> bool {
-        self.status == "sent"
+        self.status == MessageStatus::Sent
     }
 
     /// The body in paragraphs (blank lines separate them), for pages and letters.
@@ -68,7 +78,7 @@ pub fn from_row(r: &AnyRow) -> Result<Message, DbError> {
         segment_id: text(r, "segment_id")?,
         segment_name: text(r, "segment_name")?,
         filter: text(r, "filter")?,
-        status: text(r, "status")?,
+        status: MessageStatus::parse(&text(r, "status")?)?,
         send_at: db::opt_int(r, "send_at")?,
         planned_at: db::opt_int(r, "planned_at")?,
         publish: db::flag(r, "publish")?,

@@ -6,7 +6,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::channels::Situation;
-use super::model::Message;
+use super::deliveries::DeliveryState;
+use super::model::{Message, MessageStatus};
 use super::render::{self, Personal};
 use super::{hours, store};
 use crate::accounts::tokens;
@@ -153,15 +154,17 @@ pub async fn plan(
     // Taking the message first: a second planner (another server) waits here, then
     // finds it no longer scheduled.
     let taken = sqlx::query(
-        "UPDATE member_messages SET status = 'sent', planned_at = $1, segment_name = $2, filter = $3, \
+        "UPDATE member_messages SET status = $6, planned_at = $1, segment_name = $2, filter = $3, \
          published_at = CASE WHEN publish = 1 THEN $1 ELSE NULL END, updated_at = $1 \
-         WHERE id = $4 AND structure_id = $5 AND status = 'scheduled'",
+         WHERE id = $4 AND structure_id = $5 AND status = $7",
     )
     .bind(now())
     .bind(segment_name)
     .bind(filter.to_query())
     .bind(mid)
     .bind(sid)
+    .bind(MessageStatus::Sent.code())
+    .bind(MessageStatus::Scheduled.code())
     .execute(&mut *tx)
     .await?;
     if taken.rows_affected() == 0 {
@@ -197,7 +200,7 @@ pub async fn plan(
                     .await?,
                 );
                 unsubscribe_hash = Some(tokens::hash(&secret));
-                "planned"
+                DeliveryState::Planned
             }
             "sms" => {
                 sms_id = Some(
@@ -206,16 +209,16 @@ pub async fn plan(
                         sid,
                         &r.address,
                         &sms_body,
-                        crate::sms::MEMBER_MESSAGE,
+                        crate::sms::SmsPurpose::MemberMessage,
                         super::SMS_MAX_PARTS,
                         sms_at,
                     )
                     .await?,
                 );
-                "planned"
+                DeliveryState::Planned
             }
-            "none" => "none",
-            _ => "planned",
+            "none" => DeliveryState::None,
+            _ => DeliveryState::Planned,
         };
         sqlx::query(
             "INSERT INTO message_deliveries (message_id, person_id, structure_id, channel, address, email_id, sms_id, state, unsubscribe_hash, updated_at) \
@@ -228,7 +231,7 @@ pub async fn plan(
         .bind(r.address.clone())
         .bind(email_id)
         .bind(sms_id)
-        .bind(state)
+        .bind(state.code())
         .bind(unsubscribe_hash)
         .bind(now())
         .execute(&mut *tx)

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::model::{self, Message};
+use super::model::{self, Message, MessageStatus};
 use super::plan::{self, Recipient};
 use super::render::{self, Personal};
 use super::{channels, hours, store, PURPOSES};
@@ -49,10 +49,12 @@ struct ListPage {
 
 fn when(access: &Access, m: &Message) -> String {
     let zone = &access.structure.timezone;
-    match (m.status.as_str(), m.planned_at, m.send_at) {
-        ("sent", Some(at), _) => format!("Envoyé le {}", local_time(zone, at)),
-        ("scheduled", _, Some(at)) => format!("Programmé pour le {}", local_time(zone, at)),
-        _ => "Brouillon".into(),
+    match (m.status, m.planned_at, m.send_at) {
+        (MessageStatus::Sent, Some(at), _) => format!("Envoyé le {}", local_time(zone, at)),
+        (MessageStatus::Scheduled, _, Some(at)) => {
+            format!("Programmé pour le {}", local_time(zone, at))
+        }
+        _ => MessageStatus::Draft.label().into(),
     }
 }
 
@@ -308,7 +310,7 @@ async fn update(
     let saved = found(&state, &sid, &mid).await?;
     let (mut message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
     message.id = saved.id.clone();
-    message.status = saved.status.clone();
+    message.status = saved.status;
     message.send_at = saved.send_at;
     if !saved.is_draft() {
         let mut errors = FieldErrors::default();
@@ -561,7 +563,7 @@ async fn test_send(
             &sid,
             &mobile,
             &render::sms(&message.sms_text),
-            crate::sms::MEMBER_MESSAGE,
+            crate::sms::SmsPurpose::MemberMessage,
             super::SMS_MAX_PARTS,
             now(),
         )

@@ -1,7 +1,9 @@
 //! Queries on messages. Every query carries the structure.
 
-use super::model::{from_row, Message};
+use super::model::{from_row, Message, MessageStatus};
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::mail::EmailStatus;
+use crate::sms::SmsStatus;
 use crate::tenancy::Scope;
 
 pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Message>, DbError> {
@@ -36,7 +38,7 @@ pub async fn insert(
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO member_messages (id, structure_id, subject, body, sms_text, purpose, segment_id, publish, status, author_name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $10, $10)",
     )
     .bind(id.clone())
     .bind(structure_id)
@@ -48,6 +50,7 @@ pub async fn insert(
     .bind(m.publish as i64)
     .bind(author)
     .bind(now())
+    .bind(MessageStatus::Draft.code())
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -62,7 +65,7 @@ pub async fn update(
 ) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE member_messages SET subject = $1, body = $2, sms_text = $3, purpose = $4, segment_id = $5, publish = $6, updated_at = $7 \
-         WHERE id = $8 AND structure_id = $9 AND status = 'draft'",
+         WHERE id = $8 AND structure_id = $9 AND status = $10",
     )
     .bind(m.subject.clone())
     .bind(m.body.clone())
@@ -73,6 +76,7 @@ pub async fn update(
     .bind(now())
     .bind(id)
     .bind(structure_id)
+    .bind(MessageStatus::Draft.code())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -86,13 +90,15 @@ pub async fn schedule(
     send_at: i64,
 ) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "UPDATE member_messages SET status = 'scheduled', send_at = $1, updated_at = $2 \
-         WHERE id = $3 AND structure_id = $4 AND status = 'draft'",
+        "UPDATE member_messages SET status = $5, send_at = $1, updated_at = $2 \
+         WHERE id = $3 AND structure_id = $4 AND status = $6",
     )
     .bind(send_at)
     .bind(now())
     .bind(id)
     .bind(structure_id)
+    .bind(MessageStatus::Scheduled.code())
+    .bind(MessageStatus::Draft.code())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -101,12 +107,14 @@ pub async fn schedule(
 /// A scheduled message goes back to draft (its planning job then does nothing).
 pub async fn unschedule(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "UPDATE member_messages SET status = 'draft', send_at = NULL, updated_at = $1 \
-         WHERE id = $2 AND structure_id = $3 AND status = 'scheduled'",
+        "UPDATE member_messages SET status = $4, send_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND structure_id = $3 AND status = $5",
     )
     .bind(now())
     .bind(id)
     .bind(structure_id)
+    .bind(MessageStatus::Draft.code())
+    .bind(MessageStatus::Scheduled.code())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -114,10 +122,11 @@ pub async fn unschedule(tx: &mut Tx, structure_id: &str, id: &str) -> Result<boo
 
 pub async fn delete_draft(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "DELETE FROM member_messages WHERE id = $1 AND structure_id = $2 AND status = 'draft'",
+        "DELETE FROM member_messages WHERE id = $1 AND structure_id = $2 AND status = $3",
     )
     .bind(id)
     .bind(structure_id)
+    .bind(MessageStatus::Draft.code())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -171,20 +180,25 @@ pub async fn forget_person(
 ) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE emails SET to_addr = '', subject = '', body_text = '', body_html = '', list_unsubscribe = '', \
-         status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END \
+         status = CASE WHEN status IN ($3, $4) THEN $5 ELSE status END \
          WHERE id IN (SELECT email_id FROM message_deliveries WHERE person_id = $1 AND structure_id = $2)",
     )
     .bind(person_id)
     .bind(structure_id)
+    .bind(EmailStatus::Queued.code())
+    .bind(EmailStatus::Sending.code())
+    .bind(EmailStatus::Failed.code())
     .execute(&mut **tx)
     .await?;
     sqlx::query(
         "UPDATE sms_messages SET to_phone = '', body = '', \
-         status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END \
+         status = CASE WHEN status = $3 THEN $4 ELSE status END \
          WHERE id IN (SELECT sms_id FROM message_deliveries WHERE person_id = $1 AND structure_id = $2)",
     )
     .bind(person_id)
     .bind(structure_id)
+    .bind(SmsStatus::Queued.code())
+    .bind(SmsStatus::Failed.code())
     .execute(&mut **tx)
     .await?;
     Ok(())

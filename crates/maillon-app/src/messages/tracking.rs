@@ -9,7 +9,7 @@ use axum::Router;
 
 use super::channels;
 use super::deliveries;
-pub use super::deliveries::{deliveries, of_person, state_label, Delivery};
+pub use super::deliveries::{deliveries, of_person, state_label, Delivery, DeliveryState};
 use super::model::Message;
 use crate::accounts::model::CurrentUser;
 use crate::app::page::{Flash, Page};
@@ -54,15 +54,12 @@ pub fn totals(all: &[Delivery]) -> Vec<Totals> {
             Totals {
                 channel: c,
                 label: channels::label(c),
-                planned: of.iter().filter(|d| d.state == "planned").count(),
-                done: of
+                planned: of
                     .iter()
-                    .filter(|d| matches!(d.state.as_str(), "sent" | "outbox"))
+                    .filter(|d| d.state == DeliveryState::Planned)
                     .count(),
-                failed: of
-                    .iter()
-                    .filter(|d| matches!(d.state.as_str(), "failed" | "bounced" | "none"))
-                    .count(),
+                done: of.iter().filter(|d| d.state.is_done()).count(),
+                failed: of.iter().filter(|d| d.state.is_problem()).count(),
             }
         })
         .filter(|t| t.planned + t.done + t.failed > 0)
@@ -98,9 +95,8 @@ pub async fn page(
     let totals = totals(&all);
     let letters = all.iter().filter(|d| d.channel == "post").count();
     let calls = all.iter().filter(|d| d.channel == "phone").count();
-    let (problems, others): (Vec<Delivery>, Vec<Delivery>) = all
-        .into_iter()
-        .partition(|d| matches!(d.state.as_str(), "failed" | "bounced" | "none"));
+    let (problems, others): (Vec<Delivery>, Vec<Delivery>) =
+        all.into_iter().partition(|d| d.state.is_problem());
     let others_left = others.len().saturating_sub(200);
     let others = others.into_iter().take(200).collect();
     let sent_on = message
@@ -172,7 +168,7 @@ async fn letters(
                 person_id: r.person.id,
                 channel: r.channel.to_string(),
                 address: r.address,
-                state: "planned".into(),
+                state: DeliveryState::Planned,
                 error: String::new(),
             })
             .collect()
@@ -249,9 +245,9 @@ async fn call_done(
 ) -> AppResult<Response> {
     sent_message(&state, &sid, &mid).await?;
     let outcome = match form.get("resultat").as_str() {
-        "appele" => "sent",
-        "injoignable" => "failed",
-        _ => "planned",
+        "appele" => DeliveryState::Sent,
+        "injoignable" => DeliveryState::Failed,
+        _ => DeliveryState::Planned,
     };
     let mut tx = state.db.begin_write().await?;
     deliveries::record_call(&mut tx, &sid, &mid, &pid, outcome).await?;

@@ -4,48 +4,13 @@ use super::vocab::REPORT_REASONS;
 use crate::activities::vocab::label;
 use crate::db::{self, now, text, Db, DbError, Tx};
 
-/// Where a report stands: open, or closed one of three ways.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportStatus {
-    Open,
-    Dismissed,
-    Unpublished,
-    Deleted,
-}
-
-impl ReportStatus {
-    pub const ALL: [ReportStatus; 4] = [
-        ReportStatus::Open,
-        ReportStatus::Dismissed,
-        ReportStatus::Unpublished,
-        ReportStatus::Deleted,
-    ];
-
-    /// As stored.
-    pub fn code(self) -> &'static str {
-        match self {
-            ReportStatus::Open => "ouvert",
-            ReportStatus::Dismissed => "classe",
-            ReportStatus::Unpublished => "depubliee",
-            ReportStatus::Deleted => "supprimee",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ReportStatus::Open => "À traiter",
-            ReportStatus::Dismissed => "Classé sans suite",
-            ReportStatus::Unpublished => "Ressource repassée en brouillon",
-            ReportStatus::Deleted => "Ressource supprimée",
-        }
-    }
-
-    /// A stored code; an unknown one is an error, not a default.
-    pub fn parse(code: &str) -> Result<ReportStatus, DbError> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
-            .ok_or_else(|| DbError::invalid(format!("statut de signalement inconnu : {code}")))
+crate::code_enum! {
+    /// Where a report stands: open, or closed one of three ways.
+    pub enum ReportStatus("statut de signalement") {
+        Open = "ouvert", "À traiter";
+        Dismissed = "classe", "Classé sans suite";
+        Unpublished = "depubliee", "Ressource repassée en brouillon";
+        Deleted = "supprimee", "Ressource supprimée";
     }
 }
 

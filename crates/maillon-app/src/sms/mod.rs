@@ -53,7 +53,7 @@ pub async fn queue(
     structure_id: &str,
     to: &str,
     body: &str,
-    purpose: &str,
+    purpose: SmsPurpose,
 ) -> Result<String, DbError> {
     queue_at(tx, structure_id, to, body, purpose, MAX_PARTS, now()).await
 }
@@ -65,7 +65,7 @@ pub async fn queue_at(
     structure_id: &str,
     to: &str,
     body: &str,
-    purpose: &str,
+    purpose: SmsPurpose,
     max_parts: usize,
     send_at: i64,
 ) -> Result<String, DbError> {
@@ -73,7 +73,7 @@ pub async fn queue_at(
     let id = db::new_id();
     // The budget bounds what requests cause (sign-ups and what follows them). A message
     // to members is the team's own decision, taken with its count of SMS in front of it.
-    let over = purpose != MEMBER_MESSAGE && over_budget(tx, structure_id).await?;
+    let over = purpose != SmsPurpose::MemberMessage && over_budget(tx, structure_id).await?;
     sqlx::query(
         "INSERT INTO sms_messages (id, structure_id, to_phone, body, parts, purpose, status, last_error, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -83,8 +83,8 @@ pub async fn queue_at(
     .bind(to)
     .bind(body.clone())
     .bind(gsm7::parts(&body) as i64)
-    .bind(purpose)
-    .bind(if over { OVER_BUDGET } else { "queued" })
+    .bind(purpose.code())
+    .bind(if over { SmsStatus::OverBudget } else { SmsStatus::Queued }.code())
     .bind(if over { OVER_BUDGET_REASON } else { "" })
     .bind(now())
     .execute(&mut **tx)
@@ -105,11 +105,29 @@ pub async fn queue_at(
     Ok(id)
 }
 
-/// The purpose of the SMS of a message to members (messages capability).
-pub const MEMBER_MESSAGE: &str = "message";
+crate::code_enum! {
+    /// Where an SMS is. `OverBudget`: not sent, its structure had reached its daily budget.
+    pub enum SmsStatus("état de SMS") {
+        Queued = "queued", "En attente d'envoi";
+        Sent = "sent", "Envoyé";
+        Outbox = "outbox", "Dans la boîte d'envoi (pas de fournisseur de SMS)";
+        OverBudget = "over_budget", "Non envoyé : plafond de SMS du jour atteint";
+        Failed = "failed", "Échec";
+    }
+}
 
-/// The status of an SMS not sent because its structure reached its daily budget.
-pub const OVER_BUDGET: &str = "over_budget";
+crate::code_enum! {
+    /// Why an SMS was sent.
+    pub enum SmsPurpose("objet de SMS") {
+        Registration = "inscription", "Inscription";
+        Reminder = "rappel", "Rappel";
+        FreedSeat = "place", "Place libérée";
+        Cancellation = "annulation", "Séance annulée";
+        /// A message to members (messages capability).
+        MemberMessage = "message", "Message aux adhérents";
+    }
+}
+
 const OVER_BUDGET_REASON: &str = "Plafond de SMS du jour atteint (réglage de la structure)";
 
 /// Counts one more SMS asked today (UTC day) by the structure, and says whether that goes
@@ -159,8 +177,8 @@ pub struct Sms {
     pub to_phone: String,
     pub body: String,
     pub parts: i64,
-    pub purpose: String,
-    pub status: String,
+    pub purpose: SmsPurpose,
+    pub status: SmsStatus,
     pub provider: String,
     pub last_error: String,
     pub created_at: i64,
@@ -168,25 +186,14 @@ pub struct Sms {
 
 impl Sms {
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "sent" => "Envoyé",
-            "outbox" => "Dans la boîte d'envoi (pas de fournisseur de SMS)",
-            OVER_BUDGET => "Non envoyé : plafond de SMS du jour atteint",
-            "queued" if self.last_error.is_empty() => "En attente d'envoi",
-            "queued" => "Nouvel essai prévu",
-            _ => "Échec",
+        match self.status {
+            SmsStatus::Queued if !self.last_error.is_empty() => "Nouvel essai prévu",
+            status => status.label(),
         }
     }
 
     pub fn purpose_label(&self) -> &'static str {
-        match self.purpose.as_str() {
-            "inscription" => "Inscription",
-            "rappel" => "Rappel",
-            "place" => "Place libérée",
-            "annulation" => "Séance annulée",
-            MEMBER_MESSAGE => "Message aux adhérents",
-            _ => "Autre",
-        }
+        self.purpose.label()
     }
 
     /// The text as shown in the log: a personal link is the person's, not the staff's.
@@ -206,8 +213,8 @@ fn from_row(r: &db::AnyRow) -> Result<Sms, DbError> {
         to_phone: text(r, "to_phone")?,
         body: text(r, "body")?,
         parts: db::int(r, "parts")?,
-        purpose: text(r, "purpose")?,
-        status: text(r, "status")?,
+        purpose: SmsPurpose::parse(&text(r, "purpose")?)?,
+        status: SmsStatus::parse(&text(r, "status")?)?,
         provider: text(r, "provider")?,
         last_error: text(r, "last_error")?,
         created_at: db::int(r, "created_at")?,
@@ -230,10 +237,12 @@ pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Sms>,
 pub async fn parts_since(db: &Db, structure_id: &str, since: i64) -> Result<i64, DbError> {
     sqlx::query_scalar::<_, i64>(
         "SELECT CAST(COALESCE(SUM(parts), 0) AS BIGINT) FROM sms_messages \
-         WHERE structure_id = $1 AND created_at >= $2 AND status IN ('sent', 'queued')",
+         WHERE structure_id = $1 AND created_at >= $2 AND status IN ($3, $4)",
     )
     .bind(structure_id)
     .bind(since)
+    .bind(SmsStatus::Sent.code())
+    .bind(SmsStatus::Queued.code())
     .fetch_one(db.read())
     .await
     .map_err(DbError::from)
@@ -242,7 +251,7 @@ pub async fn parts_since(db: &Db, structure_id: &str, since: i64) -> Result<i64,
 async fn record(
     db: &Db,
     id: &str,
-    status: &str,
+    status: SmsStatus,
     provider: &str,
     reference: &str,
     error: &str,
@@ -251,7 +260,7 @@ async fn record(
     sqlx::query(
         "UPDATE sms_messages SET status = $1, provider = $2, provider_ref = $3, last_error = $4, sent_at = $5 WHERE id = $6",
     )
-    .bind(status)
+    .bind(status.code())
     .bind(provider)
     .bind(reference)
     .bind(error)
@@ -283,27 +292,31 @@ pub async fn deliver(
         .map_err(|e| e.to_string())?
         .ok_or("sms not found")?;
     let sms = from_row(&row).map_err(|e| e.to_string())?;
-    if sms.status != "queued" {
+    if sms.status != SmsStatus::Queued {
         return Ok(());
     }
     let Some(provider) = &texter.provider else {
         tracing::info!(sms = %sms.id, "SMS kept in the outbox (no SMS provider configured)");
-        return record(db, &id, "outbox", "", "", "")
+        return record(db, &id, SmsStatus::Outbox, "", "", "")
             .await
             .map_err(|e| e.to_string());
     };
     match provider.send(&sms.to_phone, &sms.body).await {
-        Ok(reference) => record(db, &id, "sent", provider.name(), &reference, "")
+        Ok(reference) => record(db, &id, SmsStatus::Sent, provider.name(), &reference, "")
             .await
             .map_err(|e| e.to_string()),
         Err(SendError::Permanent(error)) => {
             tracing::warn!(sms = %sms.id, error = %error, "SMS refused by the provider");
-            record(db, &id, "failed", provider.name(), "", &error)
+            record(db, &id, SmsStatus::Failed, provider.name(), "", &error)
                 .await
                 .map_err(|e| e.to_string())
         }
         Err(SendError::Temporary(error)) => {
-            let status = if last_attempt { "failed" } else { "queued" };
+            let status = if last_attempt {
+                SmsStatus::Failed
+            } else {
+                SmsStatus::Queued
+            };
             let _ = record(db, &id, status, provider.name(), "", &error).await;
             Err(error)
         }

@@ -71,7 +71,7 @@ pub async fn cancel_in(
                 about.title,
                 about.when_short(),
             ),
-            purpose: "annulation",
+            purpose: crate::sms::SmsPurpose::Cancellation,
         };
         about.tell(tx, &p.email, &p.phone, &notice).await?;
     }

@@ -11,7 +11,7 @@ pub struct Notice {
     /// Short: it is cut to two SMS parts.
     pub sms: String,
     /// For the SMS log: inscription, rappel, place, annulation.
-    pub purpose: &'static str,
+    pub purpose: crate::sms::SmsPurpose,
 }
 
 /// What messages about a session say, and whether its structure sends SMS.

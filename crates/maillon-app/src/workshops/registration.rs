@@ -14,50 +14,16 @@ use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::validate;
 use crate::web::forms::{FieldErrors, FormData};
 
-/// Where a registration stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Confirmed,
-    Waiting,
-    /// A freed seat held for someone of the waiting list until they confirm it (or the
-    /// delay of their structure passes).
-    Offered,
-    Cancelled,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Confirmed,
-        Status::Waiting,
-        Status::Offered,
-        Status::Cancelled,
-    ];
-
-    /// As stored.
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Confirmed => "confirmee",
-            Status::Waiting => "attente",
-            Status::Offered => "proposee",
-            Status::Cancelled => "annulee",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Confirmed => "Confirmée",
-            Status::Waiting => "Liste d'attente",
-            Status::Offered => "Place proposée, à confirmer",
-            Status::Cancelled => "Annulée",
-        }
-    }
-
-    /// A stored code; an unknown one is an error (it used to display as "Annulée").
-    pub fn parse(code: &str) -> Result<Status, DbError> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
-            .ok_or_else(|| DbError::invalid(format!("statut d'inscription inconnu : {code}")))
+crate::code_enum! {
+    /// Where a registration stands. An unknown stored code is an error (it used to
+    /// display as "Annulée").
+    pub enum Status("statut d'inscription") {
+        Confirmed = "confirmee", "Confirmée";
+        Waiting = "attente", "Liste d'attente";
+        /// A freed seat held for someone of the waiting list until they confirm it (or
+        /// the delay of their structure passes).
+        Offered = "proposee", "Place proposée, à confirmer";
+        Cancelled = "annulee", "Annulée";
     }
 }
 
@@ -313,7 +279,7 @@ pub async fn register(
             "{} : {short} pour « {} » {sms_when}. Voir ou annuler : {link}",
             about.structure_name, about.title,
         ),
-        purpose: "inscription",
+        purpose: crate::sms::SmsPurpose::Registration,
     };
     about.tell(&mut tx, &c.email, &c.phone, &notice).await?;
     tx.commit().await?;

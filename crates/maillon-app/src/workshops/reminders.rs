@@ -148,7 +148,7 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
                 text(r, "structure_name")?,
                 text(r, "title")?,
             ),
-            purpose: "rappel",
+            purpose: crate::sms::SmsPurpose::Reminder,
         };
         let (structure_id, sms) = (text(r, "structure_id")?, db::flag(r, "sms_enabled")?);
         super::notify::tell(

@@ -46,7 +46,7 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
                     about.structure_name,
                     about.local(until),
                 ),
-                purpose: "place",
+                purpose: crate::sms::SmsPurpose::FreedSeat,
             },
             None => Notice {
                 subject: format!("Une place s'est libérée : {}", about.title),
@@ -59,7 +59,7 @@ pub async fn promote(tx: &mut Tx, public_url: &str, session_id: &str) -> Result<
                     "{} : une place s'est libérée, vous êtes inscrit(e) pour {short}. Empêché(e) ? Annulez avec le lien reçu à l'inscription.",
                     about.structure_name,
                 ),
-                purpose: "place",
+                purpose: crate::sms::SmsPurpose::FreedSeat,
             },
         };
         about.tell(tx, &first.email, &first.phone, &notice).await?;
@@ -219,7 +219,7 @@ pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, 
                 "{} : la place proposée pour {short} n'a pas été confirmée à temps, elle passe à la personne suivante.",
                 about.structure_name,
             ),
-            purpose: "place",
+            purpose: crate::sms::SmsPurpose::FreedSeat,
         };
         about.tell(&mut tx, &r.email, &r.phone, &notice).await?;
         promote(&mut tx, public_url, first).await?;

@@ -201,7 +201,7 @@ async fn a_job_of_an_unknown_kind_fails_with_its_kind_in_the_log_and_runs_nothin
     assert!(error.contains("send_emial"), "{error}");
     // Every kind reads back as itself.
     for kind in store::JobKind::ALL {
-        assert_eq!(store::JobKind::parse(kind.code()).unwrap(), kind);
+        assert_eq!(store::JobKind::parse(kind.code()).unwrap(), *kind);
     }
     app.stop().await;
 }
