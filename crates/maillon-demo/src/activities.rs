@@ -5,6 +5,7 @@ use maillon_app::activities::beneficiaries::{self, Beneficiary};
 use maillon_app::activities::model::{Activity, Kind};
 use maillon_app::activities::{store, vocab};
 use maillon_app::db::{Db, DbError};
+use maillon_app::tenancy::StructureId;
 
 const PEOPLE: &[(&str, &str, i64, &str, &str, &str)] = &[
     (
@@ -104,7 +105,7 @@ impl Dice {
 
 pub async fn seed(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     mediator_id: &str,
     place_ids: &[String],
     today: jiff::civil::Date,

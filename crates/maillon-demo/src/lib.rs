@@ -13,6 +13,7 @@ use maillon_app::accounts::{create_user, store as accounts, tokens};
 use maillon_app::db::Db;
 use maillon_app::places::model::Place;
 use maillon_app::structures::Structure;
+use maillon_app::tenancy::StructureId;
 use maillon_app::validate::with_luhn_digit;
 
 pub const NETWORK_NAME: &str = "Fédération des centres sociaux de la Loire";
@@ -72,7 +73,7 @@ fn structure(
     website: &str,
 ) -> Structure {
     Structure {
-        id: String::new(),
+        id: StructureId::default(),
         name: name.into(),
         kind: kind.into(),
         pivot: with_luhn_digit(siret13),
@@ -159,7 +160,7 @@ pub async fn seed(
     tx.commit().await.map_err(err)?;
 
     // (e-mail, network admin?, structures and roles), in the order of ACCOUNTS.
-    type Memberships<'a> = (&'a str, bool, Vec<(&'a String, Role)>);
+    type Memberships<'a> = (&'a str, bool, Vec<(&'a StructureId, Role)>);
     let memberships: [Memberships; 7] = [
         (ACCOUNTS[0].email, true, vec![]),
         (
@@ -191,7 +192,7 @@ pub async fn seed(
     ];
     let (mut nadia, mut claire) = (String::new(), String::new());
     for (i, (email, network_admin, roles)) in memberships.iter().enumerate() {
-        let first = roles.first().map(|(s, r)| (s.as_str(), *r));
+        let first = roles.first().map(|(s, r)| (*s, *r));
         let id = create_user(db, email, ACCOUNTS[i].name, PASSWORD, *network_admin, first).await?;
         if i == 0 {
             claire = id.clone();
@@ -243,7 +244,7 @@ pub async fn seed(
     .map_err(err)?;
 
     // Resources of three mediators: Karim (Jean Ferrat), Sophie, Thomas.
-    let mut authors: [(String, String, String); 3] = Default::default();
+    let mut authors: [(StructureId, String, String); 3] = Default::default();
     for (slot, (sid, account)) in authors.iter_mut().zip([
         (&ferrat_id, &ACCOUNTS[2]),
         (&tilleuls_id, &ACCOUNTS[4]),

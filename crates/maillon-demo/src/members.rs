@@ -5,6 +5,7 @@ use maillon_app::db::{self, now, text, Db, DbError};
 use maillon_app::members::consent;
 use maillon_app::members::model::{Member, MembershipForm};
 use maillon_app::members::{season_of, store};
+use maillon_app::tenancy::StructureId;
 
 const FIRST: &[&str] = &[
     "Aïcha", "Bernard", "Chantal", "Djamel", "Élise", "Fernand", "Gisèle", "Hassan", "Irène",
@@ -35,7 +36,11 @@ const INTERESTS: &[&str] = &[
 const LANGUAGES: &[&str] = &["fr", "fr", "fr ar", "fr", "fr pt", "fr tr", "fr wo"];
 const PREFS: &[&str] = &["", "email", "sms", "post", "phone", "post", ""];
 
-pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Result<(), DbError> {
+pub async fn seed(
+    db: &Db,
+    structure_id: &StructureId,
+    today: jiff::civil::Date,
+) -> Result<(), DbError> {
     let today = today.to_string();
     let season = season_of(&today);
     let year: i64 = today[..4].parse().unwrap_or(2026);
@@ -174,7 +179,7 @@ pub async fn seed(db: &Db, structure_id: &str, today: jiff::civil::Date) -> Resu
 pub async fn seed_messages(
     db: &Db,
     public_url: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
     author: &str,
 ) -> Result<(), DbError> {
     use maillon_app::messages::{model::Message, plan, store as messages};
@@ -248,7 +253,7 @@ fn membership(
 /// `range`: the demo's 60, or thousands for the benchmark.
 async fn add_people(
     tx: &mut maillon_app::db::Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     season: &str,
     today: &str,
     year: i64,
@@ -352,7 +357,7 @@ async fn add_people(
 /// `n` more members at the structure (benchmark of the member file), 1,000 per transaction.
 pub async fn generate(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     today: jiff::civil::Date,
     n: usize,
 ) -> Result<(), DbError> {
@@ -385,6 +390,7 @@ pub async fn generate_at_ferrat(db: &Db, n: usize) -> Result<(), DbError> {
         sqlx::query_scalar("SELECT id FROM structures WHERE name = 'Centre social Jean Ferrat'")
             .fetch_one(db.read())
             .await?;
+    let sid = StructureId::stored(sid);
     let today: jiff::civil::Date = maillon_app::places::routes::today("Europe/Paris")
         .parse()
         .map_err(|e: jiff::Error| DbError::invalid(e.to_string()))?;

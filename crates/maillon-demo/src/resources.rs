@@ -5,6 +5,7 @@ use maillon_app::db::{Db, DbError, Tx};
 use maillon_app::files::{self, sniff, upload::Upload, Storage};
 use maillon_app::resources::model::{Block, Resource, Source};
 use maillon_app::resources::store;
+use maillon_app::tenancy::StructureId;
 
 struct Demo {
     title: &'static str,
@@ -125,7 +126,7 @@ const SHEETS: &[(&str, &str, &[&str])] = &[
 async fn demo_file(
     tx: &mut Tx,
     storage: &Storage,
-    (sid, rid): (&str, &str),
+    (sid, rid): (&StructureId, &str),
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<String, DbError> {
@@ -143,7 +144,7 @@ async fn demo_file(
 pub async fn seed(
     db: &Db,
     storage: &Storage,
-    authors: &[(String, String, String); 3],
+    authors: &[(StructureId, String, String); 3],
 ) -> Result<(), DbError> {
     let mut first = None;
     let mut tx = db.begin_write().await?;

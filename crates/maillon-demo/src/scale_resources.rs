@@ -149,13 +149,13 @@ const WORDS: &[&str] = &[
 pub async fn generate(db: &Db, n: usize) -> Result<u128, DbError> {
     let mut dice = Dice(7);
     // The demo's members, each writing in one of their structures.
-    let authors: Vec<(String, String, String)> = sqlx::query(
+    let authors: Vec<(maillon_app::tenancy::StructureId, String, String)> = sqlx::query(
         "SELECT m.structure_id, u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id ORDER BY u.id, m.structure_id",
     )
     .fetch_all(db.read())
     .await?
     .iter()
-    .map(|r| Ok::<_, DbError>((maillon_app::db::text(r, "structure_id")?, maillon_app::db::text(r, "id")?, maillon_app::db::text(r, "name")?)))
+    .map(|r| Ok::<_, DbError>((maillon_app::db::structure_id(r, "structure_id")?, maillon_app::db::text(r, "id")?, maillon_app::db::text(r, "name")?)))
     .collect::<Result<_, DbError>>()?;
     let themes: Vec<&str> = vocab::themes().map(|t| t.0).collect();
     let mut made = 0;

@@ -2,6 +2,7 @@
 //! full with a waiting list, people registered online and at the desk.
 
 use maillon_app::db::{Db, DbError};
+use maillon_app::tenancy::StructureId;
 use maillon_app::workshops::model::{Session, Workshop};
 use maillon_app::workshops::registration::{self, Contact};
 use maillon_app::workshops::store;
@@ -74,7 +75,7 @@ const PEOPLE: &[(&str, &str, &str)] = &[
 pub async fn seed(
     db: &Db,
     public_url: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
     place_id: &str,
     today: jiff::civil::Date,
 ) -> Result<(), DbError> {

@@ -312,6 +312,22 @@ async fn user_create(args: &[&str]) -> Result<(), String> {
     let db = maillon_app::app::connect(&config.database_url)
         .await
         .map_err(|e| format!("base de données : {e}"))?;
+    // The structure named on the command line must exist: its id is then Maillon's own.
+    let structure = match membership {
+        Some((s, _)) => match maillon_app::structures::store::get(&db, s).await {
+            Ok(Some(found)) => Some(found.id),
+            Ok(None) => {
+                db.close().await;
+                return Err(format!("structure inconnue : {s}"));
+            }
+            Err(e) => {
+                db.close().await;
+                return Err(format!("base de données : {e}"));
+            }
+        },
+        None => None,
+    };
+    let membership = structure.as_ref().zip(membership.map(|(_, r)| r));
     let result =
         maillon_app::accounts::create_user(&db, email, name, &password, network_admin, membership)
             .await;

@@ -17,7 +17,7 @@ pub async fn create_user(
     name: &str,
     password_text: &str,
     network_admin: bool,
-    membership: Option<(&str, Role)>,
+    membership: Option<(&crate::tenancy::StructureId, Role)>,
 ) -> Result<String, String> {
     let email = crate::validate::email(email)?;
     if name.trim().is_empty() {

@@ -42,7 +42,7 @@ impl Role {
 
 #[derive(Clone, Debug)]
 pub struct Membership {
-    pub structure_id: String,
+    pub structure_id: crate::tenancy::StructureId,
     pub structure_name: String,
     pub role: Role,
 }

@@ -2,6 +2,7 @@
 
 use super::model::{CurrentUser, Membership, Role};
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 pub struct UserRow {
     pub id: String,
@@ -95,7 +96,7 @@ pub async fn set_password(tx: &mut Tx, user_id: &str, hash: &str) -> Result<(), 
 pub async fn add_membership(
     tx: &mut Tx,
     user_id: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
     role: Role,
 ) -> Result<(), DbError> {
     sqlx::query(
@@ -123,7 +124,7 @@ pub async fn memberships(db: &Db, user_id: &str) -> Result<Vec<Membership>, DbEr
         .map(|r| {
             let role = text(r, "role")?;
             Ok(Membership {
-                structure_id: text(r, "structure_id")?,
+                structure_id: StructureId::stored(text(r, "structure_id")?),
                 structure_name: text(r, "name")?,
                 role: Role::parse(&role)
                     .ok_or_else(|| DbError::invalid(format!("rôle inconnu : {role}")))?,
@@ -253,7 +254,8 @@ pub struct AccountToken {
     pub purpose: String,
     pub email: String,
     pub user_id: String,
-    pub structure_id: String,
+    /// Empty for a token that is not an invitation.
+    pub structure_id: StructureId,
     pub role: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
@@ -308,7 +310,7 @@ pub async fn find_token(
             purpose: text(&r, "purpose")?,
             email: text(&r, "email")?,
             user_id: text(&r, "user_id")?,
-            structure_id: text(&r, "structure_id")?,
+            structure_id: StructureId::stored(text(&r, "structure_id")?),
             role: text(&r, "role")?,
             expires_at: db::int(&r, "expires_at")?,
             used_at: db::opt_int(&r, "used_at")?,

@@ -3,6 +3,7 @@
 
 use crate::accounts::model::CurrentUser;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 pub const ACTIONS: &[(&str, &str)] = &[
     ("consultation", "a consulté la fiche"),
@@ -67,7 +68,7 @@ pub const MAILLON: Actor<'static> = Actor {
 
 pub async fn write(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     actor: &Actor<'_>,
     action: &str,
     beneficiary_id: Option<&str>,
@@ -88,7 +89,7 @@ pub async fn write(
 /// The same event about many people (an import), in a few statements.
 pub async fn write_many(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     actor: &Actor<'_>,
     action: &str,
     beneficiary_ids: &[String],
@@ -124,7 +125,7 @@ pub async fn write_many(
 /// Records an event in its own transaction (views and exports, which change nothing else).
 pub async fn record(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     actor: &Actor<'_>,
     action: &str,
     beneficiary_id: Option<&str>,
@@ -154,7 +155,11 @@ impl Entry {
     }
 }
 
-pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Entry>, DbError> {
+pub async fn latest(
+    db: &Db,
+    structure_id: &StructureId,
+    limit: i64,
+) -> Result<Vec<Entry>, DbError> {
     let rows = sqlx::query(
         "SELECT l.at, l.user_name, l.action, l.beneficiary_id, b.first_name, b.last_name FROM audit_log l \
          LEFT JOIN beneficiaries b ON b.id = l.beneficiary_id WHERE l.structure_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT $2",

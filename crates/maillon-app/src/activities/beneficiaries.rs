@@ -3,6 +3,7 @@
 
 use super::vocab::{self, GENRES, NOT_GIVEN, STATUTS};
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 use crate::validate;
 use crate::web::forms::{FieldErrors, FormData};
 
@@ -194,7 +195,11 @@ fn bind_fields<'q>(
 
 const FIELDS: &str = "first_name, last_name, phone, no_phone, email, birth_year, commune, genre, statut, notes, search_name";
 
-pub async fn insert(tx: &mut Tx, structure_id: &str, b: &Beneficiary) -> Result<String, DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    b: &Beneficiary,
+) -> Result<String, DbError> {
     let id = db::new_id();
     let sql = format!(
         "INSERT INTO beneficiaries ({FIELDS}, id, structure_id, created_at, updated_at) \
@@ -212,7 +217,7 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, b: &Beneficiary) -> Result<
 /// Inserts many new people at once (an import); their ids, in order.
 pub async fn insert_many(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     people: &[&Beneficiary],
 ) -> Result<Vec<String>, DbError> {
     use db::Cell::{Int, OptInt, Text};
@@ -249,7 +254,7 @@ pub async fn insert_many(
 
 pub async fn update(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     b: &Beneficiary,
 ) -> Result<bool, DbError> {
@@ -269,7 +274,11 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Beneficiary>, DbError> {
+pub async fn get(
+    db: &Db,
+    structure_id: &StructureId,
+    id: &str,
+) -> Result<Option<Beneficiary>, DbError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM beneficiaries WHERE id = $1 AND structure_id = $2"
     ))
@@ -286,7 +295,7 @@ pub const MAX_SEARCH_WORDS: usize = 8;
 /// The structure's beneficiaries whose name contains every word of `query` (all when empty).
 pub async fn search(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     query: &str,
     limit: i64,
 ) -> Result<Vec<Beneficiary>, DbError> {
@@ -317,7 +326,7 @@ pub async fn search(
 /// The structure's beneficiaries among `ids`, by name.
 pub async fn get_many(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     ids: &[String],
 ) -> Result<Vec<Beneficiary>, DbError> {
     if ids.is_empty() {
@@ -338,7 +347,7 @@ pub async fn get_many(
 /// The people the structure accompanied most recently, most recent first.
 pub async fn seen_recently(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     limit: usize,
 ) -> Result<Vec<Beneficiary>, DbError> {
     // The latest participations (read backwards on their index), then their people.
@@ -361,7 +370,7 @@ pub async fn seen_recently(
     Ok(people)
 }
 
-pub async fn count(db: &Db, structure_id: &str) -> Result<i64, DbError> {
+pub async fn count(db: &Db, structure_id: &StructureId) -> Result<i64, DbError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM beneficiaries WHERE structure_id = $1")
             .bind(structure_id)
@@ -373,7 +382,7 @@ pub async fn count(db: &Db, structure_id: &str) -> Result<i64, DbError> {
 /// How many of `ids` are beneficiaries of the structure (to refuse another structure's).
 pub async fn count_in_structure(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     ids: &[String],
 ) -> Result<usize, DbError> {
     let mut n = 0;
@@ -395,7 +404,7 @@ pub async fn count_in_structure(
 /// ("already accompanied" from their second activity on). Returns false if not found.
 pub async fn erase(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     this_year: i64,
 ) -> Result<bool, DbError> {
@@ -477,7 +486,7 @@ pub async fn inactive_since(
     cutoff_date: &str,
     cutoff_seconds: i64,
     limit: i64,
-) -> Result<Vec<(String, String)>, DbError> {
+) -> Result<Vec<(StructureId, String)>, DbError> {
     let rows = sqlx::query(
         "SELECT x.structure_id, x.id FROM (SELECT b.structure_id, b.id, b.created_at, \
            (SELECT MAX(a.date) FROM activities a JOIN activity_participants p ON p.activity_id = a.id WHERE p.beneficiary_id = b.id) AS last_date \
@@ -490,7 +499,7 @@ pub async fn inactive_since(
     .fetch_all(db.read())
     .await?;
     rows.iter()
-        .map(|r| Ok::<_, DbError>((text(r, "structure_id")?, text(r, "id")?)))
+        .map(|r| Ok::<_, DbError>((db::structure_id(r, "structure_id")?, text(r, "id")?)))
         .collect::<Result<_, DbError>>()
 }
 
@@ -528,7 +537,7 @@ pub async fn anonymise_inactive(db: &Db, months: i64) -> Result<usize, DbError> 
 /// The structure's beneficiary with this phone or e-mail, if there is one (the oldest).
 pub async fn by_phone_or_email(
     tx: &mut Tx,
-    sid: &str,
+    sid: &StructureId,
     phone: &str,
     email: &str,
 ) -> Result<Option<String>, DbError> {

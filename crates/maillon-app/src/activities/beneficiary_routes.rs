@@ -72,8 +72,8 @@ async fn list(
     flash: Flash,
 ) -> AppResult<Response> {
     let (query, cut) = crate::web::forms::search_text(&q.q.unwrap_or_default());
-    let people = beneficiaries::search(&state.db, &sid, &query, 200).await?;
-    let total = beneficiaries::count(&state.db, &sid).await?;
+    let people = beneficiaries::search(&state.db, &access.structure.id, &query, 200).await?;
+    let total = beneficiaries::count(&state.db, &access.structure.id).await?;
     let year = this_year(&today(&access.structure.timezone));
     let page = Page::in_structure(&state, "Bénéficiaires", &user, &access)
         .await
@@ -216,8 +216,15 @@ async fn create(
     match beneficiaries::from_form(&form, "", year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
-            let id = beneficiaries::insert(&mut tx, &sid, &person).await?;
-            audit::write(&mut tx, &sid, &Actor::from(&user), "creation", Some(&id)).await?;
+            let id = beneficiaries::insert(&mut tx, &access.structure.id, &person).await?;
+            audit::write(
+                &mut tx,
+                &access.structure.id,
+                &Actor::from(&user),
+                "creation",
+                Some(&id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!(
                 "/structures/{sid}/beneficiaires/{id}?info=enregistre"
@@ -233,15 +240,15 @@ async fn create(
 async fn show(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::People>,
-    Path((sid, bid)): Path<(String, String)>,
+    Path((_, bid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let person = beneficiaries::get(&state.db, &sid, &bid)
+    let person = beneficiaries::get(&state.db, &access.structure.id, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
     audit::record(
         &state.db,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "consultation",
         Some(&bid),
@@ -264,19 +271,19 @@ async fn update(
     Path((sid, bid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    beneficiaries::get(&state.db, &sid, &bid)
+    beneficiaries::get(&state.db, &access.structure.id, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
     let year = this_year(&today(&access.structure.timezone));
     match beneficiaries::from_form(&form, "", year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
-            if !beneficiaries::update(&mut tx, &sid, &bid, &person).await? {
+            if !beneficiaries::update(&mut tx, &access.structure.id, &bid, &person).await? {
                 return Err(AppError::NotFound);
             }
             audit::write(
                 &mut tx,
-                &sid,
+                &access.structure.id,
                 &Actor::from(&user),
                 "modification",
                 Some(&bid),
@@ -315,14 +322,14 @@ async fn admin_access(state: &AppState, user: &CurrentUser, sid: &str) -> Result
 async fn subject_access(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<RecordsAdmin>,
-    Path((sid, bid)): Path<(String, String)>,
+    Path((_, bid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let person = beneficiaries::get(&state.db, &sid, &bid)
+    let person = beneficiaries::get(&state.db, &access.structure.id, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut activities = Vec::new();
-    for (id, date, kind, title, _) in store::history(&state.db, &sid, &bid).await? {
-        if let Some(a) = store::get(&state.db, &sid, &id).await? {
+    for (id, date, kind, title, _) in store::history(&state.db, &access.structure.id, &bid).await? {
+        if let Some(a) = store::get(&state.db, &access.structure.id, &id).await? {
             activities.push(serde_json::json!({
                 "date": date,
                 "type": kind.label(),
@@ -356,7 +363,7 @@ async fn subject_access(
     });
     audit::record(
         &state.db,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "export_personne",
         Some(&bid),
@@ -387,10 +394,17 @@ async fn erase(
 ) -> AppResult<Response> {
     let year = this_year(&today(&access.structure.timezone));
     let mut tx = state.db.begin_write().await?;
-    if !beneficiaries::erase(&mut tx, &sid, &bid, year).await? {
+    if !beneficiaries::erase(&mut tx, &access.structure.id, &bid, year).await? {
         return Err(AppError::NotFound);
     }
-    audit::write(&mut tx, &sid, &Actor::from(&user), "effacement", Some(&bid)).await?;
+    audit::write(
+        &mut tx,
+        &access.structure.id,
+        &Actor::from(&user),
+        "effacement",
+        Some(&bid),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/beneficiaires?info=personne-effacee"
@@ -414,7 +428,7 @@ async fn journal(
 ) -> AppResult<Response> {
     let zone =
         jiff::tz::TimeZone::get(&access.structure.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let entries = audit::latest(&state.db, &sid, 500)
+    let entries = audit::latest(&state.db, &access.structure.id, 500)
         .await?
         .into_iter()
         .map(|e| {

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::beneficiaries::{self, Beneficiary};
 use crate::db::{Db, DbError, Tx};
+use crate::tenancy::StructureId;
 use crate::validate::search_key;
 
 pub struct Pair {
@@ -55,7 +56,7 @@ pub fn why(a: &Beneficiary, b: &Beneficiary) -> Option<&'static str> {
 /// Likely duplicates among a structure's beneficiaries (at most `limit` pairs, in the
 /// order of the list). Names are only compared within the same first letter of the last
 /// name; the index finds the few candidates of each person, so this stays linear.
-pub async fn find(db: &Db, structure_id: &str, limit: usize) -> Result<Vec<Pair>, DbError> {
+pub async fn find(db: &Db, structure_id: &StructureId, limit: usize) -> Result<Vec<Pair>, DbError> {
     let people = beneficiaries::search(db, structure_id, "", 100_000).await?;
     let mut index = PeopleIndex::default();
     let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
@@ -177,7 +178,7 @@ impl PeopleIndex {
 /// `other`, notes are joined, then `other` is removed. Both must be the structure's.
 pub async fn merge(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     keep: &Beneficiary,
     other: &Beneficiary,
 ) -> Result<(), DbError> {

@@ -7,6 +7,7 @@ use super::stats::{self, Filter};
 use super::vocab::{self, *};
 use crate::db::{self, text, Db, DbError};
 use crate::exports::{Row, Rows};
+use crate::tenancy::StructureId;
 
 pub const ACCOMPANIMENT_COLUMNS: &[&str] = &[
     "Date",
@@ -282,7 +283,7 @@ pub const BENEFICIARY_COLUMNS: &[&str] = &[
 
 pub async fn beneficiary_rows(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     this_year: i64,
     out: &Rows,
 ) -> Result<(), DbError> {

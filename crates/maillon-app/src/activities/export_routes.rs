@@ -59,7 +59,14 @@ async fn accompaniments(
     let filter = filter_from(&q, vec![sid.clone()], &today);
     let filename = format!("accompagnements-{}-{}", filter.from, filter.to);
     let actor = super::audit::Actor::from(&user);
-    super::audit::record(&state.db, &sid, &actor, "export_activites", None).await?;
+    super::audit::record(
+        &state.db,
+        &access.structure.id,
+        &actor,
+        "export_activites",
+        None,
+    )
+    .await?;
     let (tx, rx) = exports::channel();
     let (db, tz, year) = (
         state.db.clone(),
@@ -80,13 +87,13 @@ async fn accompaniments(
 async fn beneficiaries(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, format)): Path<(String, String)>,
+    Path((_, format)): Path<(String, String)>,
 ) -> AppResult<Response> {
     check_format(&format)?;
     let year = this_year(&today(&access.structure.timezone));
     super::audit::record(
         &state.db,
-        &sid,
+        &access.structure.id,
         &super::audit::Actor::from(&user),
         "export_liste",
         None,
@@ -94,7 +101,7 @@ async fn beneficiaries(
     .await?;
     let (tx, rx) = exports::channel();
     let db = state.db.clone();
-    let structure = sid.clone();
+    let structure = access.structure.id.clone();
     produce(async move { beneficiary_rows(&db, &structure, year, &tx).await });
     respond(
         &format,

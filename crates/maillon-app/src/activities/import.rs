@@ -18,6 +18,7 @@ use crate::accounts::model::CurrentUser;
 use crate::app::page::Page;
 use crate::app::AppState;
 use crate::places::routes::today;
+use crate::structures::{Access, StructureAccess};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::render;
@@ -179,6 +180,7 @@ async fn page(
     content: String,
 ) -> AppResult<Response> {
     let access = people_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let wrong = lines.iter().filter(|l| l.is_wrong()).count();
     let new = lines
         .iter()
@@ -211,21 +213,20 @@ async fn form(
 
 async fn existing_and_year(
     state: &AppState,
-    user: &CurrentUser,
-    sid: &str,
+    access: &Access,
 ) -> AppResult<(Vec<Beneficiary>, i64)> {
-    let access = people_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let existing = beneficiaries::search(&state.db, sid, "", 1_000_000).await?;
     Ok((existing, this_year(&today(&access.structure.timezone))))
 }
 
 async fn preview(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<super::People>,
     Path(sid): Path<String>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let (existing, year) = existing_and_year(&state, &user, &sid).await?;
+    let (existing, year) = existing_and_year(&state, &access).await?;
     let file = match super::spreadsheet::read_upload(multipart, MAX_BYTES).await {
         Ok(file) => file,
         Err(problem) => {
@@ -264,11 +265,11 @@ async fn preview(
 
 async fn confirm(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<super::People>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (existing, year) = existing_and_year(&state, &user, &sid).await?;
+    let (existing, year) = existing_and_year(&state, &access).await?;
     let content = form.raw("content");
     let (parsed, content) = crate::heavy::IMPORTS
         .run(move || (parse(content.as_bytes(), year, &existing), content))
@@ -286,8 +287,8 @@ async fn confirm(
         })
         .collect();
     let mut tx = state.db.begin_write().await?;
-    let ids = beneficiaries::insert_many(&mut tx, &sid, &new).await?;
-    audit::write_many(&mut tx, &sid, &actor, "creation", &ids).await?;
+    let ids = beneficiaries::insert_many(&mut tx, &access.structure.id, &new).await?;
+    audit::write_many(&mut tx, &access.structure.id, &actor, "creation", &ids).await?;
     tx.commit().await?;
     let created = ids.len();
     tracing::info!(created, "beneficiaries imported");

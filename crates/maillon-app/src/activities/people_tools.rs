@@ -47,7 +47,7 @@ async fn duplicates_page(
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let pairs = duplicates::find(&state.db, &sid, 100).await?;
+    let pairs = duplicates::find(&state.db, &access.structure.id, 100).await?;
     let page = Page::in_structure(&state, "Doublons possibles", &user, &access)
         .await
         .section("beneficiaries")
@@ -57,7 +57,7 @@ async fn duplicates_page(
 
 async fn merge(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
@@ -67,15 +67,22 @@ async fn merge(
             "Choisissez deux fiches différentes.".into(),
         ));
     }
-    let keep = beneficiaries::get(&state.db, &sid, &keep_id)
+    let keep = beneficiaries::get(&state.db, &access.structure.id, &keep_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let other = beneficiaries::get(&state.db, &sid, &other_id)
+    let other = beneficiaries::get(&state.db, &access.structure.id, &other_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
-    duplicates::merge(&mut tx, &sid, &keep, &other).await?;
-    audit::write(&mut tx, &sid, &Actor::from(&user), "fusion", Some(&keep.id)).await?;
+    duplicates::merge(&mut tx, &access.structure.id, &keep, &other).await?;
+    audit::write(
+        &mut tx,
+        &access.structure.id,
+        &Actor::from(&user),
+        "fusion",
+        Some(&keep.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/beneficiaires/{}?info=fiches-fusionnees",
@@ -105,7 +112,7 @@ async fn erase_selection(
     let mut people = Vec::new();
     for id in form.all("ids") {
         people.push(
-            beneficiaries::get(&state.db, &sid, &id)
+            beneficiaries::get(&state.db, &access.structure.id, &id)
                 .await?
                 .ok_or(AppError::NotFound)?,
         );
@@ -126,8 +133,15 @@ async fn erase_selection(
     let actor = Actor::from(&user);
     let mut tx = state.db.begin_write().await?;
     for p in &people {
-        beneficiaries::erase(&mut tx, &sid, &p.id, year).await?;
-        audit::write(&mut tx, &sid, &actor, "effacement", Some(&p.id)).await?;
+        beneficiaries::erase(&mut tx, &access.structure.id, &p.id, year).await?;
+        audit::write(
+            &mut tx,
+            &access.structure.id,
+            &actor,
+            "effacement",
+            Some(&p.id),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!(

@@ -4,7 +4,7 @@
 //! same matches come as you type from [`matches`]. Either way the page lists only the
 //! people already chosen, the matches, or else the people seen most recently.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,6 +15,7 @@ use super::beneficiaries::{self, Beneficiary};
 use crate::app::AppState;
 use crate::db::{Db, DbError};
 use crate::structures::StructureAccess;
+use crate::tenancy::StructureId;
 use crate::web::error::AppResult;
 use crate::web::forms::{FormData, Query};
 
@@ -96,7 +97,7 @@ pub fn wants_search(form: &FormData) -> bool {
 /// typed in `form`, or the people seen most recently.
 pub async fn build(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     form: Option<&FormData>,
     chosen: &[String],
 ) -> Result<Picker, DbError> {
@@ -153,15 +154,14 @@ struct Match {
 /// `[{id, label}]` for the search as you type (same access as the form).
 async fn matches_json(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
-    Path(sid): Path<String>,
+    StructureAccess { access, .. }: StructureAccess<crate::activities::Recorder>,
     Query(q): Query<MatchesQuery>,
 ) -> AppResult<Response> {
     let query = q.q.unwrap_or_default();
     let found = if query.trim().is_empty() {
-        beneficiaries::seen_recently(&state.db, &sid, RECENT).await?
+        beneficiaries::seen_recently(&state.db, &access.structure.id, RECENT).await?
     } else {
-        beneficiaries::search(&state.db, &sid, &query, SHOWN as i64).await?
+        beneficiaries::search(&state.db, &access.structure.id, &query, SHOWN as i64).await?
     };
     let list: Vec<Match> = found
         .iter()

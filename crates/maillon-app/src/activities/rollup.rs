@@ -14,6 +14,7 @@
 //! `material`, and `anon_genre`, `anon_age`, `anon_statut`.
 
 use crate::db::{DbError, Tx};
+use crate::tenancy::StructureId;
 
 /// The dimensions read from the activity row itself, one output row each.
 const ROW_DIMENSIONS: &str = "(SELECT 'total' AS d UNION ALL SELECT 'activities' UNION ALL SELECT 'workshops' \
@@ -50,7 +51,7 @@ pub(crate) fn contributions(from_where: &str, period: usize) -> String {
 /// order so that concurrent transactions lock them in the same order.
 async fn apply(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     only: &str,
     activity: &str,
     sign: i64,
@@ -92,18 +93,30 @@ const ROLLUPS: [(&str, &str, usize); 2] = [
 const ONE_ACTIVITY: &str = "AND a.id = $2";
 
 /// Counts an activity just written (call after its tags, participants and counts).
-pub async fn add(tx: &mut Tx, structure_id: &str, activity_id: &str) -> Result<(), DbError> {
+pub async fn add(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    activity_id: &str,
+) -> Result<(), DbError> {
     apply(tx, structure_id, ONE_ACTIVITY, activity_id, 1).await
 }
 
 /// Takes an activity out of the roll-up (call before changing or deleting it).
-pub async fn remove(tx: &mut Tx, structure_id: &str, activity_id: &str) -> Result<(), DbError> {
+pub async fn remove(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    activity_id: &str,
+) -> Result<(), DbError> {
     apply(tx, structure_id, ONE_ACTIVITY, activity_id, -1).await
 }
 
 /// A deleted place leaves its activities without a place (`ON DELETE SET NULL`): their
 /// `where` rows move to the empty place.
-pub async fn forget_place(tx: &mut Tx, structure_id: &str, place_id: &str) -> Result<(), DbError> {
+pub async fn forget_place(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    place_id: &str,
+) -> Result<(), DbError> {
     let prefix = format!("{place_id}|");
     for (table, period, _) in ROLLUPS {
         let rows = format!(
@@ -146,7 +159,7 @@ pub async fn rebuild(tx: &mut Tx) -> Result<(), DbError> {
         .fetch_all(&mut **tx)
         .await?;
     for s in structures {
-        apply(tx, &s, "", "", 1).await?;
+        apply(tx, &StructureId::stored(s.clone()), "", "", 1).await?;
         write_people(tx, "structure_id = $1", std::slice::from_ref(&s)).await?;
         count_people(tx, "structure_id = $1", &[s], 1).await?;
     }

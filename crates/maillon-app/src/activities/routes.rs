@@ -265,14 +265,13 @@ fn kind_of(q: &NewQuery) -> Kind {
 async fn new_form(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path(sid): Path<String>,
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
     let today = today(&access.structure.timezone);
     let mut activity = match &q.depuis {
         // Duplicate: the same activity, today, as a new record.
         Some(source) => {
-            let mut a = store::get(&state.db, &sid, source)
+            let mut a = store::get(&state.db, &access.structure.id, source)
                 .await?
                 .ok_or(AppError::NotFound)?;
             a.id.clear();
@@ -287,7 +286,7 @@ async fn new_form(
             };
             // The form remembers the mediator's last place and duration.
             if let Some((canal, place, duration)) =
-                store::last_of(&state.db, &sid, &user.id).await?
+                store::last_of(&state.db, &access.structure.id, &user.id).await?
             {
                 a.canal = canal;
                 a.place_id = place;
@@ -422,9 +421,9 @@ async fn create(
 async fn edit_form(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, aid)): Path<(String, String)>,
+    Path((_, aid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let activity = store::get(&state.db, &sid, &aid)
+    let activity = store::get(&state.db, &access.structure.id, &aid)
         .await?
         .ok_or(AppError::NotFound)?;
     form_page(&state, &user, &access, Draft::of(activity)).await
@@ -436,7 +435,7 @@ async fn update(
     Path((sid, aid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let existing = store::get(&state.db, &sid, &aid)
+    let existing = store::get(&state.db, &access.structure.id, &aid)
         .await?
         .ok_or(AppError::NotFound)?;
     match save(&state, &access, &user, existing.kind, Some(&aid), &form).await? {
@@ -449,11 +448,11 @@ async fn update(
 
 async fn delete(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
+    StructureAccess { access, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, aid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_write().await?;
-    if !store::delete(&mut tx, &sid, &aid).await? {
+    if !store::delete(&mut tx, &access.structure.id, &aid).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
@@ -534,13 +533,13 @@ async fn list(
     let page_number = crate::web::forms::page_number(q.page);
     let (lines, total) = store::list(
         &state.db,
-        &sid,
+        &access.structure.id,
         &filter,
         PAGE_SIZE,
         (page_number - 1) * PAGE_SIZE,
     )
     .await?;
-    let mediators = crate::structures::store::members(&state.db, &sid)
+    let mediators = crate::structures::store::members(&state.db, &access.structure.id)
         .await?
         .into_iter()
         .filter(|m| m.role != "volunteer")

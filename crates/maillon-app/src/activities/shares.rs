@@ -4,6 +4,7 @@
 
 use crate::accounts::tokens;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 pub struct Share {
     pub id: String,
@@ -20,7 +21,7 @@ fn hint_of(token: &str) -> String {
 async fn insert(
     tx: &mut Tx,
     token: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
     created_by: &str,
     created_at: i64,
     revoked_at: Option<i64>,
@@ -42,13 +43,17 @@ async fn insert(
 }
 
 /// Makes a link; its secret is returned to be shown once.
-pub async fn create(tx: &mut Tx, structure_id: &str, created_by: &str) -> Result<String, DbError> {
+pub async fn create(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    created_by: &str,
+) -> Result<String, DbError> {
     let token = tokens::new_token();
     insert(tx, &token, structure_id, created_by, now(), None).await?;
     Ok(token)
 }
 
-pub async fn active(db: &Db, structure_id: &str) -> Result<Vec<Share>, DbError> {
+pub async fn active(db: &Db, structure_id: &StructureId) -> Result<Vec<Share>, DbError> {
     let rows = sqlx::query("SELECT id, hint, created_by, created_at FROM stat_links WHERE structure_id = $1 AND revoked_at IS NULL ORDER BY created_at, id")
         .bind(structure_id)
         .fetch_all(db.read())
@@ -66,7 +71,7 @@ pub async fn active(db: &Db, structure_id: &str) -> Result<Vec<Share>, DbError> 
 }
 
 /// Ends a link of this structure (by its id); false when it is not one of its links.
-pub async fn revoke(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+pub async fn revoke(tx: &mut Tx, structure_id: &StructureId, id: &str) -> Result<bool, DbError> {
     let done = sqlx::query("UPDATE stat_links SET revoked_at = $1 WHERE id = $2 AND structure_id = $3 AND revoked_at IS NULL")
         .bind(now())
         .bind(id)
@@ -77,13 +82,14 @@ pub async fn revoke(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, D
 }
 
 /// The structure a live link opens.
-pub async fn structure_of(db: &Db, token: &str) -> Result<Option<String>, DbError> {
-    Ok(sqlx::query_scalar(
+pub async fn structure_of(db: &Db, token: &str) -> Result<Option<StructureId>, DbError> {
+    let id: Option<String> = sqlx::query_scalar(
         "SELECT structure_id FROM stat_links WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(tokens::hash(token))
     .fetch_optional(db.read())
-    .await?)
+    .await?;
+    Ok(id.map(StructureId::stored))
 }
 
 /// Migration 15: the links kept in clear before it move to `stat_links` as hashes (they
@@ -98,7 +104,7 @@ pub async fn hash_old_links(tx: &mut Tx) -> Result<(), DbError> {
         insert(
             tx,
             &text(r, "token")?,
-            &text(r, "structure_id")?,
+            &db::structure_id(r, "structure_id")?,
             &text(r, "created_by")?,
             db::int(r, "created_at")?,
             db::opt_int(r, "revoked_at")?,

@@ -181,7 +181,7 @@ async fn structure_page(
     } = how;
     let sid = access.structure.id.clone();
     let today = today(&access.structure.timezone);
-    let filter = filter_from(q, vec![sid.clone()], &today);
+    let filter = filter_from(q, vec![sid.to_string()], &today);
     let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
     let mediators = structures::store::members(&state.db, &sid)
         .await?
@@ -194,7 +194,7 @@ async fn structure_page(
         .into_iter()
         .map(|p| (p.id, p.nom))
         .collect();
-    let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
+    let communes = stats::communes(&state.db, &[access.structure.id.to_string()]).await?;
     let (shares, share_action) = if access.can_manage() && !printable {
         let shares = super::shares::active(&state.db, &sid)
             .await?
@@ -276,7 +276,7 @@ async fn network_stats(
     }
     let today = today(&state.config.timezone);
     let all = structures::store::list(&state.db).await?;
-    let ids: Vec<String> = all.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<String> = all.iter().map(|s| s.id.to_string()).collect();
     let mut q = q;
     q.mediateur = None;
     q.lieu = None;
@@ -316,11 +316,10 @@ async fn network_stats(
 async fn create_share(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
-    Path(sid): Path<String>,
 ) -> AppResult<Response> {
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
-    let token = super::shares::create(&mut tx, &sid, &user.name).await?;
+    let token = super::shares::create(&mut tx, &access.structure.id, &user.name).await?;
     tx.commit().await?;
     // Shown on this page only: what is kept cannot give the link back.
     let link = format!("{}/statistiques/{token}", state.config.public_url);
@@ -341,7 +340,7 @@ async fn revoke_share(
 ) -> AppResult<Response> {
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
-    if !super::shares::revoke(&mut tx, &sid, &id).await? {
+    if !super::shares::revoke(&mut tx, &access.structure.id, &id).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
@@ -366,7 +365,7 @@ async fn public_stats(
     let today = today(&structure.timezone);
     let mut q = q;
     q.mediateur = None;
-    let filter = filter_from(&q, vec![sid.clone()], &today);
+    let filter = filter_from(&q, vec![sid.to_string()], &today);
     let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
     let places = crate::places::store::list_for_structure(&state.db, &sid)
         .await?
@@ -374,7 +373,7 @@ async fn public_stats(
         .filter(|p| p.is_public)
         .map(|p| (p.id, p.nom))
         .collect();
-    let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
+    let communes = stats::communes(&state.db, &[sid.to_string()]).await?;
     let page = Page::new(&state, format!("Statistiques — {}", structure.name)).await;
     let mut view = StatsPage::new(
         page,

@@ -2,6 +2,7 @@
 
 use super::model::{Activity, Kind, Person};
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 const COLUMNS: &str = "id, kind, mediator_id, date, duration_min, canal, place_id, commune, procedure_name, autonomy, \
     level, title, oriented, orientation, notes, anon_count, anon_already, anon_commune";
@@ -33,7 +34,7 @@ fn from_row(r: &AnyRow) -> Result<Activity, DbError> {
 /// Writes the rows that hang off an activity: tags, participants, anonymous counts.
 async fn write_children(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     a: &Activity,
     beneficiary: Option<&str>,
@@ -93,7 +94,7 @@ async fn participants_of(tx: &mut Tx, id: &str) -> Result<Vec<String>, DbError> 
 /// Records an activity; `beneficiary` is the person of an individual accompaniment.
 pub async fn insert(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     mediator_id: &str,
     a: &Activity,
     beneficiary: Option<&str>,
@@ -140,7 +141,7 @@ fn bind_fields<'q>(
 /// Replaces an activity of the structure; false when it is not one of its activities.
 pub async fn update(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     a: &Activity,
     beneficiary: Option<&str>,
@@ -178,7 +179,7 @@ pub async fn update(
     Ok(true)
 }
 
-pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+pub async fn delete(tx: &mut Tx, structure_id: &StructureId, id: &str) -> Result<bool, DbError> {
     super::rollup::remove(tx, structure_id, id).await?;
     let before = participants_of(tx, id).await?;
     let done = sqlx::query("DELETE FROM activities WHERE id = $1 AND structure_id = $2")
@@ -191,7 +192,11 @@ pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, D
 }
 
 /// An activity of the structure with everything that hangs off it.
-pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Activity>, DbError> {
+pub async fn get(
+    db: &Db,
+    structure_id: &StructureId,
+    id: &str,
+) -> Result<Option<Activity>, DbError> {
     let Some(row) = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM activities WHERE id = $1 AND structure_id = $2"
     ))
@@ -269,7 +274,7 @@ pub struct Filter {
 /// A page of the structure's activities, newest first, and the total matching.
 pub async fn list(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     f: &Filter,
     limit: i64,
     offset: i64,
@@ -344,7 +349,7 @@ pub async fn list(
 /// The mediator's last activity in the structure, to prefill place and duration.
 pub async fn last_of(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     mediator_id: &str,
 ) -> Result<Option<(String, String, i64)>, DbError> {
     let row = sqlx::query(
@@ -368,7 +373,7 @@ pub async fn last_of(
 /// A beneficiary's activities, newest first: (id, date, kind, title, themes).
 pub async fn history(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     beneficiary_id: &str,
 ) -> Result<Vec<(String, String, Kind, String, Vec<String>)>, DbError> {
     let rows = sqlx::query(

@@ -66,7 +66,7 @@ impl Page {
             structures: user
                 .memberships
                 .iter()
-                .map(|m| (m.structure_id.clone(), m.structure_name.clone()))
+                .map(|m| (m.structure_id.to_string(), m.structure_name.clone()))
                 .collect(),
         });
         self
@@ -74,7 +74,7 @@ impl Page {
 
     pub fn structure(mut self, access: &Access) -> Page {
         self.structure = Some(NavStructure {
-            id: access.structure.id.clone(),
+            id: access.structure.id.to_string(),
             name: access.structure.name.clone(),
             can_manage: access.can_manage(),
             can_record: matches!(access.role, Some(Role::StructureAdmin | Role::Mediator)),

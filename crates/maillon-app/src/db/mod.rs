@@ -325,6 +325,11 @@ pub fn text(row: &AnyRow, col: &str) -> Result<String, DbError> {
     Ok(column::<String>(row, col)?.unwrap_or_default())
 }
 
+/// Reads a structure's id from a row (a stored id: see `tenancy::StructureId`).
+pub fn structure_id(row: &AnyRow, col: &str) -> Result<crate::tenancy::StructureId, DbError> {
+    Ok(crate::tenancy::StructureId::stored(text(row, col)?))
+}
+
 /// Reads a BIGINT 0/1 flag; NULL reads as false.
 pub fn flag(row: &AnyRow, col: &str) -> Result<bool, DbError> {
     Ok(column::<i64>(row, col)?.is_some_and(|v| v != 0))

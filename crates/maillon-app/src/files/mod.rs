@@ -11,6 +11,7 @@ pub mod storage;
 pub mod upload;
 
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 use sniff::Kind;
 pub use storage::Storage;
 use upload::Upload;
@@ -157,7 +158,7 @@ pub async fn put(storage: &Storage, prepared: &Prepared) -> Result<String, stora
 /// Records a stored file belonging to a resource; returns its id.
 pub async fn insert(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     resource_id: &str,
     key: &str,
     prepared: &Prepared,
@@ -187,7 +188,7 @@ pub async fn insert(
 pub async fn share(
     tx: &mut Tx,
     file_id: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
     resource_id: &str,
 ) -> Result<Option<String>, DbError> {
     let id = db::new_id();

@@ -9,6 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 pub mod routes;
 
@@ -85,7 +86,7 @@ pub async fn queue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<S
 /// only that structure's admins read its address and text.
 pub async fn queue_for(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     to: &str,
     subject: &str,
     body: &str,

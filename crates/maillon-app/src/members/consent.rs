@@ -5,6 +5,7 @@
 use super::{CHANNELS, PURPOSES, SOURCES};
 use crate::activities::vocab::label;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 /// Version of the consent text shown on the self-service page (changes with the text).
 pub const TEXT_VERSION: &str = "2026-11";
@@ -62,7 +63,7 @@ pub fn allows(state: &str, purpose: &str, member_this_season: bool) -> bool {
 #[allow(clippy::too_many_arguments)]
 pub async fn record(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
     channel: &str,
     purpose: &str,
@@ -121,7 +122,7 @@ async fn set_current(
 /// Current states of a person: (channel, purpose) → state ("" when never asked).
 pub async fn current(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
 ) -> Result<Vec<(String, String, String)>, DbError> {
     let rows = sqlx::query(
@@ -173,7 +174,11 @@ pub fn grid(states: &[(String, String, String)]) -> Grid {
 }
 
 /// The person's ledger, newest first.
-pub async fn history(db: &Db, structure_id: &str, person_id: &str) -> Result<Vec<Event>, DbError> {
+pub async fn history(
+    db: &Db,
+    structure_id: &StructureId,
+    person_id: &str,
+) -> Result<Vec<Event>, DbError> {
     let rows = sqlx::query(
         "SELECT channel, purpose, state, source, text_version, user_name, at FROM consent_events \
          WHERE person_id = $1 AND structure_id = $2 ORDER BY at DESC, id DESC",

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::{CHANNELS, LANGUAGES, SECTORS};
 use crate::activities::vocab::{self, Choice};
+use crate::tenancy::StructureId;
 use crate::validate;
 use crate::web::forms::{search_text, url_encode, SEARCH_CUT};
 
@@ -209,7 +210,7 @@ impl Filter {
     }
 
     /// The `WHERE` over `beneficiaries b` (structure first), with its arguments from `$1`.
-    pub fn where_sql(&self, structure_id: &str, today: &Today) -> (String, Vec<Arg>) {
+    pub fn where_sql(&self, structure_id: &StructureId, today: &Today) -> (String, Vec<Arg>) {
         let mut sql = String::from("b.structure_id = $1");
         let mut args = vec![Arg::Text(structure_id.to_string())];
         let mut push = |sql: &mut String, clause: &str, values: Vec<Arg>| {
@@ -392,7 +393,7 @@ mod tests {
             f.describe(),
             "Adhérent de la saison · 65 ans et plus · quartier Jean Ferrat"
         );
-        let (sql, args) = f.where_sql("s1", &Today::new("2026-11-22"));
+        let (sql, args) = f.where_sql(&StructureId::stored("s1"), &Today::new("2026-11-22"));
         assert_eq!(args.len(), 5);
         assert!(sql.contains("b.birth_year <= $4"));
         assert!(

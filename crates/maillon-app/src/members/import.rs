@@ -21,6 +21,7 @@ use crate::activities::this_year;
 use crate::activities::vocab::Choice;
 use crate::app::page::Page;
 use crate::app::AppState;
+use crate::structures::{Access, StructureAccess};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::render;
@@ -265,6 +266,7 @@ async fn page(
     content: String,
 ) -> AppResult<Response> {
     let access = member_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let wrong = lines.iter().filter(|l| l.is_wrong()).count();
     let new = lines
         .iter()
@@ -296,13 +298,9 @@ async fn form(
 }
 
 /// The identities of everyone recorded, archived or not, and today's date.
-async fn known_and_today(
-    state: &AppState,
-    user: &CurrentUser,
-    sid: &str,
-) -> AppResult<(Vec<String>, String)> {
-    let access = member_access(state, user, sid).await?;
-    let today = today_of(&access);
+async fn known_and_today(state: &AppState, access: &Access) -> AppResult<(Vec<String>, String)> {
+    let sid = &access.structure.id;
+    let today = today_of(access);
     let mut known = Vec::new();
     for archives in ["", "1"] {
         let f = Filter {
@@ -318,11 +316,11 @@ async fn known_and_today(
 
 async fn preview(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<super::MemberFile>,
     Path(sid): Path<String>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let (known, today) = known_and_today(&state, &user, &sid).await?;
+    let (known, today) = known_and_today(&state, &access).await?;
     let file = match read_upload(multipart, MAX_BYTES).await {
         Ok(file) => file,
         Err(problem) => {
@@ -361,11 +359,11 @@ async fn preview(
 
 async fn confirm(
     State(state): State<AppState>,
-    user: CurrentUser,
+    StructureAccess { access, user, .. }: StructureAccess<super::MemberFile>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (known, today) = known_and_today(&state, &user, &sid).await?;
+    let (known, today) = known_and_today(&state, &access).await?;
     let content = form.raw("content");
     let today_text = today.clone();
     let (parsed, content) = crate::heavy::IMPORTS
@@ -393,7 +391,7 @@ async fn confirm(
             Some(_) => {
                 let name = n.member.household_name.trim().to_string();
                 if !households.contains_key(&name) {
-                    let id = store::household_named(&mut tx, &sid, &name).await?;
+                    let id = store::household_named(&mut tx, &access.structure.id, &name).await?;
                     households.insert(name.clone(), id);
                 }
                 households.get(&name).cloned()
@@ -402,14 +400,14 @@ async fn confirm(
         };
         people.push((&n.member, household));
     }
-    let ids = store::insert_many(&mut tx, &sid, &people).await?;
+    let ids = store::insert_many(&mut tx, &access.structure.id, &people).await?;
     let memberships: Vec<(&str, &MembershipForm)> = ids
         .iter()
         .zip(&new)
         .filter_map(|(id, n)| n.membership.as_ref().map(|m| (id.as_str(), m)))
         .collect();
-    store::add_memberships(&mut tx, &sid, &memberships).await?;
-    audit::write_many(&mut tx, &sid, &actor, "creation", &ids).await?;
+    store::add_memberships(&mut tx, &access.structure.id, &memberships).await?;
+    audit::write_many(&mut tx, &access.structure.id, &actor, "creation", &ids).await?;
     tx.commit().await?;
     let created = ids.len();
     tracing::info!(created, "members imported");

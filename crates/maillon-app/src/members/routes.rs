@@ -24,6 +24,7 @@ use crate::exports::{self, check_format, respond, Row};
 use crate::places::routes::today;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render;
@@ -128,8 +129,16 @@ async fn list(
     let filter = Filter::from_query(&raw);
     let offset = offset_of(&raw);
     let today = today_of(&access);
-    let total = store::count(&state.db, &sid, &filter, &today).await?;
-    let people = store::list(&state.db, &sid, &filter, &today, PAGE_SIZE, offset).await?;
+    let total = store::count(&state.db, &access.structure.id, &filter, &today).await?;
+    let people = store::list(
+        &state.db,
+        &access.structure.id,
+        &filter,
+        &today,
+        PAGE_SIZE,
+        offset,
+    )
+    .await?;
     let next = (offset + PAGE_SIZE < total).then_some(offset + PAGE_SIZE);
     let page = Page::in_structure(&state, "Adhérents et habitants", &user, &access)
         .await
@@ -263,7 +272,7 @@ async fn person_page(
     Ok(render(&PersonPage {
         page,
         households: store::households(&state.db, &sid).await?,
-        sid,
+        sid: sid.to_string(),
         action,
         person,
         errors,
@@ -314,8 +323,15 @@ async fn create(
     match model::from_form(&form, year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
-            let id = store::insert(&mut tx, &sid, &person).await?;
-            audit::write(&mut tx, &sid, &Actor::from(&user), "creation", Some(&id)).await?;
+            let id = store::insert(&mut tx, &access.structure.id, &person).await?;
+            audit::write(
+                &mut tx,
+                &access.structure.id,
+                &Actor::from(&user),
+                "creation",
+                Some(&id),
+            )
+            .await?;
             tx.commit().await?;
             Ok(
                 Redirect::to(&format!("/structures/{sid}/adherents/{id}?info=enregistre"))
@@ -337,7 +353,7 @@ async fn create(
     }
 }
 
-async fn found(state: &AppState, sid: &str, pid: &str) -> AppResult<Member> {
+async fn found(state: &AppState, sid: &StructureId, pid: &str) -> AppResult<Member> {
     store::get(&state.db, sid, pid)
         .await?
         .ok_or(AppError::NotFound)
@@ -346,13 +362,13 @@ async fn found(state: &AppState, sid: &str, pid: &str) -> AppResult<Member> {
 async fn show(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
-    Path((sid, pid)): Path<(String, String)>,
+    Path((_, pid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let person = found(&state, &sid, &pid).await?;
+    let person = found(&state, &access.structure.id, &pid).await?;
     audit::record(
         &state.db,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "consultation",
         Some(&pid),
@@ -376,17 +392,17 @@ async fn update(
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let before = found(&state, &sid, &pid).await?;
+    let before = found(&state, &access.structure.id, &pid).await?;
     let year = this_year(&today_of(&access).date);
     match model::from_form(&form, year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
-            if !store::update(&mut tx, &sid, &pid, &person).await? {
+            if !store::update(&mut tx, &access.structure.id, &pid, &person).await? {
                 return Err(AppError::NotFound);
             }
             audit::write(
                 &mut tx,
-                &sid,
+                &access.structure.id,
                 &Actor::from(&user),
                 "modification",
                 Some(&pid),
@@ -422,12 +438,19 @@ async fn add_membership(
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let person = found(&state, &sid, &pid).await?;
+    let person = found(&state, &access.structure.id, &pid).await?;
     let problem = match model::membership_from_form(&form) {
         Ok(m) => {
             let mut tx = state.db.begin_write().await?;
-            if store::add_membership(&mut tx, &sid, &pid, &m).await? {
-                audit::write(&mut tx, &sid, &Actor::from(&user), "adhesion", Some(&pid)).await?;
+            if store::add_membership(&mut tx, &access.structure.id, &pid, &m).await? {
+                audit::write(
+                    &mut tx,
+                    &access.structure.id,
+                    &Actor::from(&user),
+                    "adhesion",
+                    Some(&pid),
+                )
+                .await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!(
                     "/structures/{sid}/adherents/{pid}?info=adhesion-enregistree#adhesions"
@@ -465,16 +488,16 @@ async fn add_membership(
 
 async fn delete_membership(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid, mid)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_write().await?;
-    if !store::delete_membership(&mut tx, &sid, &pid, &mid).await? {
+    if !store::delete_membership(&mut tx, &access.structure.id, &pid, &mid).await? {
         return Err(AppError::NotFound);
     }
     audit::write(
         &mut tx,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "adhesion_supprimee",
         Some(&pid),
@@ -490,11 +513,11 @@ async fn delete_membership(
 /// Records a consent or a refusal from the desk (a "Retirer" button sends a refusal).
 async fn set_consent(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    found(&state, &sid, &pid).await?;
+    found(&state, &access.structure.id, &pid).await?;
     let (channel, purpose, state_code, source) = (
         form.get("channel"),
         form.get("purpose"),
@@ -513,7 +536,7 @@ async fn set_consent(
     let mut tx = state.db.begin_write().await?;
     consent::record(
         &mut tx,
-        &sid,
+        &access.structure.id,
         &pid,
         &channel,
         &purpose,
@@ -524,7 +547,7 @@ async fn set_consent(
     .await?;
     audit::write(
         &mut tx,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "consentement",
         Some(&pid),
@@ -539,13 +562,13 @@ async fn set_consent(
 
 async fn archive(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, pid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
     let archived = form.get("archived") == "1";
     let mut tx = state.db.begin_write().await?;
-    if !store::set_archived(&mut tx, &sid, &pid, archived).await? {
+    if !store::set_archived(&mut tx, &access.structure.id, &pid, archived).await? {
         return Err(AppError::NotFound);
     }
     let action = if archived {
@@ -553,7 +576,14 @@ async fn archive(
     } else {
         "desarchivage"
     };
-    audit::write(&mut tx, &sid, &Actor::from(&user), action, Some(&pid)).await?;
+    audit::write(
+        &mut tx,
+        &access.structure.id,
+        &Actor::from(&user),
+        action,
+        Some(&pid),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/adherents/{pid}?info=enregistre"
@@ -565,15 +595,16 @@ async fn archive(
 async fn personal_link(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
-    Path((sid, pid)): Path<(String, String)>,
+    Path((_, pid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let person = found(&state, &sid, &pid).await?;
+    let person = found(&state, &access.structure.id, &pid).await?;
     let secret = tokens::new_token();
     let mut tx = state.db.begin_write().await?;
-    super::store::set_self_link(&mut tx, &sid, &pid, &tokens::hash(&secret)).await?;
+    super::store::set_self_link(&mut tx, &access.structure.id, &pid, &tokens::hash(&secret))
+        .await?;
     audit::write(
         &mut tx,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "lien_personnel",
         Some(&pid),
@@ -623,7 +654,7 @@ const EXPORT_COLUMNS: &[&str] = &[
 async fn export(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
-    Path((sid, format)): Path<(String, String)>,
+    Path((_, format)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     check_format(&format)?;
@@ -631,7 +662,7 @@ async fn export(
     let today = today_of(&access);
     audit::record(
         &state.db,
-        &sid,
+        &access.structure.id,
         &Actor::from(&user),
         "export_adherents",
         None,
@@ -642,7 +673,9 @@ async fn export(
     tokio::spawn(async move {
         let mut offset = 0;
         loop {
-            let Ok(people) = store::list(&db, &sid, &filter, &today, 1000, offset).await else {
+            let Ok(people) =
+                store::list(&db, &access.structure.id, &filter, &today, 1000, offset).await
+            else {
                 tracing::error!("member export stopped: database error");
                 return;
             };

@@ -2,6 +2,7 @@
 
 use super::filter::Filter;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 #[derive(Debug, Clone)]
 pub struct Segment {
@@ -10,7 +11,7 @@ pub struct Segment {
     pub filter: Filter,
 }
 
-pub async fn all(db: &Db, structure_id: &str) -> Result<Vec<Segment>, DbError> {
+pub async fn all(db: &Db, structure_id: &StructureId) -> Result<Vec<Segment>, DbError> {
     let rows = sqlx::query(
         "SELECT id, name, filter FROM segments WHERE structure_id = $1 ORDER BY name, id",
     )
@@ -28,14 +29,23 @@ pub async fn all(db: &Db, structure_id: &str) -> Result<Vec<Segment>, DbError> {
         .collect::<Result<_, DbError>>()
 }
 
-pub async fn get_one(db: &Db, structure_id: &str, id: &str) -> Result<Option<Segment>, DbError> {
+pub async fn get_one(
+    db: &Db,
+    structure_id: &StructureId,
+    id: &str,
+) -> Result<Option<Segment>, DbError> {
     Ok(all(db, structure_id)
         .await?
         .into_iter()
         .find(|s| s.id == id))
 }
 
-pub async fn insert(tx: &mut Tx, sid: &str, name: &str, filter: &Filter) -> Result<(), DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    sid: &StructureId,
+    name: &str,
+    filter: &Filter,
+) -> Result<(), DbError> {
     sqlx::query("INSERT INTO segments (id, structure_id, name, filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
         .bind(db::new_id())
         .bind(sid)
@@ -49,7 +59,7 @@ pub async fn insert(tx: &mut Tx, sid: &str, name: &str, filter: &Filter) -> Resu
 
 pub async fn update(
     tx: &mut Tx,
-    sid: &str,
+    sid: &StructureId,
     id: &str,
     name: &str,
     filter: &Filter,
@@ -66,7 +76,7 @@ pub async fn update(
 }
 
 /// Deletes a segment of the structure; false when it is not one of its segments.
-pub async fn delete(tx: &mut Tx, sid: &str, id: &str) -> Result<bool, DbError> {
+pub async fn delete(tx: &mut Tx, sid: &StructureId, id: &str) -> Result<bool, DbError> {
     let done = sqlx::query("DELETE FROM segments WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(sid)

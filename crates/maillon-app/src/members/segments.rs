@@ -48,8 +48,8 @@ async fn list(
 ) -> AppResult<Response> {
     let today = today_of(&access);
     let mut segments = Vec::new();
-    for s in all(&state.db, &sid).await? {
-        let n = store::count(&state.db, &sid, &s.filter, &today).await?;
+    for s in all(&state.db, &access.structure.id).await? {
+        let n = store::count(&state.db, &access.structure.id, &s.filter, &today).await?;
         let described = s.filter.describe();
         segments.push((s, n, described));
     }
@@ -92,6 +92,7 @@ async fn editor_page(
     mut errors: FieldErrors,
 ) -> AppResult<Response> {
     let access = member_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let count = store::count(&state.db, sid, &filter, &today_of(&access)).await?;
     errors.merge(filter_errors(&filter));
     let title = if id.is_empty() {
@@ -146,11 +147,11 @@ async fn editor(
 
 async fn edit(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, gid)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    let segment = get_one(&state.db, &sid, &gid)
+    let segment = get_one(&state.db, &access.structure.id, &gid)
         .await?
         .ok_or(AppError::NotFound)?;
     // "Compter" on an existing segment comes back with the criteria being edited.
@@ -176,11 +177,10 @@ async fn count_json(
     StructureAccess {
         access, user: _, ..
     }: StructureAccess<crate::members::MemberFile>,
-    Path(sid): Path<String>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let filter = Filter::from_query(&query.unwrap_or_default());
-    let count = store::count(&state.db, &sid, &filter, &today_of(&access)).await?;
+    let count = store::count(&state.db, &access.structure.id, &filter, &today_of(&access)).await?;
     let body = serde_json::json!({
         "count": count,
         "described": filter.describe(),
@@ -222,7 +222,7 @@ fn read(form: &FormData) -> (String, Filter, FieldErrors) {
 
 async fn create(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
@@ -231,7 +231,7 @@ async fn create(
         return editor_page(&state, &user, &sid, String::new(), name, filter, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    segment_store::insert(&mut tx, &sid, &name, &filter).await?;
+    segment_store::insert(&mut tx, &access.structure.id, &name, &filter).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/segments?info=segment-enregistre"
@@ -241,11 +241,11 @@ async fn create(
 
 async fn update(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, gid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    get_one(&state.db, &sid, &gid)
+    get_one(&state.db, &access.structure.id, &gid)
         .await?
         .ok_or(AppError::NotFound)?;
     let (name, filter, errors) = read(&form);
@@ -253,7 +253,7 @@ async fn update(
         return editor_page(&state, &user, &sid, gid, name, filter, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    segment_store::update(&mut tx, &sid, &gid, &name, &filter).await?;
+    segment_store::update(&mut tx, &access.structure.id, &gid, &name, &filter).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/segments?info=segment-enregistre"
@@ -263,11 +263,11 @@ async fn update(
 
 async fn delete(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, gid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_write().await?;
-    if !segment_store::delete(&mut tx, &sid, &gid).await? {
+    if !segment_store::delete(&mut tx, &access.structure.id, &gid).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

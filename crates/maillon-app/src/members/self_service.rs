@@ -19,6 +19,7 @@ use crate::app::page::{Flash, Page};
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::limits;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::render;
@@ -27,7 +28,7 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/mes-donnees/{secret}", get(show).post(save))
 }
 
-async fn is_member_today(state: &AppState, sid: &str, pid: &str) -> Result<bool, DbError> {
+async fn is_member_today(state: &AppState, sid: &StructureId, pid: &str) -> Result<bool, DbError> {
     let structure = crate::structures::store::get(&state.db, sid).await?;
     let zone = structure
         .map(|s| s.timezone)
@@ -37,7 +38,7 @@ async fn is_member_today(state: &AppState, sid: &str, pid: &str) -> Result<bool,
 }
 
 /// The person (and their structure's id and name) a link opens.
-async fn person_of(state: &AppState, secret: &str) -> AppResult<(String, String, Member)> {
+async fn person_of(state: &AppState, secret: &str) -> AppResult<(StructureId, String, Member)> {
     if secret.len() != 64 {
         return Err(AppError::NotFound);
     }

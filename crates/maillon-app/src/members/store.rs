@@ -5,6 +5,7 @@ use super::filter::{Arg, Filter, Today};
 use super::model::{Member, MembershipForm};
 use crate::activities::beneficiaries::name_key;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
@@ -54,7 +55,7 @@ pub fn bind_args<'q>(mut q: Query<'q>, args: &[Arg]) -> Query<'q> {
     q
 }
 
-pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Member>, DbError> {
+pub async fn get(db: &Db, structure_id: &StructureId, id: &str) -> Result<Option<Member>, DbError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM beneficiaries b WHERE b.id = $1 AND b.structure_id = $2"
     ))
@@ -77,7 +78,12 @@ fn whole_file(db: &Db) -> &'static str {
 }
 
 /// How many people the filter matches.
-pub async fn count(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Result<i64, DbError> {
+pub async fn count(
+    db: &Db,
+    structure_id: &StructureId,
+    f: &Filter,
+    today: &Today,
+) -> Result<i64, DbError> {
     let (clause, args) = f.where_sql(structure_id, today);
     let sql = format!(
         "SELECT COUNT(*) AS n FROM beneficiaries b{} WHERE {clause}",
@@ -92,7 +98,7 @@ pub async fn count(db: &Db, structure_id: &str, f: &Filter, today: &Today) -> Re
 /// Whether the person is a member this season (own or family membership).
 pub async fn is_member(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
     today: &Today,
 ) -> Result<bool, DbError> {
@@ -111,7 +117,7 @@ pub async fn is_member(
 /// A page of the people the filter matches, by name.
 pub async fn list(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     f: &Filter,
     today: &Today,
     limit: i64,
@@ -131,7 +137,7 @@ pub async fn list(
 /// The ids of the people the filter matches.
 pub async fn ids(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     f: &Filter,
     today: &Today,
 ) -> Result<Vec<String>, DbError> {
@@ -152,7 +158,7 @@ pub async fn ids(
 /// structure's. Returns the household to file the person under.
 async fn household_for(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     m: &Member,
 ) -> Result<Option<String>, DbError> {
     match m.household_id.as_deref() {
@@ -206,7 +212,11 @@ fn bind_member<'q>(q: Query<'q>, m: &Member, household: Option<String>) -> Query
         .bind(now())
 }
 
-pub async fn insert(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<String, DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    m: &Member,
+) -> Result<String, DbError> {
     let id = db::new_id();
     let household = household_for(tx, structure_id, m).await?;
     sqlx::query("INSERT INTO beneficiaries (id, structure_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
@@ -231,7 +241,7 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, m: &Member) -> Result<Strin
 /// statistics' roll-up has nothing to count for them.
 pub async fn insert_many(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     people: &[(&Member, Option<String>)],
 ) -> Result<Vec<String>, DbError> {
     use db::Cell::{Int, OptInt, OptText, Text};
@@ -280,7 +290,7 @@ pub async fn insert_many(
 /// Memberships of people just inserted (an import).
 pub async fn add_memberships(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     memberships: &[(&str, &MembershipForm)],
 ) -> Result<(), DbError> {
     use db::Cell::{Int, Text};
@@ -323,7 +333,7 @@ fn update_sql() -> String {
 /// notes) stay as they are. False if the person is not the structure's.
 pub async fn update(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     m: &Member,
 ) -> Result<bool, DbError> {
@@ -342,7 +352,7 @@ pub async fn update(
 
 pub async fn set_archived(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     archived: bool,
 ) -> Result<bool, DbError> {
@@ -357,7 +367,10 @@ pub async fn set_archived(
 }
 
 /// The structure's households, by name.
-pub async fn households(db: &Db, structure_id: &str) -> Result<Vec<(String, String)>, DbError> {
+pub async fn households(
+    db: &Db,
+    structure_id: &StructureId,
+) -> Result<Vec<(String, String)>, DbError> {
     let rows =
         sqlx::query("SELECT id, name FROM households WHERE structure_id = $1 ORDER BY name, id")
             .bind(structure_id)
@@ -371,7 +384,7 @@ pub async fn households(db: &Db, structure_id: &str) -> Result<Vec<(String, Stri
 /// The other people of a household: (id, name).
 pub async fn household_members(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     household_id: &str,
     except: &str,
 ) -> Result<Vec<(String, String)>, DbError> {
@@ -417,7 +430,7 @@ impl Membership {
 /// The person's memberships, their own and their household's family ones, newest first.
 pub async fn memberships(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
 ) -> Result<Vec<Membership>, DbError> {
     let rows = sqlx::query(
@@ -450,7 +463,7 @@ pub async fn memberships(
 /// Records a membership; false when the person already has one for that season.
 pub async fn add_membership(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
     f: &MembershipForm,
 ) -> Result<bool, DbError> {
@@ -476,7 +489,7 @@ pub async fn add_membership(
 
 pub async fn delete_membership(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
     id: &str,
 ) -> Result<bool, DbError> {
@@ -495,7 +508,7 @@ pub async fn delete_membership(
 /// and `keep`'s empty member fields are filled from `other`.
 pub async fn merge_into(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     keep: &str,
     other: &str,
 ) -> Result<(), DbError> {
@@ -528,7 +541,7 @@ pub async fn merge_into(
 /// Stores the hash of a person's self-service link (the link itself is never kept).
 pub async fn set_self_link(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
     hash: &str,
 ) -> Result<(), DbError> {
@@ -548,7 +561,7 @@ pub async fn set_self_link(
 pub async fn by_self_link(
     db: &Db,
     hash: &str,
-) -> Result<Option<(String, String, String)>, DbError> {
+) -> Result<Option<(String, StructureId, String)>, DbError> {
     let row = sqlx::query(
         "SELECT b.id, b.structure_id, s.name FROM beneficiaries b JOIN structures s ON s.id = b.structure_id \
          WHERE b.self_token_hash = $1 AND b.archived_at IS NULL",
@@ -559,7 +572,7 @@ pub async fn by_self_link(
     row.map(|r| {
         Ok((
             text(&r, "id")?,
-            text(&r, "structure_id")?,
+            db::structure_id(&r, "structure_id")?,
             text(&r, "name")?,
         ))
     })
@@ -569,7 +582,7 @@ pub async fn by_self_link(
 /// The channel the person prefers to be reached by.
 pub async fn set_contact_pref(
     tx: &mut Tx,
-    sid: &str,
+    sid: &StructureId,
     person_id: &str,
     pref: &str,
 ) -> Result<(), DbError> {
@@ -583,7 +596,11 @@ pub async fn set_contact_pref(
 }
 
 /// The household of this name, made once per import if the structure has none.
-pub async fn household_named(tx: &mut Tx, sid: &str, name: &str) -> Result<String, DbError> {
+pub async fn household_named(
+    tx: &mut Tx,
+    sid: &StructureId,
+    name: &str,
+) -> Result<String, DbError> {
     let found = sqlx::query(
         "SELECT id FROM households WHERE structure_id = $1 AND LOWER(name) = LOWER($2)",
     )

@@ -5,6 +5,7 @@ use super::channels;
 use crate::db::{now, text, Db, DbError, Tx};
 use crate::mail::EmailStatus;
 use crate::sms::SmsStatus;
+use crate::tenancy::StructureId;
 
 crate::code_enum! {
     /// Where one recipient's delivery stands. Letters and calls keep theirs in the
@@ -100,7 +101,7 @@ const DELIVERY: &str = "SELECT d.message_id, d.person_id, d.channel, d.address, 
 /// A message's deliveries (of one channel, or all), by name.
 pub async fn deliveries(
     db: &Db,
-    sid: &str,
+    sid: &StructureId,
     mid: &str,
     channel: Option<&str>,
 ) -> Result<Vec<Delivery>, DbError> {
@@ -119,7 +120,7 @@ pub async fn deliveries(
 /// The messages a person received: (message id, subject, delivery), newest first.
 pub async fn of_person(
     db: &Db,
-    sid: &str,
+    sid: &StructureId,
     pid: &str,
 ) -> Result<Vec<(String, String, Delivery)>, DbError> {
     let rows = sqlx::query(&format!(
@@ -163,7 +164,7 @@ fn delivery(r: &crate::db::AnyRow) -> Result<Delivery, DbError> {
 }
 
 /// The letters of a message are printed: each planned one becomes sent.
-pub async fn letters_printed(tx: &mut Tx, sid: &str, mid: &str) -> Result<(), DbError> {
+pub async fn letters_printed(tx: &mut Tx, sid: &StructureId, mid: &str) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE message_deliveries SET state = $4, updated_at = $1 \
          WHERE message_id = $2 AND structure_id = $3 AND channel = 'post' AND state = $5",
@@ -181,7 +182,7 @@ pub async fn letters_printed(tx: &mut Tx, sid: &str, mid: &str) -> Result<(), Db
 /// What came of a call: `Sent` (called), `Failed` (unreachable) or back to `Planned`.
 pub async fn record_call(
     tx: &mut Tx,
-    sid: &str,
+    sid: &StructureId,
     mid: &str,
     pid: &str,
     outcome: DeliveryState,
@@ -205,7 +206,7 @@ pub async fn record_call(
 pub async fn by_unsubscribe_link(
     db: &Db,
     hash: &str,
-) -> Result<Option<(String, String, String, String)>, DbError> {
+) -> Result<Option<(StructureId, String, String, String)>, DbError> {
     let row = sqlx::query(
         "SELECT d.structure_id, s.name, d.person_id, m.purpose FROM message_deliveries d \
          JOIN member_messages m ON m.id = d.message_id JOIN structures s ON s.id = d.structure_id \
@@ -216,7 +217,7 @@ pub async fn by_unsubscribe_link(
     .await?;
     row.map(|r| {
         Ok((
-            text(&r, "structure_id")?,
+            crate::db::structure_id(&r, "structure_id")?,
             text(&r, "name")?,
             text(&r, "person_id")?,
             text(&r, "purpose")?,

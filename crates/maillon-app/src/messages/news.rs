@@ -36,7 +36,7 @@ async fn items(state: &AppState, structure: &str, limit: i64) -> AppResult<Vec<I
     let scope = if structure.is_empty() {
         Scope::Public
     } else {
-        Scope::Structure(structure)
+        Scope::PublishedBy(structure)
     };
     Ok(super::store::news(&state.db, scope, limit)
         .await?

@@ -17,6 +17,7 @@ use crate::members::filter::{Filter, Today};
 use crate::members::model::Member;
 use crate::members::segments;
 use crate::structures::Structure;
+use crate::tenancy::StructureId;
 
 /// One recipient: the person, the channel ('none' when nothing is possible), the address.
 pub struct Recipient {
@@ -28,7 +29,7 @@ pub struct Recipient {
 /// The people a message targets: its segment's filter, or the members of the season.
 pub async fn filter_of(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     m: &Message,
 ) -> Result<(Filter, String), DbError> {
     if !m.segment_id.is_empty() {
@@ -115,7 +116,7 @@ pub async fn run(db: &Db, config: &Config, payload: &str) -> Result<(), String> 
     else {
         return Err("payload without message".into());
     };
-    plan(db, &config.public_url, sid, mid)
+    plan(db, &config.public_url, &StructureId::stored(sid), mid)
         .await
         .map_err(|e| e.to_string())
         .map(|n| {
@@ -129,7 +130,7 @@ pub async fn run(db: &Db, config: &Config, payload: &str) -> Result<(), String> 
 pub async fn plan(
     db: &Db,
     public_url: &str,
-    sid: &str,
+    sid: &StructureId,
     mid: &str,
 ) -> Result<Option<usize>, DbError> {
     let Some(m) = store::get(db, sid, mid).await? else {

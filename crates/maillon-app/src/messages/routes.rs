@@ -20,6 +20,7 @@ use crate::mail::routes::local_time_in as local_time;
 use crate::members::segments::{self, Segment};
 use crate::structures::Access;
 use crate::structures::StructureAccess;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render as render_page;
@@ -64,7 +65,7 @@ async fn list(
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let messages = store::list(&state.db, &sid)
+    let messages = store::list(&state.db, &access.structure.id)
         .await?
         .into_iter()
         .map(|(m, n)| {
@@ -205,7 +206,7 @@ async fn compose_page(
     Ok(render_page(&ComposePage {
         page,
         segments: segments::all(&state.db, &sid).await?,
-        sid,
+        sid: sid.to_string(),
         when: when(access, &message),
         message,
         errors: shown.errors,
@@ -255,7 +256,7 @@ async fn new_form(
     .await
 }
 
-async fn segment_ids(state: &AppState, sid: &str) -> AppResult<Vec<String>> {
+async fn segment_ids(state: &AppState, sid: &StructureId) -> AppResult<Vec<String>> {
     Ok(segments::all(&state.db, sid)
         .await?
         .into_iter()
@@ -269,12 +270,13 @@ async fn create(
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
+    let (message, errors) =
+        model::from_form(&form, &segment_ids(&state, &access.structure.id).await?);
     if !errors.is_empty() {
         return form_again(&state, &user, &access, message, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    let id = store::insert(&mut tx, &sid, &message, &user.name).await?;
+    let id = store::insert(&mut tx, &access.structure.id, &message, &user.name).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/messages/{id}?info=message-enregistre"
@@ -282,7 +284,7 @@ async fn create(
     .into_response())
 }
 
-pub(super) async fn found(state: &AppState, sid: &str, mid: &str) -> AppResult<Message> {
+pub(super) async fn found(state: &AppState, sid: &StructureId, mid: &str) -> AppResult<Message> {
     store::get(&state.db, sid, mid)
         .await?
         .ok_or(AppError::NotFound)
@@ -291,10 +293,10 @@ pub(super) async fn found(state: &AppState, sid: &str, mid: &str) -> AppResult<M
 async fn show(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
-    Path((sid, mid)): Path<(String, String)>,
+    Path((_, mid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let message = found(&state, &sid, &mid).await?;
+    let message = found(&state, &access.structure.id, &mid).await?;
     if message.is_sent() {
         return super::tracking::page(&state, &user, &access, message, flash).await;
     }
@@ -307,8 +309,9 @@ async fn update(
     Path((sid, mid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let saved = found(&state, &sid, &mid).await?;
-    let (mut message, errors) = model::from_form(&form, &segment_ids(&state, &sid).await?);
+    let saved = found(&state, &access.structure.id, &mid).await?;
+    let (mut message, errors) =
+        model::from_form(&form, &segment_ids(&state, &access.structure.id).await?);
     message.id = saved.id.clone();
     message.status = saved.status;
     message.send_at = saved.send_at;
@@ -321,7 +324,7 @@ async fn update(
         return form_again(&state, &user, &access, message, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    store::update(&mut tx, &sid, &mid, &message).await?;
+    store::update(&mut tx, &access.structure.id, &mid, &message).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/messages/{mid}?info=message-enregistre"
@@ -370,7 +373,7 @@ async fn send(
     Path((sid, mid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let message = found(&state, &sid, &mid).await?;
+    let message = found(&state, &access.structure.id, &mid).await?;
     let s = &access.structure;
     let mut errors = FieldErrors::default();
     let asked = match asked_time(&form, &s.timezone) {
@@ -416,7 +419,7 @@ async fn send(
         hours::Window::sending(s.send_from_hour, s.send_until_hour),
     );
     let mut tx = state.db.begin_write().await?;
-    if store::schedule(&mut tx, &sid, &mid, send_at).await? {
+    if store::schedule(&mut tx, &access.structure.id, &mid, send_at).await? {
         let payload = serde_json::json!({ "structure_id": sid, "message_id": mid }).to_string();
         // One planning per scheduling: a message unscheduled then scheduled again gets a
         // new job, and the old one finds it planned or not scheduled for its time.
@@ -428,7 +431,14 @@ async fn send(
             send_at,
         )
         .await?;
-        audit::write(&mut tx, &sid, &Actor::from(&user), "message_envoye", None).await?;
+        audit::write(
+            &mut tx,
+            &access.structure.id,
+            &Actor::from(&user),
+            "message_envoye",
+            None,
+        )
+        .await?;
     }
     tx.commit().await?;
     state.jobs.wake();
@@ -442,12 +452,12 @@ async fn send(
 
 async fn unschedule(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    found(&state, &sid, &mid).await?;
+    found(&state, &access.structure.id, &mid).await?;
     let mut tx = state.db.begin_write().await?;
-    let done = store::unschedule(&mut tx, &sid, &mid).await?;
+    let done = store::unschedule(&mut tx, &access.structure.id, &mid).await?;
     tx.commit().await?;
     let info = if done {
         "?info=message-deprogramme"
@@ -459,12 +469,12 @@ async fn unschedule(
 
 async fn delete(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    found(&state, &sid, &mid).await?;
+    found(&state, &access.structure.id, &mid).await?;
     let mut tx = state.db.begin_write().await?;
-    let done = store::delete_draft(&mut tx, &sid, &mid).await?;
+    let done = store::delete_draft(&mut tx, &access.structure.id, &mid).await?;
     tx.commit().await?;
     if done {
         Ok(
@@ -484,7 +494,7 @@ async fn test_send(
     Path((sid, mid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let message = found(&state, &sid, &mid).await?;
+    let message = found(&state, &access.structure.id, &mid).await?;
     let mut errors = FieldErrors::default();
     let phone = form.get("telephone_essai");
     let mobile = if phone.is_empty() {
@@ -560,7 +570,7 @@ async fn test_send(
     if let Some(mobile) = mobile {
         crate::sms::queue_at(
             &mut tx,
-            &sid,
+            &access.structure.id,
             &mobile,
             &render::sms(&message.sms_text),
             crate::sms::SmsPurpose::MemberMessage,

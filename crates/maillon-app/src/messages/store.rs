@@ -5,8 +5,13 @@ use crate::db::{self, now, text, Db, DbError, Tx};
 use crate::mail::EmailStatus;
 use crate::sms::SmsStatus;
 use crate::tenancy::Scope;
+use crate::tenancy::StructureId;
 
-pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Message>, DbError> {
+pub async fn get(
+    db: &Db,
+    structure_id: &StructureId,
+    id: &str,
+) -> Result<Option<Message>, DbError> {
     let row = sqlx::query("SELECT * FROM member_messages WHERE id = $1 AND structure_id = $2")
         .bind(id)
         .bind(structure_id)
@@ -16,7 +21,7 @@ pub async fn get(db: &Db, structure_id: &str, id: &str) -> Result<Option<Message
 }
 
 /// The structure's messages, newest first, with how many people each one reached.
-pub async fn list(db: &Db, structure_id: &str) -> Result<Vec<(Message, i64)>, DbError> {
+pub async fn list(db: &Db, structure_id: &StructureId) -> Result<Vec<(Message, i64)>, DbError> {
     let rows = sqlx::query(
         "SELECT m.*, (SELECT COUNT(*) FROM message_deliveries d WHERE d.message_id = m.id AND d.channel <> 'none') AS reached \
          FROM member_messages m WHERE m.structure_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 200",
@@ -31,7 +36,7 @@ pub async fn list(db: &Db, structure_id: &str) -> Result<Vec<(Message, i64)>, Db
 
 pub async fn insert(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     m: &Message,
     author: &str,
 ) -> Result<String, DbError> {
@@ -59,7 +64,7 @@ pub async fn insert(
 /// Changes a draft; false when the message is no longer a draft.
 pub async fn update(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     m: &Message,
 ) -> Result<bool, DbError> {
@@ -85,7 +90,7 @@ pub async fn update(
 /// A draft becomes scheduled for `send_at`; false when it was not a draft.
 pub async fn schedule(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     send_at: i64,
 ) -> Result<bool, DbError> {
@@ -105,7 +110,11 @@ pub async fn schedule(
 }
 
 /// A scheduled message goes back to draft (its planning job then does nothing).
-pub async fn unschedule(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+pub async fn unschedule(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    id: &str,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE member_messages SET status = $4, send_at = NULL, updated_at = $1 \
          WHERE id = $2 AND structure_id = $3 AND status = $5",
@@ -120,7 +129,11 @@ pub async fn unschedule(tx: &mut Tx, structure_id: &str, id: &str) -> Result<boo
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn delete_draft(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+pub async fn delete_draft(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    id: &str,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "DELETE FROM member_messages WHERE id = $1 AND structure_id = $2 AND status = $3",
     )
@@ -175,7 +188,7 @@ pub async fn news(
 /// waiting is not sent. Their delivery rows go with the person (foreign key).
 pub async fn forget_person(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     person_id: &str,
 ) -> Result<(), DbError> {
     sqlx::query(

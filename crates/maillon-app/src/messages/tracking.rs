@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::mail::routes::local_time_in as local_time;
 use crate::structures::StructureAccess;
 use crate::structures::{Access, Structure};
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::render;
@@ -114,7 +115,7 @@ pub async fn page(
     .flash(flash);
     Ok(render(&TrackingPage {
         page,
-        sid,
+        sid: sid.to_string(),
         message,
         sent_on,
         totals,
@@ -128,7 +129,7 @@ pub async fn page(
     .into_response())
 }
 
-async fn sent_message(state: &AppState, sid: &str, mid: &str) -> AppResult<Message> {
+async fn sent_message(state: &AppState, sid: &StructureId, mid: &str) -> AppResult<Message> {
     Some(super::routes::found(state, sid, mid).await?)
         .filter(Message::is_sent)
         .ok_or(AppError::NotFound)
@@ -151,14 +152,14 @@ async fn letters(
     StructureAccess {
         access, user: _, ..
     }: StructureAccess<crate::members::MemberFile>,
-    Path((sid, mid)): Path<(String, String)>,
+    Path((_, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let message = super::routes::found(&state, &sid, &mid).await?;
+    let message = super::routes::found(&state, &access.structure.id, &mid).await?;
     let letters = if message.is_sent() {
-        deliveries(&state.db, &sid, &mid, Some("post")).await?
+        deliveries(&state.db, &access.structure.id, &mid, Some("post")).await?
     } else {
         // Before sending: the letters as they would be printed (a preview).
-        let (filter, _) = super::plan::filter_of(&state.db, &sid, &message).await?;
+        let (filter, _) = super::plan::filter_of(&state.db, &access.structure.id, &message).await?;
         super::plan::recipients(&state.db, &access.structure, &message, &filter)
             .await?
             .into_iter()
@@ -187,12 +188,12 @@ async fn letters(
 
 async fn letters_printed(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    sent_message(&state, &sid, &mid).await?;
+    sent_message(&state, &access.structure.id, &mid).await?;
     let mut tx = state.db.begin_write().await?;
-    deliveries::letters_printed(&mut tx, &sid, &mid).await?;
+    deliveries::letters_printed(&mut tx, &access.structure.id, &mid).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/messages/{mid}?info=suivi-enregistre"
@@ -217,8 +218,8 @@ async fn calls(
     Path((sid, mid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let message = sent_message(&state, &sid, &mid).await?;
-    let calls = deliveries(&state.db, &sid, &mid, Some("phone")).await?;
+    let message = sent_message(&state, &access.structure.id, &mid).await?;
+    let calls = deliveries(&state.db, &access.structure.id, &mid, Some("phone")).await?;
     let page = Page::in_structure(
         &state,
         format!("Appels — {}", message.subject),
@@ -239,18 +240,18 @@ async fn calls(
 
 async fn call_done(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::members::MemberFile>,
+    StructureAccess { access, .. }: StructureAccess<crate::members::MemberFile>,
     Path((sid, mid, pid)): Path<(String, String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    sent_message(&state, &sid, &mid).await?;
+    sent_message(&state, &access.structure.id, &mid).await?;
     let outcome = match form.get("resultat").as_str() {
         "appele" => DeliveryState::Sent,
         "injoignable" => DeliveryState::Failed,
         _ => DeliveryState::Planned,
     };
     let mut tx = state.db.begin_write().await?;
-    deliveries::record_call(&mut tx, &sid, &mid, &pid, outcome).await?;
+    deliveries::record_call(&mut tx, &access.structure.id, &mid, &pid, outcome).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/structures/{sid}/messages/{mid}/appels?info=suivi-enregistre"

@@ -13,6 +13,7 @@ use crate::activities::vocab;
 use crate::app::page::Page;
 use crate::app::AppState;
 use crate::members::consent;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::render;
 
@@ -32,7 +33,7 @@ struct UnsubscribePage {
 }
 
 /// (structure id, structure name, person id, purpose) of a link.
-async fn link(state: &AppState, secret: &str) -> AppResult<(String, String, String, String)> {
+async fn link(state: &AppState, secret: &str) -> AppResult<(StructureId, String, String, String)> {
     if secret.len() != 64 {
         return Err(AppError::NotFound);
     }

@@ -16,6 +16,7 @@ use crate::accounts::model::CurrentUser;
 use crate::app::page::Page;
 use crate::app::AppState;
 use crate::structures::Structure;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::render;
 
@@ -193,7 +194,7 @@ pub struct ImportSummary {
 /// place; the others are created in `structure_id`.
 pub async fn apply(
     state: &AppState,
-    structure_id: &str,
+    structure_id: &StructureId,
     rows: &[ImportRow],
 ) -> Result<ImportSummary, AppError> {
     let mut tx = state.db.begin_write().await?;
@@ -295,10 +296,8 @@ async fn import(
             _ => {}
         }
     }
-    if crate::structures::store::get(&state.db, &structure_id)
-        .await?
-        .is_none()
-    {
+    // The network's coordination imports into any structure that exists.
+    let Some(target) = crate::structures::store::get(&state.db, &structure_id).await? else {
         return import_page(
             &state,
             &user,
@@ -307,7 +306,7 @@ async fn import(
             None,
         )
         .await;
-    }
+    };
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return import_page(
             &state,
@@ -322,7 +321,7 @@ async fn import(
     match crate::heavy::IMPORTS.run(move || parse(&bytes)).await {
         Err(problems) => import_page(&state, &user, structure_id, problems, None).await,
         Ok(rows) => {
-            let summary = apply(&state, &structure_id, &rows).await?;
+            let summary = apply(&state, &target.id, &rows).await?;
             tracing::info!(
                 created = summary.created,
                 updated = summary.updated,

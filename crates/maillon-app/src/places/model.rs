@@ -10,7 +10,7 @@ use crate::web::forms::FieldErrors;
 #[derive(Debug, Clone, Default)]
 pub struct Place {
     pub id: String,
-    pub structure_id: String,
+    pub structure_id: crate::tenancy::StructureId,
     pub is_public: bool,
     pub source_id: String,
     pub pivot: String,

@@ -169,7 +169,7 @@ async fn create(
     match from_form(&form, &today(&access.structure.timezone)) {
         Ok(place) => {
             let mut tx = state.db.begin_write().await?;
-            let id = store::insert(&mut tx, &sid, &place).await?;
+            let id = store::insert(&mut tx, &access.structure.id, &place).await?;
             tx.commit().await?;
             Ok(
                 Redirect::to(&format!("/structures/{sid}/lieux/{id}?info=lieu-cree"))
@@ -191,7 +191,7 @@ async fn edit_form(
     Path((sid, pid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let place = store::get_in_structure(&state.db, &sid, &pid)
+    let place = store::get_in_structure(&state.db, &access.structure.id, &pid)
         .await?
         .ok_or(AppError::NotFound)?;
     if !access.can_manage() {
@@ -233,14 +233,14 @@ async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let access = managed(&state, &user, &sid).await?;
-    let existing = store::get_in_structure(&state.db, &sid, &pid)
+    let existing = store::get_in_structure(&state.db, &access.structure.id, &pid)
         .await?
         .ok_or(AppError::NotFound)?;
     match from_form(&form, &today(&access.structure.timezone)) {
         Ok(mut place) => {
             place.source_id = existing.source_id;
             let mut tx = state.db.begin_write().await?;
-            if !store::update(&mut tx, &sid, &pid, &place).await? {
+            if !store::update(&mut tx, &access.structure.id, &pid, &place).await? {
                 return Err(AppError::NotFound);
             }
             tx.commit().await?;
@@ -269,9 +269,9 @@ async fn delete(
     user: CurrentUser,
     Path((sid, pid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    managed(&state, &user, &sid).await?;
+    let access = managed(&state, &user, &sid).await?;
     let mut tx = state.db.begin_write().await?;
-    if !store::delete(&mut tx, &sid, &pid).await? {
+    if !store::delete(&mut tx, &access.structure.id, &pid).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

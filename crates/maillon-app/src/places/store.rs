@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use super::model::Place;
 use super::vocab;
 use crate::db::{self, now, opt_float, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 /// The columns written from a [`Place`]: ours, then every column of the standard but
 /// its `id` (the place's id is ours). The standard's list is the one source of truth.
@@ -47,7 +48,7 @@ static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
 fn from_row(r: &AnyRow) -> Result<Place, DbError> {
     Ok(Place {
         id: text(r, "id")?,
-        structure_id: text(r, "structure_id")?,
+        structure_id: db::structure_id(r, "structure_id")?,
         is_public: db::flag(r, "is_public")?,
         source_id: text(r, "source_id")?,
         pivot: text(r, "pivot")?,
@@ -84,7 +85,10 @@ fn from_row(r: &AnyRow) -> Result<Place, DbError> {
     })
 }
 
-pub async fn list_for_structure(db: &Db, structure_id: &str) -> Result<Vec<Place>, DbError> {
+pub async fn list_for_structure(
+    db: &Db,
+    structure_id: &StructureId,
+) -> Result<Vec<Place>, DbError> {
     let rows = sqlx::query(&select("WHERE structure_id = $1 ORDER BY nom"))
         .bind(structure_id)
         .fetch_all(db.read())
@@ -95,7 +99,7 @@ pub async fn list_for_structure(db: &Db, structure_id: &str) -> Result<Vec<Place
 /// A place of the given structure; `None` for another structure's place.
 pub async fn get_in_structure(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
 ) -> Result<Option<Place>, DbError> {
     let row = sqlx::query(&select("WHERE id = $1 AND structure_id = $2"))
@@ -138,7 +142,7 @@ fn bind_all<'q>(
 }
 
 /// Inserts a new place (its id is made here) and returns the id.
-pub async fn insert(tx: &mut Tx, structure_id: &str, p: &Place) -> Result<String, DbError> {
+pub async fn insert(tx: &mut Tx, structure_id: &StructureId, p: &Place) -> Result<String, DbError> {
     let id = if p.id.is_empty() {
         db::new_id()
     } else {
@@ -153,7 +157,12 @@ pub async fn insert(tx: &mut Tx, structure_id: &str, p: &Place) -> Result<String
 }
 
 /// Updates a place of the given structure; false when it is not one of its places.
-pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, p: &Place) -> Result<bool, DbError> {
+pub async fn update(
+    tx: &mut Tx,
+    structure_id: &StructureId,
+    id: &str,
+    p: &Place,
+) -> Result<bool, DbError> {
     let q = sqlx::query(&UPDATE_SQL)
         .bind(id.to_string())
         .bind(structure_id.to_string())
@@ -161,7 +170,7 @@ pub async fn update(tx: &mut Tx, structure_id: &str, id: &str, p: &Place) -> Res
     Ok(bind_all(q, p).execute(&mut **tx).await?.rows_affected() == 1)
 }
 
-pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, DbError> {
+pub async fn delete(tx: &mut Tx, structure_id: &StructureId, id: &str) -> Result<bool, DbError> {
     // Its activities keep their numbers, counted "outside the structure's places".
     crate::activities::rollup::forget_place(tx, structure_id, id).await?;
     let done = sqlx::query("DELETE FROM places WHERE id = $1 AND structure_id = $2")
@@ -177,7 +186,7 @@ pub async fn delete(tx: &mut Tx, structure_id: &str, id: &str) -> Result<bool, D
 pub async fn find_for_import(
     tx: &mut Tx,
     id: &str,
-) -> Result<Option<(String, String, String)>, DbError> {
+) -> Result<Option<(String, StructureId, String)>, DbError> {
     let row = sqlx::query("SELECT id, structure_id, source_id FROM places WHERE id = $1 OR source_id = $1 ORDER BY created_at LIMIT 1")
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -185,7 +194,7 @@ pub async fn find_for_import(
     row.map(|r| {
         Ok::<_, DbError>((
             text(&r, "id")?,
-            text(&r, "structure_id")?,
+            db::structure_id(&r, "structure_id")?,
             text(&r, "source_id")?,
         ))
     })

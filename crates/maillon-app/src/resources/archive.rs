@@ -24,6 +24,7 @@ use crate::accounts::session::MaybeUser;
 use crate::app::page::Page;
 use crate::app::AppState;
 use crate::files::{self, sniff, upload, Prepared};
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
 use crate::web::render;
@@ -496,12 +497,12 @@ fn archive_max(state: &AppState) -> usize {
 }
 
 /// The structure where `user` may make resources, or 404.
-fn making(user: &CurrentUser, sid: &str) -> AppResult<()> {
-    if making_structures(user).iter().any(|(s, _)| s == sid) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+fn making(user: &CurrentUser, sid: &str) -> AppResult<StructureId> {
+    making_structures(user)
+        .into_iter()
+        .map(|(s, _)| s)
+        .find(|s| s == sid)
+        .ok_or(AppError::NotFound)
 }
 
 async fn import_form(
@@ -519,7 +520,7 @@ async fn import(
     Path(sid): Path<String>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    making(&user, &sid)?;
+    let home = making(&user, &sid)?;
     let form = upload::read(multipart, archive_max(&state)).await?;
     let problem = match form.file("archive") {
         None => Err("Choisissez l'archive à importer.".to_string()),
@@ -564,16 +565,16 @@ async fn import(
     }
     let mut keys = keys.into_iter();
     let mut tx = state.db.begin_write().await?;
-    let id = store::insert(&mut tx, &sid, author(&user), &checked.resource).await?;
+    let id = store::insert(&mut tx, &home, author(&user), &checked.resource).await?;
     if let Some((prepared, alt)) = &checked.cover {
         let key = keys.next().expect("a key per file");
-        let file = files::insert(&mut tx, &sid, &id, &key, prepared).await?;
+        let file = files::insert(&mut tx, &home, &id, &key, prepared).await?;
         store::set_cover(&mut tx, &id, Some(&file), alt).await?;
     }
     for (mut block, prepared) in checked.blocks {
         if let Some(p) = prepared {
             let key = keys.next().expect("a key per file");
-            let file = files::insert(&mut tx, &sid, &id, &key, &p).await?;
+            let file = files::insert(&mut tx, &home, &id, &key, &p).await?;
             block.file = Some(files::StoredFile::recorded(file));
         }
         store::add_block(&mut tx, &id, &block).await?;

@@ -16,6 +16,7 @@ use crate::accounts::model::{CurrentUser, Role};
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
 use crate::db::{Db, DbError};
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render;
@@ -89,7 +90,7 @@ struct FormPage {
     page: Page,
     form: FormData,
     errors: FieldErrors,
-    structures: Vec<(String, String)>,
+    structures: Vec<(StructureId, String)>,
 }
 
 async fn form_page(

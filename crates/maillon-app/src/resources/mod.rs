@@ -69,7 +69,7 @@ pub fn can_edit(user: &CurrentUser, r: &Resource) -> bool {
 }
 
 /// The structures where `user` makes resources: where they are admin or mediator.
-pub fn making_structures(user: &CurrentUser) -> Vec<(String, String)> {
+pub fn making_structures(user: &CurrentUser) -> Vec<(crate::tenancy::StructureId, String)> {
     user.memberships
         .iter()
         .filter(|m| matches!(m.role, Role::StructureAdmin | Role::Mediator))

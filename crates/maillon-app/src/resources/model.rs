@@ -16,7 +16,7 @@ pub struct Source {
 #[derive(Clone, Debug, Default)]
 pub struct Resource {
     pub id: String,
-    pub structure_id: String,
+    pub structure_id: crate::tenancy::StructureId,
     pub structure_name: String,
     pub author_id: String,
     pub author_name: String,

@@ -17,6 +17,7 @@ use crate::activities::vocab::{Choice, LEVELS};
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
 use crate::structures::StructureAccess;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::render;
@@ -70,7 +71,7 @@ struct ListPage {
     cut: bool,
     sectors: &'static [Choice],
     /// Where the person may make a resource (none when signed out).
-    making: Vec<(String, String)>,
+    making: Vec<(StructureId, String)>,
     families: &'static [(&'static str, &'static [Choice])],
     types: &'static [Choice],
     publics: &'static [Choice],
@@ -359,7 +360,7 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
@@ -378,7 +379,7 @@ async fn create(
         }
         Ok(r) => {
             let mut tx = state.db.begin_write().await?;
-            let id = store::insert(&mut tx, &sid, author(&user), &r).await?;
+            let id = store::insert(&mut tx, &access.structure.id, author(&user), &r).await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/ressources/{id}?info=ressource-creee")).into_response())
         }
@@ -494,7 +495,7 @@ async fn delete(
 struct AdaptPage {
     page: Page,
     resource: Resource,
-    structures: Vec<(String, String)>,
+    structures: Vec<(StructureId, String)>,
 }
 
 /// A resource the person may adapt (they read it, its licence allows it), with the
@@ -503,7 +504,7 @@ async fn adaptable(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-) -> AppResult<(Resource, Vec<(String, String)>)> {
+) -> AppResult<(Resource, Vec<(StructureId, String)>)> {
     let r = readable(state, Some(user), id).await?;
     let structures = making_structures(user);
     if !r.licence().allows_adaptation || structures.is_empty() {

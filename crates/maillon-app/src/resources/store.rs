@@ -6,6 +6,7 @@
 use super::model::{Block, Resource, Source};
 use crate::accounts::model::CurrentUser;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 // The structure's name by a sub-query rather than a join: SQLite then always starts
 // from the resources asked for (with a join it could scan them all, 30 ms at 50,000).
@@ -22,7 +23,7 @@ const FROM: &str = "FROM resources r";
 fn from_row(row: &AnyRow) -> Result<Resource, DbError> {
     Ok(Resource {
         id: text(row, "id")?,
-        structure_id: text(row, "structure_id")?,
+        structure_id: db::structure_id(row, "structure_id")?,
         structure_name: text(row, "structure_name")?,
         author_id: text(row, "author_id")?,
         author_name: text(row, "author_name")?,
@@ -67,7 +68,7 @@ pub fn visible_to(user: Option<&CurrentUser>, first: usize) -> (String, Vec<Stri
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                binds.push(m.structure_id.clone());
+                binds.push(m.structure_id.to_string());
                 format!("${}", first + 1 + i)
             })
             .collect();
@@ -109,7 +110,7 @@ pub async fn access(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
     row.map(|row| {
         Ok::<_, DbError>(Resource {
             id: text(&row, "id")?,
-            structure_id: text(&row, "structure_id")?,
+            structure_id: db::structure_id(&row, "structure_id")?,
             author_id: text(&row, "author_id")?,
             visibility: text(&row, "visibility")?,
             ..Resource::default()
@@ -292,7 +293,7 @@ pub async fn adaptations(
 /// A new resource of `author` (id, name as shown).
 pub async fn insert(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     author: (&str, &str),
     r: &Resource,
 ) -> Result<String, DbError> {
@@ -625,7 +626,7 @@ pub async fn copy_blocks(
     tx: &mut Tx,
     from: &str,
     to: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
 ) -> Result<(), DbError> {
     let rows = sqlx::query("SELECT kind, title, body, url, alt, COALESCE(file_id, '') AS file_id FROM resource_blocks WHERE resource_id = $1 ORDER BY position, id")
         .bind(from)

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 use provider::{SendError, SmsProvider};
 
 /// The longest SMS Maillon writes, in parts: enough for a date, a place and a link.
@@ -50,7 +51,7 @@ pub fn is_mobile(phone: &str) -> bool {
 /// GSM-7 and cut to `MAX_PARTS`.
 pub async fn queue(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     to: &str,
     body: &str,
     purpose: SmsPurpose,
@@ -62,7 +63,7 @@ pub async fn queue(
 /// (after quiet hours).
 pub async fn queue_at(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     to: &str,
     body: &str,
     purpose: SmsPurpose,
@@ -133,7 +134,7 @@ const OVER_BUDGET_REASON: &str = "Plafond de SMS du jour atteint (réglage de la
 /// Counts one more SMS asked today (UTC day) by the structure, and says whether that goes
 /// beyond its daily budget. The counter row is taken by an upsert: parallel requests
 /// wait for each other there, so the budget holds exactly.
-async fn over_budget(tx: &mut Tx, structure_id: &str) -> Result<bool, DbError> {
+async fn over_budget(tx: &mut Tx, structure_id: &StructureId) -> Result<bool, DbError> {
     let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
     let asked: i64 = sqlx::query_scalar(
         "INSERT INTO sms_daily_counts (structure_id, day, asked) VALUES ($1, $2, 1) \
@@ -156,7 +157,7 @@ async fn over_budget(tx: &mut Tx, structure_id: &str) -> Result<bool, DbError> {
 }
 
 /// Today's (UTC) SMS a structure asked beyond its budget, for its send log.
-pub async fn over_budget_today(db: &Db, structure_id: &str) -> Result<(i64, i64), DbError> {
+pub async fn over_budget_today(db: &Db, structure_id: &StructureId) -> Result<(i64, i64), DbError> {
     let day = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
     let row = sqlx::query(
         "SELECT st.sms_daily_budget, COALESCE(c.asked, 0) AS asked FROM structures st \
@@ -222,7 +223,7 @@ fn from_row(r: &db::AnyRow) -> Result<Sms, DbError> {
 }
 
 /// The send log of a structure, newest first.
-pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Sms>, DbError> {
+pub async fn latest(db: &Db, structure_id: &StructureId, limit: i64) -> Result<Vec<Sms>, DbError> {
     let rows = sqlx::query(
         "SELECT * FROM sms_messages WHERE structure_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
     )
@@ -234,7 +235,7 @@ pub async fn latest(db: &Db, structure_id: &str, limit: i64) -> Result<Vec<Sms>,
 }
 
 /// Parts sent (or waiting) by a structure since `since`: what it will be billed.
-pub async fn parts_since(db: &Db, structure_id: &str, since: i64) -> Result<i64, DbError> {
+pub async fn parts_since(db: &Db, structure_id: &StructureId, since: i64) -> Result<i64, DbError> {
     sqlx::query_scalar::<_, i64>(
         "SELECT CAST(COALESCE(SUM(parts), 0) AS BIGINT) FROM sms_messages \
          WHERE structure_id = $1 AND created_at >= $2 AND status IN ($3, $4)",

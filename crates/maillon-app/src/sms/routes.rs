@@ -44,7 +44,7 @@ async fn log(
     Path(sid): Path<String>,
 ) -> AppResult<Response> {
     access.require_manage()?;
-    let messages = super::latest(&state.db, &sid, 200)
+    let messages = super::latest(&state.db, &access.structure.id, 200)
         .await?
         .into_iter()
         .map(|m| {
@@ -52,8 +52,13 @@ async fn log(
             (m, at)
         })
         .collect();
-    let parts_month = super::parts_since(&state.db, &sid, crate::db::now() - 30 * 86_400).await?;
-    let (budget, asked_today) = super::over_budget_today(&state.db, &sid).await?;
+    let parts_month = super::parts_since(
+        &state.db,
+        &access.structure.id,
+        crate::db::now() - 30 * 86_400,
+    )
+    .await?;
+    let (budget, asked_today) = super::over_budget_today(&state.db, &access.structure.id).await?;
     let page = Page::in_structure(&state, "SMS envoyés", &user, &access)
         .await
         .section("structure");

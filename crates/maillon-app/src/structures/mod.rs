@@ -39,9 +39,11 @@ pub const TIMEZONES: &[(&str, &str)] = &[
     ("Pacific/Wallis", "Wallis-et-Futuna"),
 ];
 
+pub use crate::tenancy::StructureId;
+
 #[derive(Clone, Debug, Default)]
 pub struct Structure {
-    pub id: String,
+    pub id: StructureId,
     pub name: String,
     pub kind: String,
     pub pivot: String,
@@ -166,7 +168,7 @@ pub fn validate_form(
     use crate::validate;
     let mut errors = crate::web::forms::FieldErrors::default();
     let mut s = Structure {
-        id: String::new(),
+        id: StructureId::default(),
         name: form.get("name"),
         kind: form.get("kind"),
         pivot: form.get("pivot"),

@@ -58,7 +58,7 @@ async fn dashboard(
         .iter()
         .map(|m| {
             (
-                m.structure_id.clone(),
+                m.structure_id.to_string(),
                 m.structure_name.clone(),
                 m.role.label(),
             )
@@ -87,10 +87,9 @@ struct ShowPage {
 async fn show(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Member>,
-    Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let places = crate::places::store::list_for_structure(&state.db, &sid).await?;
+    let places = crate::places::store::list_for_structure(&state.db, &access.structure.id).await?;
     let page = Page::in_structure(&state, access.structure.name.clone(), &user, &access)
         .await
         .section("structure")

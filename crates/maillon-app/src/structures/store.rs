@@ -2,12 +2,13 @@
 
 use super::Structure;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 pub const DEFAULT_NETWORK_NAME: &str = "Réseau Maillon";
 
 fn from_row(r: &AnyRow) -> Result<Structure, DbError> {
     Ok(Structure {
-        id: text(r, "id")?,
+        id: StructureId::stored(text(r, "id")?),
         name: text(r, "name")?,
         kind: text(r, "kind")?,
         pivot: text(r, "pivot")?,
@@ -43,7 +44,7 @@ pub async fn list(db: &Db) -> Result<Vec<Structure>, DbError> {
     rows.iter().map(from_row).collect()
 }
 
-pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
+pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<StructureId, DbError> {
     let id = db::new_id();
     sqlx::query(
         "INSERT INTO structures (id, name, kind, pivot, email, phone, website, timezone, created_at, updated_at, \
@@ -69,7 +70,7 @@ pub async fn insert(tx: &mut Tx, s: &Structure) -> Result<String, DbError> {
     .bind(s.sms_daily_budget)
     .execute(&mut **tx)
     .await?;
-    Ok(id)
+    Ok(StructureId::stored(id))
 }
 
 pub async fn update(tx: &mut Tx, id: &str, s: &Structure) -> Result<(), DbError> {
@@ -127,7 +128,7 @@ pub struct Member {
     pub role: String,
 }
 
-pub async fn members(db: &Db, structure_id: &str) -> Result<Vec<Member>, DbError> {
+pub async fn members(db: &Db, structure_id: &StructureId) -> Result<Vec<Member>, DbError> {
     let rows = sqlx::query(
         "SELECT u.id, u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.structure_id = $1 ORDER BY u.name",
@@ -156,7 +157,7 @@ pub struct PendingInvitation {
 
 pub async fn pending_invitations(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
 ) -> Result<Vec<PendingInvitation>, DbError> {
     let rows = sqlx::query(
         "SELECT token_hash, email, role, expires_at FROM account_tokens \
@@ -181,7 +182,7 @@ pub async fn pending_invitations(
 /// Cancels an invitation of this structure (scoped: another structure's does nothing).
 pub async fn cancel_invitation(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     token_hash: &str,
 ) -> Result<bool, DbError> {
     let done = sqlx::query(
@@ -196,7 +197,7 @@ pub async fn cancel_invitation(
 
 pub async fn set_role(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     user_id: &str,
     role: &str,
 ) -> Result<bool, DbError> {
@@ -212,7 +213,7 @@ pub async fn set_role(
 
 pub async fn remove_member(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     user_id: &str,
 ) -> Result<bool, DbError> {
     let done = sqlx::query("DELETE FROM memberships WHERE structure_id = $1 AND user_id = $2")
@@ -223,7 +224,7 @@ pub async fn remove_member(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn count_admins(tx: &mut Tx, structure_id: &str) -> Result<i64, DbError> {
+pub async fn count_admins(tx: &mut Tx, structure_id: &StructureId) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships WHERE structure_id = $1 AND role = 'structure_admin'",
     )
@@ -242,7 +243,7 @@ pub struct InvitationRequest {
 
 pub async fn insert_invitation_request(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     email: &str,
     role: &str,
     requested_by: &str,
@@ -264,7 +265,7 @@ pub async fn insert_invitation_request(
 
 pub async fn invitation_requests(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
 ) -> Result<Vec<InvitationRequest>, DbError> {
     let rows = sqlx::query(
         "SELECT r.id, r.email, r.role, u.name FROM invitation_requests r JOIN users u ON u.id = r.requested_by \
@@ -289,7 +290,7 @@ pub async fn invitation_requests(
 /// None when it is not one of the structure's (or was taken already).
 pub async fn take_invitation_request(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
 ) -> Result<Option<(String, String)>, DbError> {
     let row = sqlx::query(
@@ -314,7 +315,7 @@ pub async fn take_invitation_request(
 }
 
 /// E-mails of the structure's admins (to tell them of a request).
-pub async fn admin_emails(tx: &mut Tx, structure_id: &str) -> Result<Vec<String>, DbError> {
+pub async fn admin_emails(tx: &mut Tx, structure_id: &StructureId) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query_scalar(
         "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.structure_id = $1 AND m.role = 'structure_admin' ORDER BY u.email",
@@ -325,7 +326,7 @@ pub async fn admin_emails(tx: &mut Tx, structure_id: &str) -> Result<Vec<String>
 }
 
 /// Whether the structure has a team yet (a new structure has none).
-pub async fn has_members(tx: &mut Tx, structure_id: &str) -> Result<bool, DbError> {
+pub async fn has_members(tx: &mut Tx, structure_id: &StructureId) -> Result<bool, DbError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE structure_id = $1")
         .bind(structure_id)
         .fetch_one(&mut **tx)

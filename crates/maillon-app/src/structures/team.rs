@@ -13,6 +13,7 @@ use crate::accounts::{store as accounts, tokens};
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
 use crate::structures::StructureAccess;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render;
@@ -86,7 +87,7 @@ async fn team_page(
     };
     Ok(render(&TeamPage {
         page,
-        sid,
+        sid: sid.to_string(),
         can_manage: access.can_manage(),
         members,
         invitations,
@@ -142,7 +143,7 @@ async fn invite(
         errors.add("role", "Choisissez un rôle dans la liste.");
     }
     if errors.is_empty()
-        && store::members(&state.db, &sid)
+        && store::members(&state.db, &access.structure.id)
             .await?
             .iter()
             .any(|m| m.email == email)
@@ -164,8 +165,17 @@ async fn invite(
     let mut tx = state.db.begin_write().await?;
     // The network coordination never joins a team by itself (it would read the people's
     // files): into a structure that has a team, its invitation waits for an admin there.
-    if access.role != Some(Role::StructureAdmin) && store::has_members(&mut tx, &sid).await? {
-        store::insert_invitation_request(&mut tx, &sid, &email, role.code(), &user.id).await?;
+    if access.role != Some(Role::StructureAdmin)
+        && store::has_members(&mut tx, &access.structure.id).await?
+    {
+        store::insert_invitation_request(
+            &mut tx,
+            &access.structure.id,
+            &email,
+            role.code(),
+            &user.id,
+        )
+        .await?;
         let body = format!(
             "Bonjour,\n\n{} (coordination du réseau) propose d'inviter {email} dans l'équipe de « {} », comme {}.\n\nRien n'est envoyé sans votre accord : approuvez ou refusez sur la page Équipe de la structure :\n\n{}/structures/{sid}/equipe\n",
             user.name,
@@ -173,7 +183,7 @@ async fn invite(
             role.label().to_lowercase(),
             state.config.public_url,
         );
-        for admin in store::admin_emails(&mut tx, &sid).await? {
+        for admin in store::admin_emails(&mut tx, &access.structure.id).await? {
             crate::mail::queue(
                 &mut tx,
                 &admin,
@@ -269,10 +279,10 @@ async fn send_invitation(
 async fn approve(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::structures::extract::Admin>,
-    Path((sid, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_write().await?;
-    let (email, role) = store::take_invitation_request(&mut tx, &sid, &id)
+    let (email, role) = store::take_invitation_request(&mut tx, &access.structure.id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     let role = Role::parse(&role).ok_or_else(|| AppError::internal("unknown role in request"))?;
@@ -285,11 +295,11 @@ async fn approve(
 /// A structure admin turns down an invitation the network coordination asked for.
 async fn refuse(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::structures::extract::Admin>,
+    StructureAccess { access, .. }: StructureAccess<crate::structures::extract::Admin>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin_write().await?;
-    store::take_invitation_request(&mut tx, &sid, &id)
+    store::take_invitation_request(&mut tx, &access.structure.id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -309,21 +319,21 @@ async fn change_role(
         .ok_or_else(|| AppError::BadRequest("Rôle inconnu.".into()))?;
     let mut tx = state.db.begin_write().await?;
     if role != Role::StructureAdmin
-        && store::count_admins(&mut tx, &sid).await? <= 1
-        && is_only_admin(&state, &sid, &uid).await?
+        && store::count_admins(&mut tx, &access.structure.id).await? <= 1
+        && is_only_admin(&state, &access.structure.id, &uid).await?
     {
         return Err(AppError::BadRequest(
             "La structure doit garder au moins un ou une responsable.".into(),
         ));
     }
-    if !store::set_role(&mut tx, &sid, &uid, role.code()).await? {
+    if !store::set_role(&mut tx, &access.structure.id, &uid, role.code()).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/structures/{sid}/equipe?info=role-change")).into_response())
 }
 
-async fn is_only_admin(state: &AppState, sid: &str, uid: &str) -> Result<bool, AppError> {
+async fn is_only_admin(state: &AppState, sid: &StructureId, uid: &str) -> Result<bool, AppError> {
     Ok(store::members(&state.db, sid)
         .await?
         .iter()
@@ -339,12 +349,14 @@ async fn remove(
 ) -> AppResult<Response> {
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
-    if store::count_admins(&mut tx, &sid).await? <= 1 && is_only_admin(&state, &sid, &uid).await? {
+    if store::count_admins(&mut tx, &access.structure.id).await? <= 1
+        && is_only_admin(&state, &access.structure.id, &uid).await?
+    {
         return Err(AppError::BadRequest(
             "La structure doit garder au moins un ou une responsable.".into(),
         ));
     }
-    if !store::remove_member(&mut tx, &sid, &uid).await? {
+    if !store::remove_member(&mut tx, &access.structure.id, &uid).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
@@ -360,7 +372,7 @@ async fn cancel(
 ) -> AppResult<Response> {
     access.require_manage()?;
     let mut tx = state.db.begin_write().await?;
-    if !store::cancel_invitation(&mut tx, &sid, &hash).await? {
+    if !store::cancel_invitation(&mut tx, &access.structure.id, &hash).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

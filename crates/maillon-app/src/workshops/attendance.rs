@@ -61,6 +61,7 @@ async fn sheet_page(
     printable: bool,
 ) -> AppResult<Response> {
     let access = recorder_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let session = store::session(&state.db, Scope::Structure(sid), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -134,11 +135,12 @@ fn minutes(start: &str, end: &str) -> i64 {
 
 async fn close(
     State(state): State<AppState>,
-    StructureAccess { user, .. }: StructureAccess<crate::activities::Recorder>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (session, workshop) = super::routes::staff_session(&state, &sid, &id).await?;
+    let (session, workshop) =
+        super::routes::staff_session(&state, &access.structure.id, &id).await?;
     let walk_ins_text = form.get("walk_ins");
     if session.date > crate::places::routes::today(&state.config.timezone) {
         let mut errors = FieldErrors::default();
@@ -163,11 +165,12 @@ async fn close(
         },
     };
     let present = form.all("present");
-    let confirmed: Vec<Registration> = registration::of_session(&state.db, &sid, &id)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == registration::Status::Confirmed && present.contains(&r.id))
-        .collect();
+    let confirmed: Vec<Registration> =
+        registration::of_session(&state.db, &access.structure.id, &id)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == registration::Status::Confirmed && present.contains(&r.id))
+            .collect();
     if confirmed.is_empty() && walk_ins == 0 {
         let mut errors = FieldErrors::default();
         errors.add("walk_ins", "Personne n'est coché présent : cochez les présents ou indiquez les personnes venues sans inscription.");
@@ -184,9 +187,13 @@ async fn close(
     let mut anonymous = walk_ins;
     for r in &confirmed {
         store::mark_present(&mut tx, &r.id).await?;
-        let known =
-            crate::activities::beneficiaries::by_phone_or_email(&mut tx, &sid, &r.phone, &r.email)
-                .await?;
+        let known = crate::activities::beneficiaries::by_phone_or_email(
+            &mut tx,
+            &access.structure.id,
+            &r.phone,
+            &r.email,
+        )
+        .await?;
         match known {
             Some(b) if !participants.contains(&b) => {
                 participants.push(b);
@@ -215,10 +222,18 @@ async fn close(
         ..Activity::default()
     };
     let activity_id =
-        crate::activities::store::insert(&mut tx, &sid, &user.id, &activity, None).await?;
+        crate::activities::store::insert(&mut tx, &access.structure.id, &user.id, &activity, None)
+            .await?;
     let actor = crate::activities::audit::Actor::from(&user);
     for person in &activity.participants {
-        crate::activities::audit::write(&mut tx, &sid, &actor, "activite", Some(person)).await?;
+        crate::activities::audit::write(
+            &mut tx,
+            &access.structure.id,
+            &actor,
+            "activite",
+            Some(person),
+        )
+        .await?;
     }
     store::set_session_activity(&mut tx, &id, &activity_id).await?;
     tx.commit().await?;

@@ -20,6 +20,7 @@ use crate::app::AppState;
 use crate::db::{DbError, Tx};
 use crate::places::routes::today;
 use crate::structures::StructureAccess;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render;
@@ -79,7 +80,7 @@ pub async fn cancel_in(
 }
 
 /// How many registrations (confirmed or waiting) a cancellation would tell.
-async fn to_tell(state: &AppState, sid: &str, sessions: &[&Session]) -> AppResult<usize> {
+async fn to_tell(state: &AppState, sid: &StructureId, sessions: &[&Session]) -> AppResult<usize> {
     let mut n = 0;
     for s in sessions {
         n += super::registration::of_session(&state.db, sid, &s.id)
@@ -118,7 +119,12 @@ fn reason_from(form: &FormData) -> Result<String, FieldErrors> {
 }
 
 /// A session that can still be called off: upcoming, not cancelled, attendance open.
-async fn cancellable(state: &AppState, sid: &str, id: &str, timezone: &str) -> AppResult<Session> {
+async fn cancellable(
+    state: &AppState,
+    sid: &StructureId,
+    id: &str,
+    timezone: &str,
+) -> AppResult<Session> {
     let (session, _) = staff_session(state, sid, id).await?;
     let (closed, _) = store::attendance_state(&state.db, id).await?;
     if session.cancelled || closed || session.date < today(timezone) {
@@ -136,6 +142,7 @@ async fn cancel_session_page(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let access = recorder_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let page = Page::in_structure(state, "Annuler la séance", user, &access)
         .await
         .section("workshops");
@@ -163,7 +170,13 @@ async fn cancel_session_form(
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let session = cancellable(&state, &sid, &id, &access.structure.timezone).await?;
+    let session = cancellable(
+        &state,
+        &access.structure.id,
+        &id,
+        &access.structure.timezone,
+    )
+    .await?;
     cancel_session_page(
         &state,
         &user,
@@ -181,7 +194,13 @@ async fn cancel_session(
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let session = cancellable(&state, &sid, &id, &access.structure.timezone).await?;
+    let session = cancellable(
+        &state,
+        &access.structure.id,
+        &id,
+        &access.structure.timezone,
+    )
+    .await?;
     let reason = match reason_from(&form) {
         Ok(r) => r,
         Err(errors) => {
@@ -207,6 +226,7 @@ async fn delete_workshop_page(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let access = recorder_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let workshop = staff_workshop(state, sid, wid).await?;
     let today = today(&access.structure.timezone);
     let sessions = store::sessions_of_workshop(&state.db, wid).await?;
@@ -260,7 +280,7 @@ async fn delete_workshop(
     Path((sid, wid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    staff_workshop(&state, &sid, &wid).await?;
+    staff_workshop(&state, &access.structure.id, &wid).await?;
     let reason = match reason_from(&form) {
         Ok(r) => r,
         Err(errors) => {
@@ -270,11 +290,12 @@ async fn delete_workshop(
     };
     let today = today(&access.structure.timezone);
     let mut tx = state.db.begin_write().await?;
-    let upcoming = store::open_upcoming_sessions(&mut tx, &sid, &wid, &today).await?;
+    let upcoming =
+        store::open_upcoming_sessions(&mut tx, &access.structure.id, &wid, &today).await?;
     for id in &upcoming {
         cancel_in(&mut tx, id, &reason).await?;
     }
-    store::delete_workshop(&mut tx, &sid, &wid).await?;
+    store::delete_workshop(&mut tx, &access.structure.id, &wid).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/structures/{sid}/ateliers?info=atelier-supprime")).into_response())
 }

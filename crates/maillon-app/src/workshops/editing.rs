@@ -30,9 +30,9 @@ pub fn routes() -> Router<AppState> {
 async fn edit_workshop_form(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, wid)): Path<(String, String)>,
+    Path((_, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let workshop = staff_workshop(&state, &sid, &wid).await?;
+    let workshop = staff_workshop(&state, &access.structure.id, &wid).await?;
     let price = if workshop.price_kind == "payant" {
         model::euros(workshop.price_cents)
     } else {
@@ -57,7 +57,7 @@ async fn edit_workshop(
     Path((sid, wid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let current = staff_workshop(&state, &sid, &wid).await?;
+    let current = staff_workshop(&state, &access.structure.id, &wid).await?;
     let checked = match model::workshop_from_form(&form) {
         Ok(w) if w.cycle != current.cycle && cycles::has_registrations(&state.db, &wid).await? => {
             let mut errors = FieldErrors::default();
@@ -85,7 +85,7 @@ async fn edit_workshop(
         }
         Ok(w) => {
             let mut tx = state.db.begin_write().await?;
-            store::update_workshop(&mut tx, &sid, &wid, &w).await?;
+            store::update_workshop(&mut tx, &access.structure.id, &wid, &w).await?;
             tx.commit().await?;
             Ok(
                 Redirect::to(&format!("/structures/{sid}/ateliers/{wid}?info=enregistre"))
@@ -98,9 +98,9 @@ async fn edit_workshop(
 async fn edit_session_form(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (session, workshop) = staff_session(&state, &sid, &id).await?;
+    let (session, workshop) = staff_session(&state, &access.structure.id, &id).await?;
     let form = FormData::from_pairs(vec![
         ("date".into(), session.date.clone()),
         ("start_time".into(), session.start_time.clone()),
@@ -129,13 +129,13 @@ async fn edit_session(
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (session, workshop) = staff_session(&state, &sid, &id).await?;
+    let (session, workshop) = staff_session(&state, &access.structure.id, &id).await?;
     let mut errors = FieldErrors::default();
     match sessions_of(&state, &access, &form).await? {
         Err(e) => errors = e,
         Ok(changed) => {
             let mut tx = state.db.begin_write().await?;
-            if store::update_session(&mut tx, &sid, &id, &changed[0]).await? {
+            if store::update_session(&mut tx, &access.structure.id, &id, &changed[0]).await? {
                 super::waiting::promote(&mut tx, &state.config.public_url, &id).await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!(

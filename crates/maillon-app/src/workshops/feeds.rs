@@ -41,7 +41,9 @@ async fn sessions(state: &AppState, q: FeedQuery) -> AppResult<Vec<Session>> {
     Ok(store::upcoming(
         &state.db,
         &Programme {
-            scope: structure.as_deref().map_or(Scope::Public, Scope::Structure),
+            scope: structure
+                .as_deref()
+                .map_or(Scope::Public, Scope::PublishedBy),
             workshop_id: q.atelier.unwrap_or_default(),
             programme_id: q.programme.unwrap_or_default(),
             from: today(&state.config.timezone),

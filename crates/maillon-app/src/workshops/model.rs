@@ -147,7 +147,7 @@ pub fn workshop_from_form(form: &FormData) -> Result<Workshop, (Workshop, FieldE
 pub struct Session {
     pub id: String,
     pub workshop_id: String,
-    pub structure_id: String,
+    pub structure_id: crate::tenancy::StructureId,
     pub date: String,
     pub start_time: String,
     pub end_time: String,

@@ -3,6 +3,7 @@
 //! a message exists exactly when what it tells happened.
 
 use crate::db::{text, DbError, Tx};
+use crate::tenancy::StructureId;
 
 /// One thing to tell, written for each channel.
 pub struct Notice {
@@ -16,7 +17,7 @@ pub struct Notice {
 
 /// What messages about a session say, and whether its structure sends SMS.
 pub struct About {
-    pub structure_id: String,
+    pub structure_id: StructureId,
     pub structure_name: String,
     pub structure_phone: String,
     pub sms_enabled: bool,
@@ -42,7 +43,7 @@ impl About {
         .fetch_one(&mut **tx)
         .await?;
         Ok(About {
-            structure_id: text(&r, "structure_id")?,
+            structure_id: crate::db::structure_id(&r, "structure_id")?,
             structure_name: text(&r, "name")?,
             structure_phone: text(&r, "phone")?,
             sms_enabled: crate::db::flag(&r, "sms_enabled")?,
@@ -126,7 +127,7 @@ pub fn when_short(date: &str, start_time: &str) -> String {
 /// Queues `notice` to whoever can receive it.
 pub async fn tell(
     tx: &mut Tx,
-    about_structure: (&str, bool),
+    about_structure: (&StructureId, bool),
     email: &str,
     phone: &str,
     notice: &Notice,

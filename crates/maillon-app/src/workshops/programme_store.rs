@@ -1,6 +1,7 @@
 //! The rows of programmes: a title, a text, and the sessions grouped under it.
 
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 
 pub struct ProgrammeInfo {
     pub id: String,
@@ -27,7 +28,7 @@ pub async fn get_programme(db: &Db, id: &str) -> Result<Option<ProgrammeInfo>, D
 }
 
 /// The structure's programmes, newest first (for the staff's list).
-pub async fn of_structure(db: &Db, sid: &str) -> Result<Vec<(String, String)>, DbError> {
+pub async fn of_structure(db: &Db, sid: &StructureId) -> Result<Vec<(String, String)>, DbError> {
     let rows = sqlx::query(
         "SELECT id, title FROM programmes WHERE structure_id = $1 ORDER BY created_at DESC",
     )
@@ -42,7 +43,7 @@ pub async fn of_structure(db: &Db, sid: &str) -> Result<Vec<(String, String)>, D
 /// A new programme of the structure with its sessions; its id.
 pub async fn insert(
     tx: &mut Tx,
-    sid: &str,
+    sid: &StructureId,
     title: &str,
     description: &str,
     sessions: &[String],

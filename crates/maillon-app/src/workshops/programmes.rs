@@ -20,6 +20,7 @@ use crate::places::routes::today;
 use crate::structures::Structure;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render;
@@ -50,7 +51,7 @@ impl FormPage {
     }
 }
 
-async fn upcoming_of(state: &AppState, sid: &str, tz: &str) -> AppResult<Vec<Session>> {
+async fn upcoming_of(state: &AppState, sid: &StructureId, tz: &str) -> AppResult<Vec<Session>> {
     Ok(store::upcoming(
         &state.db,
         &Programme {
@@ -70,6 +71,7 @@ async fn form_page(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let access = recorder_access(state, user, sid).await?;
+    let sid = &access.structure.id;
     let sessions = upcoming_of(state, sid, &access.structure.timezone).await?;
     let page = Page::in_structure(state, "Nouveau programme", user, &access)
         .await
@@ -116,11 +118,12 @@ async fn create(
         errors.add("title", "Le titre fait 150 caractères au plus.");
     }
     // Only the structure's upcoming sessions can be chosen.
-    let offered: Vec<String> = upcoming_of(&state, &sid, &access.structure.timezone)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let offered: Vec<String> =
+        upcoming_of(&state, &access.structure.id, &access.structure.timezone)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
     let chosen = form.all("sessions");
     if chosen.is_empty() {
         errors.add("sessions", "Cochez au moins une séance.");
@@ -134,8 +137,14 @@ async fn create(
         return form_page(&state, &user, &sid, form, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
-    let id =
-        programme_store::insert(&mut tx, &sid, &title, &form.get("description"), &chosen).await?;
+    let id = programme_store::insert(
+        &mut tx,
+        &access.structure.id,
+        &title,
+        &form.get("description"),
+        &chosen,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/programmes/{id}")).into_response())
 }

@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::limits::{self, ClientAddress};
 use crate::places::routes::today;
 use crate::tenancy::Scope;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, Query};
 use crate::web::render;
@@ -278,7 +279,7 @@ async fn sign_up(
 }
 
 /// " au 04 77 …" when the structure has a phone, for the messages that send people to it.
-async fn structure_phone(state: &AppState, structure_id: &str) -> AppResult<String> {
+async fn structure_phone(state: &AppState, structure_id: &StructureId) -> AppResult<String> {
     Ok(crate::structures::store::get(&state.db, structure_id)
         .await?
         .map(|s| s.phone_display())

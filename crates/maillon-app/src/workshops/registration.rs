@@ -11,6 +11,7 @@ use super::cycles;
 use super::notify::{About, Notice};
 use crate::accounts::tokens;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
+use crate::tenancy::StructureId;
 use crate::validate;
 use crate::web::forms::{FieldErrors, FormData};
 
@@ -183,7 +184,7 @@ pub enum Outcome {
 pub async fn register(
     db: &Db,
     public_url: &str,
-    structure_id: &str,
+    structure_id: &StructureId,
     session_id: &str,
     c: &Contact,
     source: &str,
@@ -358,7 +359,7 @@ pub async fn position(db: &Db, r: &Registration) -> Result<i64, DbError> {
 
 pub async fn of_session(
     db: &Db,
-    structure_id: &str,
+    structure_id: &StructureId,
     session_id: &str,
 ) -> Result<Vec<Registration>, DbError> {
     let rows = sqlx::query(&format!(

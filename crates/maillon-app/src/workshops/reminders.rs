@@ -150,7 +150,10 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
             ),
             purpose: crate::sms::SmsPurpose::Reminder,
         };
-        let (structure_id, sms) = (text(r, "structure_id")?, db::flag(r, "sms_enabled")?);
+        let (structure_id, sms) = (
+            db::structure_id(r, "structure_id")?,
+            db::flag(r, "sms_enabled")?,
+        );
         super::notify::tell(
             &mut tx,
             (&structure_id, sms),

@@ -19,6 +19,7 @@ use crate::places::routes::today;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::render;
@@ -74,13 +75,13 @@ async fn export(
     StructureAccess {
         access, user: _, ..
     }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, id, format)): Path<(String, String, String)>,
+    Path((_, id, format)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     crate::exports::check_format(&format)?;
     let session = store::session(&state.db, access.scope(), &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let all = registration::of_session(&state.db, &sid, &id).await?;
+    let all = registration::of_session(&state.db, &access.structure.id, &id).await?;
     let (tx, rx) = crate::exports::channel();
     let mut waiting = 0;
     let mut rows = Vec::new();
@@ -141,11 +142,11 @@ async fn list(
     Path(sid): Path<String>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let workshops = store::workshops(&state.db, &sid).await?;
+    let workshops = store::workshops(&state.db, &access.structure.id).await?;
     let sessions = store::upcoming(
         &state.db,
         &store::Programme {
-            scope: Scope::Structure(&sid),
+            scope: Scope::Structure(&access.structure.id),
             from: today(&access.structure.timezone),
             ..store::Programme::default()
         },
@@ -155,7 +156,7 @@ async fn list(
         .await
         .section("workshops")
         .flash(flash);
-    let programmes = super::programmes::of_structure(&state.db, &sid).await?;
+    let programmes = super::programmes::of_structure(&state.db, &access.structure.id).await?;
     Ok(render(&ListPage {
         page,
         sid,
@@ -196,7 +197,7 @@ pub(super) enum FormKind {
     EditSession(String),
 }
 
-async fn places_of(state: &AppState, sid: &str) -> AppResult<Vec<(String, String)>> {
+async fn places_of(state: &AppState, sid: &StructureId) -> AppResult<Vec<(String, String)>> {
     Ok(crate::places::store::list_for_structure(&state.db, sid)
         .await?
         .into_iter()
@@ -255,7 +256,11 @@ pub(super) async fn form_page(
 }
 
 /// The structure's workshop `wid`, or 404.
-pub(super) async fn staff_workshop(state: &AppState, sid: &str, wid: &str) -> AppResult<Workshop> {
+pub(super) async fn staff_workshop(
+    state: &AppState,
+    sid: &StructureId,
+    wid: &str,
+) -> AppResult<Workshop> {
     store::workshop(&state.db, Scope::Structure(sid), wid)
         .await?
         .ok_or(AppError::NotFound)
@@ -264,7 +269,7 @@ pub(super) async fn staff_workshop(state: &AppState, sid: &str, wid: &str) -> Ap
 /// The structure's session `id` with its workshop, or 404.
 pub(super) async fn staff_session(
     state: &AppState,
-    sid: &str,
+    sid: &StructureId,
     id: &str,
 ) -> AppResult<(Session, Workshop)> {
     let session = store::session(&state.db, Scope::Structure(sid), id)
@@ -351,9 +356,9 @@ async fn create(
     }
     // The workshop and all its sessions, or nothing.
     let mut tx = state.db.begin_write().await?;
-    let wid = store::insert_workshop(&mut tx, &sid, &workshop).await?;
+    let wid = store::insert_workshop(&mut tx, &access.structure.id, &workshop).await?;
     for s in &sessions {
-        store::insert_session(&mut tx, &sid, &wid, s).await?;
+        store::insert_session(&mut tx, &access.structure.id, &wid, s).await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!(
@@ -377,7 +382,7 @@ async fn show(
     Path((sid, wid)): Path<(String, String)>,
     flash: Flash,
 ) -> AppResult<Response> {
-    let workshop = staff_workshop(&state, &sid, &wid).await?;
+    let workshop = staff_workshop(&state, &access.structure.id, &wid).await?;
     let sessions = store::sessions_of_workshop(&state.db, &wid).await?;
     let page = Page::in_structure(&state, workshop.title.clone(), &user, &access)
         .await
@@ -395,9 +400,9 @@ async fn show(
 async fn add_sessions_form(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, wid)): Path<(String, String)>,
+    Path((_, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let workshop = staff_workshop(&state, &sid, &wid).await?;
+    let workshop = staff_workshop(&state, &access.structure.id, &wid).await?;
     let form = blank_sessions_form();
     form_page(
         &state,
@@ -417,10 +422,11 @@ async fn add_sessions(
     Path((sid, wid)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let workshop = staff_workshop(&state, &sid, &wid).await?;
+    let workshop = staff_workshop(&state, &access.structure.id, &wid).await?;
     let errors = match sessions_of(&state, &access, &form).await? {
         Err(errors) => errors,
-        Ok(sessions) => match insert_sessions(&state, &sid, &wid, &sessions).await? {
+        Ok(sessions) => match insert_sessions(&state, &access.structure.id, &wid, &sessions).await?
+        {
             Ok(()) => {
                 return Ok(Redirect::to(&format!(
                     "/structures/{sid}/ateliers/{wid}?info=enregistre"
@@ -446,7 +452,7 @@ async fn add_sessions(
 /// nothing and why.
 async fn insert_sessions(
     state: &AppState,
-    sid: &str,
+    sid: &StructureId,
     wid: &str,
     sessions: &[Session],
 ) -> AppResult<Result<(), FieldErrors>> {
@@ -516,7 +522,7 @@ async fn session_view(
     .flash(flash);
     Ok(render(&SessionPage {
         page,
-        sid: sid.clone(),
+        sid: sid.to_string(),
         session,
         confirmed,
         waiting,
@@ -551,7 +557,7 @@ async fn register_at_desk(
     Path((sid, id)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    store::session(&state.db, Scope::Structure(&sid), &id)
+    store::session(&state.db, Scope::Structure(&access.structure.id), &id)
         .await?
         .filter(|s| !s.cancelled)
         .ok_or(AppError::NotFound)?;
@@ -564,7 +570,7 @@ async fn register_at_desk(
     let info = match registration::register(
         &state.db,
         &state.config.public_url,
-        &sid,
+        &access.structure.id,
         &id,
         &contact,
         "staff",

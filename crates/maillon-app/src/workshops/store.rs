@@ -4,10 +4,11 @@
 use super::model::{Session, Workshop};
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::tenancy::Scope;
+use crate::tenancy::StructureId;
 
 pub async fn insert_workshop(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     w: &Workshop,
 ) -> Result<String, DbError> {
     let id = db::new_id();
@@ -37,7 +38,7 @@ pub async fn insert_workshop(
 /// Replaces a workshop's description, themes and publics; false if not the structure's.
 pub async fn update_workshop(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     w: &Workshop,
 ) -> Result<bool, DbError> {
@@ -88,7 +89,7 @@ async fn write_tags(tx: &mut Tx, id: &str, w: &Workshop) -> Result<(), DbError> 
 /// already taken (guarded in the statement, like sign-ups).
 pub async fn update_session(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     id: &str,
     s: &Session,
 ) -> Result<bool, DbError> {
@@ -111,7 +112,7 @@ pub async fn update_session(
 
 pub async fn insert_session(
     tx: &mut Tx,
-    structure_id: &str,
+    structure_id: &StructureId,
     workshop_id: &str,
     s: &Session,
 ) -> Result<String, DbError> {
@@ -182,7 +183,7 @@ pub async fn workshop(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Work
     }
 }
 
-pub async fn workshops(db: &Db, structure_id: &str) -> Result<Vec<Workshop>, DbError> {
+pub async fn workshops(db: &Db, structure_id: &StructureId) -> Result<Vec<Workshop>, DbError> {
     let rows = sqlx::query(&format!(
         "SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE structure_id = $1 ORDER BY title"
     ))
@@ -208,7 +209,7 @@ fn session_of(r: &AnyRow) -> Result<Session, DbError> {
     Ok(Session {
         id: text(r, "id")?,
         workshop_id: text(r, "workshop_id")?,
-        structure_id: text(r, "structure_id")?,
+        structure_id: db::structure_id(r, "structure_id")?,
         date: text(r, "date")?,
         start_time: text(r, "start_time")?,
         end_time: text(r, "end_time")?,
@@ -400,7 +401,7 @@ pub async fn cancel_registrations(tx: &mut Tx, session_id: &str) -> Result<Vec<T
 /// A workshop's sessions still to come and still open (not cancelled, attendance not closed).
 pub async fn open_upcoming_sessions(
     tx: &mut Tx,
-    sid: &str,
+    sid: &StructureId,
     workshop_id: &str,
     today: &str,
 ) -> Result<Vec<String>, DbError> {
@@ -416,7 +417,11 @@ pub async fn open_upcoming_sessions(
 }
 
 /// Deletes a workshop with its sessions (activities recorded from them stay).
-pub async fn delete_workshop(tx: &mut Tx, sid: &str, workshop_id: &str) -> Result<(), DbError> {
+pub async fn delete_workshop(
+    tx: &mut Tx,
+    sid: &StructureId,
+    workshop_id: &str,
+) -> Result<(), DbError> {
     sqlx::query("DELETE FROM workshops WHERE id = $1 AND structure_id = $2")
         .bind(workshop_id)
         .bind(sid)

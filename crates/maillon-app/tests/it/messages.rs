@@ -325,9 +325,14 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
 
     // Planning again (another server, a job run twice) changes nothing.
     let emails = app.scalar_i64("SELECT COUNT(*) FROM emails").await;
-    let again = maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid)
-        .await
-        .unwrap();
+    let again = maillon_app::messages::plan::plan(
+        &app.db,
+        &app.base,
+        &maillon_app::tenancy::StructureId::stored(sid.clone()),
+        &mid,
+    )
+    .await
+    .unwrap();
     assert!(again.is_none());
     assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM emails").await, emails);
     assert_eq!(
@@ -385,11 +390,14 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
 
     // Erased, Rose leaves no address or text in the send logs.
     let mut tx = app.db.begin_write().await.unwrap();
-    assert!(
-        maillon_app::activities::beneficiaries::erase(&mut tx, &sid, &rose, 2026)
-            .await
-            .unwrap()
-    );
+    assert!(maillon_app::activities::beneficiaries::erase(
+        &mut tx,
+        &maillon_app::tenancy::StructureId::stored(sid.clone()),
+        &rose,
+        2026
+    )
+    .await
+    .unwrap());
     tx.commit().await.unwrap();
     assert_eq!(
         app.scalar_i64("SELECT COUNT(*) FROM emails WHERE to_addr = 'rose@example.org' OR body_text LIKE '%Bonjour Rose%'")
@@ -523,12 +531,15 @@ async fn nobody_to_reach_is_said_before_sending_and_scheduling_keeps_sending_hou
     // Cancelled: a draft again, and the job, when it comes, plans nothing.
     let r = desk.post(&format!("{path}/deprogrammer"), &[]).await;
     assert_eq!(r.status, 303);
-    assert!(
-        maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(maillon_app::messages::plan::plan(
+        &app.db,
+        &app.base,
+        &maillon_app::tenancy::StructureId::stored(sid.clone()),
+        &mid
+    )
+    .await
+    .unwrap()
+    .is_none());
     assert_eq!(
         app.scalar_i64(&format!(
             "SELECT COUNT(*) FROM message_deliveries WHERE message_id = '{mid}'"
@@ -643,7 +654,13 @@ async fn a_failure_while_planning_leaves_nothing_half_sent() {
     }
     let emails = app.scalar_i64("SELECT COUNT(*) FROM emails").await;
     let sms = app.scalar_i64("SELECT COUNT(*) FROM sms_messages").await;
-    let failed = maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid).await;
+    let failed = maillon_app::messages::plan::plan(
+        &app.db,
+        &app.base,
+        &maillon_app::tenancy::StructureId::stored(sid.clone()),
+        &mid,
+    )
+    .await;
     assert!(failed.is_err());
     assert_eq!(
         app.scalar_i64(&format!(
@@ -672,17 +689,25 @@ async fn a_failure_while_planning_leaves_nothing_half_sent() {
         "DROP TRIGGER fail_third"
     })
     .await;
-    let planned = maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid)
-        .await
-        .unwrap()
-        .unwrap();
+    let planned = maillon_app::messages::plan::plan(
+        &app.db,
+        &app.base,
+        &maillon_app::tenancy::StructureId::stored(sid.clone()),
+        &mid,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert!(planned > 2);
-    assert!(
-        maillon_app::messages::plan::plan(&app.db, &app.base, &sid, &mid)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(maillon_app::messages::plan::plan(
+        &app.db,
+        &app.base,
+        &maillon_app::tenancy::StructureId::stored(sid.clone()),
+        &mid
+    )
+    .await
+    .unwrap()
+    .is_none());
     assert_eq!(
         app.scalar_i64(&format!(
             "SELECT COUNT(*) FROM message_deliveries WHERE message_id = '{mid}'"
