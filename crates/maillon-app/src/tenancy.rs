@@ -27,6 +27,12 @@ impl StructureId {
     }
 }
 
+impl AsRef<str> for StructureId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl std::ops::Deref for StructureId {
     type Target = str;
     fn deref(&self) -> &str {

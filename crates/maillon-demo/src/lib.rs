@@ -262,6 +262,10 @@ pub async fn seed(
     // A pending invitation, so that the team page and the outbox have something to show.
     let token = tokens::new_token();
     let mut tx = db.begin_write().await.map_err(err)?;
+    // The statistics link Nadia gave the centre's funder (its secret is not shown again).
+    maillon_app::activities::shares::create(&mut tx, &ferrat_id, &nadia)
+        .await
+        .map_err(err)?;
     accounts::insert_token(
         &mut tx,
         &tokens::hash(&token),

@@ -4,7 +4,7 @@
 use maillon_app::db::{Db, DbError, Tx};
 use maillon_app::files::{self, sniff, upload::Upload, Storage};
 use maillon_app::resources::model::{Block, Resource, Source};
-use maillon_app::resources::store;
+use maillon_app::resources::{collection_store, moderation_store, store};
 use maillon_app::tenancy::StructureId;
 
 struct Demo {
@@ -147,6 +147,7 @@ pub async fn seed(
     authors: &[(StructureId, String, String); 3],
 ) -> Result<(), DbError> {
     let mut first = None;
+    let (mut ferrats, mut to_report) = (Vec::new(), None);
     let mut tx = db.begin_write().await?;
     for d in RESOURCES {
         let (sid, uid, name) = &authors[d.author];
@@ -210,9 +211,41 @@ pub async fn seed(
             };
             store::add_block(&mut tx, &id, &block).await?;
         }
+        if d.author == 0 {
+            ferrats.push(id.clone());
+        }
+        if d.author == 2 && d.visibility == "public" && to_report.is_none() {
+            to_report = Some((id.clone(), r.title.clone()));
+        }
         if first.is_none() {
             first = Some((id, r));
         }
+    }
+    // Jean Ferrat's team keeps a collection of its own resources for the seniors' course.
+    let ferrat = &authors[0].0;
+    let cid = collection_store::insert(
+        &mut tx,
+        (None, Some(ferrat.as_str())),
+        "Parcours seniors : premiers pas",
+        "Les fiches que l'équipe donne aux seniors, dans l'ordre des séances.",
+        false,
+    )
+    .await?;
+    for id in ferrats.iter().take(3) {
+        collection_store::put(&mut tx, &cid, id).await?;
+    }
+    // A colleague of Les Tilleuls reported a resource as out of date: the network's
+    // moderation has one report to look at.
+    if let Some((id, title)) = &to_report {
+        moderation_store::insert_report(
+            &mut tx,
+            id,
+            title,
+            &authors[1].1,
+            "obsolete",
+            "Le site a changé de présentation depuis.",
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

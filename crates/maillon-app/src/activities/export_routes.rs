@@ -51,12 +51,12 @@ where
 async fn accompaniments(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, format)): Path<(String, String)>,
+    Path((_, format)): Path<(String, String)>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     check_format(&format)?;
     let today = today(&access.structure.timezone);
-    let filter = filter_from(&q, vec![sid.clone()], &today);
+    let filter = filter_from(&q, vec![access.structure.id.clone()], &today);
     let filename = format!("accompagnements-{}-{}", filter.from, filter.to);
     let actor = super::audit::Actor::from(&user);
     super::audit::record(
@@ -119,11 +119,10 @@ async fn statistics(
     StructureAccess {
         access, user: _, ..
     }: StructureAccess<crate::structures::extract::Member>,
-    Path(sid): Path<String>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     let today = today(&access.structure.timezone);
-    let filter = filter_from(&q, vec![sid.clone()], &today);
+    let filter = filter_from(&q, vec![access.structure.id.clone()], &today);
     let s = stats::compute(&state.db, &filter, this_year(&today)).await?;
     let (tx, rx) = exports::channel();
     let mut rows: Vec<Row> = vec![

@@ -9,12 +9,13 @@ use super::breakdown::{labelled, month_label, ranked, Breakdown};
 use super::rollup;
 use super::vocab;
 use crate::db::{self, text, Db, DbError};
+use crate::tenancy::StructureId;
 
 /// What the statistics are computed on.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     /// Structures included (one, or every structure of the network).
-    pub structures: Vec<String>,
+    pub structures: Vec<StructureId>,
     pub from: String,
     pub to: String,
     pub kind: String,
@@ -81,11 +82,11 @@ impl Binds {
         format!("${}", self.0.len())
     }
 
-    fn list(&mut self, values: &[String]) -> String {
+    fn list<S: AsRef<str>>(&mut self, values: &[S]) -> String {
         if values.is_empty() {
             return "''".into();
         }
-        let marks: Vec<String> = values.iter().map(|v| self.push(v)).collect();
+        let marks: Vec<String> = values.iter().map(|v| self.push(v.as_ref())).collect();
         marks.join(", ")
     }
 
@@ -626,7 +627,7 @@ async fn people(
 }
 
 /// Communes where the structures' activities took place, for the filter.
-pub async fn communes(db: &Db, structures: &[String]) -> Result<Vec<String>, DbError> {
+pub async fn communes(db: &Db, structures: &[StructureId]) -> Result<Vec<String>, DbError> {
     let mut binds = Binds::default();
     let list = binds.list(structures);
     // The structures' places give most communes; activities elsewhere add theirs, read

@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::places::routes::today;
 use crate::structures::StructureAccess;
 use crate::structures::{self, Access};
+use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::Query;
 use crate::web::render;
@@ -58,7 +59,7 @@ fn valid_date(d: &Option<String>) -> Option<String> {
 }
 
 /// The filter from the query; the period defaults to the current year so far.
-pub fn filter_from(q: &StatsQuery, structures: Vec<String>, today: &str) -> Filter {
+pub fn filter_from(q: &StatsQuery, structures: Vec<StructureId>, today: &str) -> Filter {
     let year_start = format!("{}-01-01", &today[..4]);
     Filter {
         structures,
@@ -181,7 +182,7 @@ async fn structure_page(
     } = how;
     let sid = access.structure.id.clone();
     let today = today(&access.structure.timezone);
-    let filter = filter_from(q, vec![sid.to_string()], &today);
+    let filter = filter_from(q, vec![sid.clone()], &today);
     let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
     let mediators = structures::store::members(&state.db, &sid)
         .await?
@@ -194,7 +195,7 @@ async fn structure_page(
         .into_iter()
         .map(|p| (p.id, p.nom))
         .collect();
-    let communes = stats::communes(&state.db, &[access.structure.id.to_string()]).await?;
+    let communes = stats::communes(&state.db, std::slice::from_ref(&access.structure.id)).await?;
     let (shares, share_action) = if access.can_manage() && !printable {
         let shares = super::shares::active(&state.db, &sid)
             .await?
@@ -276,7 +277,7 @@ async fn network_stats(
     }
     let today = today(&state.config.timezone);
     let all = structures::store::list(&state.db).await?;
-    let ids: Vec<String> = all.iter().map(|s| s.id.to_string()).collect();
+    let ids: Vec<StructureId> = all.iter().map(|s| s.id.clone()).collect();
     let mut q = q;
     q.mediateur = None;
     q.lieu = None;
@@ -365,7 +366,7 @@ async fn public_stats(
     let today = today(&structure.timezone);
     let mut q = q;
     q.mediateur = None;
-    let filter = filter_from(&q, vec![sid.to_string()], &today);
+    let filter = filter_from(&q, vec![sid.clone()], &today);
     let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
     let places = crate::places::store::list_for_structure(&state.db, &sid)
         .await?
@@ -373,7 +374,7 @@ async fn public_stats(
         .filter(|p| p.is_public)
         .map(|p| (p.id, p.nom))
         .collect();
-    let communes = stats::communes(&state.db, &[sid.to_string()]).await?;
+    let communes = stats::communes(&state.db, std::slice::from_ref(&sid)).await?;
     let page = Page::new(&state, format!("Statistiques — {}", structure.name)).await;
     let mut view = StatsPage::new(
         page,

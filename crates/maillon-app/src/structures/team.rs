@@ -315,6 +315,11 @@ async fn change_role(
     form: FormData,
 ) -> AppResult<Response> {
     access.require_manage()?;
+    // Someone outside the team is not found here, whatever the form says.
+    let members = store::members(&state.db, &access.structure.id).await?;
+    if !members.iter().any(|m| m.user_id == uid) {
+        return Err(AppError::NotFound);
+    }
     let role = Role::parse(&form.get("role"))
         .ok_or_else(|| AppError::BadRequest("Rôle inconnu.".into()))?;
     let mut tx = state.db.begin_write().await?;

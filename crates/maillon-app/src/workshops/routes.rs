@@ -593,9 +593,14 @@ async fn register_at_desk(
 /// The person offered a freed seat said yes at the desk or on the phone.
 async fn confirm_offer(
     State(state): State<AppState>,
-    StructureAccess { user: _, .. }: StructureAccess<crate::activities::Recorder>,
+    StructureAccess { access, .. }: StructureAccess<crate::activities::Recorder>,
     Path((sid, id, rid)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
+    // Another structure's session or registration does not exist here.
+    let registrations = registration::of_session(&state.db, &access.structure.id, &id).await?;
+    if !registrations.iter().any(|r| r.id == rid) {
+        return Err(AppError::NotFound);
+    }
     let condition = "id = $1 AND structure_id = $2 AND session_id = $3";
     let info = if super::waiting::confirm_offer(&state.db, condition, &[&rid, &sid, &id]).await? {
         "place-confirmee"
