@@ -134,7 +134,7 @@ pub async fn seed(
                     &id,
                     "email",
                     purpose,
-                    consent::GIVEN,
+                    consent::ConsentState::Given,
                     "paper",
                     "Fatou Ndiaye",
                 )
@@ -331,7 +331,7 @@ async fn add_people(
                 &id,
                 "sms",
                 "reminders",
-                consent::GIVEN,
+                consent::ConsentState::Given,
                 "desk",
                 "Fatou Ndiaye",
             )
@@ -344,7 +344,7 @@ async fn add_people(
                 &id,
                 "email",
                 "news",
-                consent::REFUSED,
+                consent::ConsentState::Refused,
                 "desk",
                 "Fatou Ndiaye",
             )

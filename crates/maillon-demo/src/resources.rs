@@ -4,6 +4,7 @@
 use maillon_app::db::{Db, DbError, Tx};
 use maillon_app::files::{self, sniff, upload::Upload, Storage};
 use maillon_app::resources::model::{Block, Resource, Source};
+use maillon_app::resources::vocab::Visibility;
 use maillon_app::resources::{collection_store, moderation_store, store};
 use maillon_app::tenancy::StructureId;
 
@@ -162,7 +163,7 @@ pub async fn seed(
             duration_minutes: (d.minutes > 0).then_some(d.minutes),
             material: d.material.into(),
             licence: d.licence.into(),
-            visibility: d.visibility.into(),
+            visibility: Visibility::parse(d.visibility)?,
             tested_notes: d.tested.into(),
             sources: d
                 .sources

@@ -197,7 +197,12 @@ pub async fn generate(db: &Db, n: usize) -> Result<u128, DbError> {
                 licence: vocab::LICENCES[dice.next(vocab::LICENCES.len())]
                     .code
                     .to_string(),
-                visibility: ["public", "public", "public", "reseau"][dice.next(4)].to_string(),
+                visibility: [
+                    vocab::Visibility::Public,
+                    vocab::Visibility::Public,
+                    vocab::Visibility::Public,
+                    vocab::Visibility::Network,
+                ][dice.next(4)],
                 sources: vec![Source {
                     title: [
                         "Les Bons Clics",

@@ -10,14 +10,20 @@ use crate::tenancy::StructureId;
 /// Version of the consent text shown on the self-service page (changes with the text).
 pub const TEXT_VERSION: &str = "2026-11";
 
-pub const GIVEN: &str = "given";
-pub const REFUSED: &str = "refused";
+crate::code_enum! {
+    /// A person's answer for a channel and a purpose; never asked is `None`. A withdrawal
+    /// is a refusal.
+    pub enum ConsentState("état de consentement") {
+        Given = "given", "Accepté";
+        Refused = "refused", "Refusé";
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Event {
     pub channel: String,
     pub purpose: String,
-    pub state: String,
+    pub state: ConsentState,
     pub source: String,
     pub text_version: String,
     pub user_name: String,
@@ -35,27 +41,23 @@ impl Event {
         label(SOURCES, &self.source)
     }
     pub fn state_label(&self) -> &'static str {
-        state_label(&self.state)
+        self.state.label()
     }
 }
 
-pub fn state_label(state: &str) -> &'static str {
-    match state {
-        GIVEN => "Accepté",
-        REFUSED => "Refusé",
-        _ => "Pas demandé",
-    }
+pub fn state_label(state: Option<ConsentState>) -> &'static str {
+    state.map_or("Pas demandé", ConsentState::label)
 }
 
 /// Whether a message of `purpose` may go on a channel. Given: yes. Refused: no. Not asked:
 /// only the centre's news and workshop reminders to a member of the season — an
 /// association may write to its members without prior consent, who may object at any
 /// time (reference/taxonomies.md, section 4). Surveys and photos always need a yes.
-pub fn allows(state: &str, purpose: &str, member_this_season: bool) -> bool {
+pub fn allows(state: Option<ConsentState>, purpose: &str, member_this_season: bool) -> bool {
     match state {
-        GIVEN => true,
-        REFUSED => false,
-        _ => member_this_season && matches!(purpose, "news" | "reminders"),
+        Some(ConsentState::Given) => true,
+        Some(ConsentState::Refused) => false,
+        None => member_this_season && matches!(purpose, "news" | "reminders"),
     }
 }
 
@@ -67,7 +69,7 @@ pub async fn record(
     person_id: &str,
     channel: &str,
     purpose: &str,
-    state: &str,
+    state: ConsentState,
     source: &str,
     user_name: &str,
 ) -> Result<(), DbError> {
@@ -86,7 +88,7 @@ pub async fn record(
     .bind(person_id)
     .bind(channel)
     .bind(purpose)
-    .bind(state)
+    .bind(state.code())
     .bind(source)
     .bind(version)
     .bind(user_name)
@@ -102,7 +104,7 @@ async fn set_current(
     person_id: &str,
     channel: &str,
     purpose: &str,
-    state: &str,
+    state: ConsentState,
     at: i64,
 ) -> Result<(), DbError> {
     sqlx::query(
@@ -112,19 +114,19 @@ async fn set_current(
     .bind(person_id)
     .bind(channel)
     .bind(purpose)
-    .bind(state)
+    .bind(state.code())
     .bind(at)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Current states of a person: (channel, purpose) → state ("" when never asked).
+/// Current states of a person: (channel, purpose, state); what was never asked is absent.
 pub async fn current(
     db: &Db,
     structure_id: &StructureId,
     person_id: &str,
-) -> Result<Vec<(String, String, String)>, DbError> {
+) -> Result<Vec<(String, String, ConsentState)>, DbError> {
     let rows = sqlx::query(
         "SELECT c.channel, c.purpose, c.state FROM consents c JOIN beneficiaries b ON b.id = c.person_id \
          WHERE c.person_id = $1 AND b.structure_id = $2",
@@ -134,7 +136,13 @@ pub async fn current(
     .fetch_all(db.read())
     .await?;
     rows.iter()
-        .map(|r| Ok::<_, DbError>((text(r, "channel")?, text(r, "purpose")?, text(r, "state")?)))
+        .map(|r| {
+            Ok::<_, DbError>((
+                text(r, "channel")?,
+                text(r, "purpose")?,
+                ConsentState::parse(&text(r, "state")?)?,
+            ))
+        })
         .collect::<Result<_, DbError>>()
 }
 
@@ -146,11 +154,11 @@ pub struct Grid {
 pub struct GridRow {
     pub purpose: &'static str,
     pub purpose_label: &'static str,
-    /// (channel, channel label, state)
-    pub cells: Vec<(&'static str, &'static str, String)>,
+    /// (channel, channel label, state if asked)
+    pub cells: Vec<(&'static str, &'static str, Option<ConsentState>)>,
 }
 
-pub fn grid(states: &[(String, String, String)]) -> Grid {
+pub fn grid(states: &[(String, String, ConsentState)]) -> Grid {
     Grid {
         rows: PURPOSES
             .iter()
@@ -163,8 +171,7 @@ pub fn grid(states: &[(String, String, String)]) -> Grid {
                         let state = states
                             .iter()
                             .find(|(sc, sp, _)| sc == c && sp == p)
-                            .map(|(_, _, s)| s.clone())
-                            .unwrap_or_default();
+                            .map(|(_, _, s)| *s);
                         (*c, *cl, state)
                     })
                     .collect(),
@@ -192,7 +199,7 @@ pub async fn history(
             Ok::<_, DbError>(Event {
                 channel: text(r, "channel")?,
                 purpose: text(r, "purpose")?,
-                state: text(r, "state")?,
+                state: ConsentState::parse(&text(r, "state")?)?,
                 source: text(r, "source")?,
                 text_version: text(r, "text_version")?,
                 user_name: text(r, "user_name")?,
@@ -215,23 +222,26 @@ pub async fn recompute(tx: &mut Tx, person_id: &str) -> Result<(), DbError> {
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
-        let (channel, purpose, state) =
-            (text(r, "channel")?, text(r, "purpose")?, text(r, "state")?);
-        set_current(tx, person_id, &channel, &purpose, &state, db::int(r, "at")?).await?;
+        let (channel, purpose, state) = (
+            text(r, "channel")?,
+            text(r, "purpose")?,
+            ConsentState::parse(&text(r, "state")?)?,
+        );
+        set_current(tx, person_id, &channel, &purpose, state, db::int(r, "at")?).await?;
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::allows;
+    use super::{allows, ConsentState};
 
     #[test]
     fn news_to_members_need_no_prior_yes_but_surveys_do() {
-        assert!(allows("", "news", true));
-        assert!(!allows("", "news", false));
-        assert!(!allows("", "surveys", true));
-        assert!(!allows("refused", "news", true));
-        assert!(allows("given", "surveys", false));
+        assert!(allows(None, "news", true));
+        assert!(!allows(None, "news", false));
+        assert!(!allows(None, "surveys", true));
+        assert!(!allows(Some(ConsentState::Refused), "news", true));
+        assert!(allows(Some(ConsentState::Given), "surveys", false));
     }
 }

@@ -190,8 +190,12 @@ struct PersonPage {
 }
 
 impl PersonPage {
-    fn state_label(&self, state: &str) -> &'static str {
-        consent::state_label(state)
+    fn state_label(&self, state: &Option<consent::ConsentState>) -> &'static str {
+        consent::state_label(*state)
+    }
+
+    fn is_given(&self, state: &Option<consent::ConsentState>) -> bool {
+        *state == Some(consent::ConsentState::Given)
     }
     fn date_fr(&self, date: &str) -> String {
         date_fr(date)
@@ -526,13 +530,13 @@ async fn set_consent(
     );
     let valid = vocab::is_code(CHANNELS, &channel)
         && vocab::is_code(PURPOSES, &purpose)
-        && matches!(state_code.as_str(), consent::GIVEN | consent::REFUSED)
         && matches!(source.as_str(), "desk" | "paper" | "form");
-    if !valid {
+    let answer = consent::ConsentState::parse(&state_code).ok();
+    let (true, Some(answer)) = (valid, answer) else {
         return Err(AppError::BadRequest(
             "Choisissez le canal, l'usage et la réponse dans les listes.".into(),
         ));
-    }
+    };
     let mut tx = state.db.begin_write().await?;
     consent::record(
         &mut tx,
@@ -540,7 +544,7 @@ async fn set_consent(
         &pid,
         &channel,
         &purpose,
-        &state_code,
+        answer,
         &source,
         &user.name,
     )

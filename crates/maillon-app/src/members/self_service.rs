@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::consent::{self, Grid};
+use super::consent::{self, ConsentState, Grid};
 use super::model::Member;
 use super::store::{self, Membership};
 use super::CHANNELS;
@@ -68,8 +68,8 @@ struct SelfPage {
 
 impl SelfPage {
     /// Whether the box is ticked: what the person receives today.
-    fn allowed(&self, state: &str, purpose: &str) -> bool {
-        consent::allows(state, purpose, self.member)
+    fn allowed(&self, state: &Option<ConsentState>, purpose: &str) -> bool {
+        consent::allows(*state, purpose, self.member)
     }
 }
 
@@ -131,13 +131,13 @@ async fn save(
     let mut tx = state.db.begin_write().await?;
     for row in consent::grid(&states).rows {
         for (channel, _, current) in row.cells {
-            let was = consent::allows(&current, row.purpose, member);
+            let was = consent::allows(current, row.purpose, member);
             let now = form.has(&format!("c_{}_{}", row.purpose, channel));
             if was != now {
-                let state_code = if now {
-                    consent::GIVEN
+                let answer = if now {
+                    ConsentState::Given
                 } else {
-                    consent::REFUSED
+                    ConsentState::Refused
                 };
                 consent::record(
                     &mut tx,
@@ -145,7 +145,7 @@ async fn save(
                     &person.id,
                     channel,
                     row.purpose,
-                    state_code,
+                    answer,
                     "link",
                     actor.name,
                 )

@@ -1,7 +1,7 @@
 //! Which channel reaches a person: their preferred one if the consents allow it and the
 //! address is known, otherwise the first possible of e-mail, SMS, letter, phone call.
 
-use crate::members::consent;
+use crate::members::consent::{self, ConsentState};
 use crate::members::model::Member;
 
 /// In this order when the person has no preference (the cheapest first).
@@ -22,18 +22,18 @@ pub fn label(channel: &str) -> &'static str {
 /// (the structure sends SMS and the message has a short version).
 pub struct Situation<'a> {
     pub person: &'a Member,
-    pub states: &'a [(String, String)],
+    pub states: &'a [(String, ConsentState)],
     pub member: bool,
     pub purpose: &'a str,
     pub sms_possible: bool,
 }
 
 impl Situation<'_> {
-    fn state(&self, channel: &str) -> &str {
+    fn state(&self, channel: &str) -> Option<ConsentState> {
         self.states
             .iter()
             .find(|(c, _)| c == channel)
-            .map_or("", |(_, s)| s.as_str())
+            .map(|(_, s)| *s)
     }
 
     /// The address on a channel, if the person has one there.
@@ -88,9 +88,9 @@ mod tests {
         member: bool,
         purpose: &str,
     ) -> Option<&'static str> {
-        let states: Vec<(String, String)> = states
+        let states: Vec<(String, ConsentState)> = states
             .iter()
-            .map(|(c, s)| (c.to_string(), s.to_string()))
+            .map(|(c, s)| (c.to_string(), ConsentState::parse(s).unwrap()))
             .collect();
         Situation {
             person: p,

@@ -13,6 +13,7 @@ use super::{hours, store};
 use crate::accounts::tokens;
 use crate::config::Config;
 use crate::db::{now, text, Db, DbError};
+use crate::members::consent::ConsentState;
 use crate::members::filter::{Filter, Today};
 use crate::members::model::Member;
 use crate::members::segments;
@@ -69,12 +70,12 @@ pub async fn recipients(
     .bind(m.purpose.clone())
     .fetch_all(db.read())
     .await?;
-    let mut states: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut states: HashMap<String, Vec<(String, ConsentState)>> = HashMap::new();
     for r in &rows {
-        states
-            .entry(text(r, "person_id")?)
-            .or_default()
-            .push((text(r, "channel")?, text(r, "state")?));
+        states.entry(text(r, "person_id")?).or_default().push((
+            text(r, "channel")?,
+            ConsentState::parse(&text(r, "state")?)?,
+        ));
     }
     let none = Vec::new();
     let sms_possible = s.sms_enabled && !m.sms_text.trim().is_empty();

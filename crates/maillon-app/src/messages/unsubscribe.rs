@@ -77,7 +77,7 @@ async fn confirm(State(state): State<AppState>, Path(secret): Path<String>) -> A
         &pid,
         "email",
         &purpose,
-        consent::REFUSED,
+        consent::ConsentState::Refused,
         "link",
         "La personne (lien de désinscription)",
     )

@@ -19,7 +19,7 @@ use crate::db::{self, text, Db, DbError, Tx};
 /// What one resource is filed under.
 struct Entry {
     id: String,
-    visibility: String,
+    visibility: super::vocab::Visibility,
     structure_id: String,
     author_id: String,
     updated_at: i64,
@@ -199,7 +199,7 @@ impl Catalogue {
         .collect::<Option<Vec<u16>>>()
         .unwrap_or_else(|| vec![u16::MAX]);
         let keep = |e: &Entry| {
-            super::readable(user, &e.visibility, &e.structure_id, &e.author_id)
+            super::readable(user, e.visibility, &e.structure_id, &e.author_id)
                 && (f.structure_id.is_empty() || e.structure_id == f.structure_id)
                 && wanted.iter().all(|w| e.tags.contains(w))
         };
@@ -313,7 +313,7 @@ async fn read_entries(db: &Db, ids: Option<&[String]>) -> Result<HashMap<String,
                 Row {
                     entry: Entry {
                         id: String::new(),
-                        visibility: text(&r, "visibility")?,
+                        visibility: super::vocab::Visibility::parse(&text(&r, "visibility")?)?,
                         structure_id: text(&r, "structure_id")?,
                         author_id: text(&r, "author_id")?,
                         updated_at: db::int(&r, "updated_at")?,

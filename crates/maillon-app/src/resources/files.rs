@@ -128,7 +128,7 @@ async fn serve(
     // Public files may be cached by anyone, the others only by the reader's browser; both
     // for five minutes, so that a resource taken down by moderation (or a reader who loses
     // access) stops being served from a cache soon after.
-    let cache = if resource.visibility == "public" {
+    let cache = if resource.is_public() {
         "public, max-age=300"
     } else {
         "private, max-age=300"

@@ -23,6 +23,7 @@ pub mod vocab;
 
 use crate::accounts::model::{CurrentUser, Role};
 use model::Resource;
+use vocab::Visibility;
 
 /// A page of the resources' section, for a signed-in person.
 pub async fn page(
@@ -38,22 +39,22 @@ pub async fn page(
 
 /// The same rule as `store::visible_to`, for one resource.
 pub fn can_read(user: Option<&CurrentUser>, r: &Resource) -> bool {
-    readable(user, &r.visibility, &r.structure_id, &r.author_id)
+    readable(user, r.visibility, &r.structure_id, &r.author_id)
 }
 
 /// Whether `user` may read a resource of this visibility, structure and author.
 pub fn readable(
     user: Option<&CurrentUser>,
-    visibility: &str,
+    visibility: Visibility,
     structure_id: &str,
     author_id: &str,
 ) -> bool {
     match (visibility, user) {
-        ("public", _) => true,
+        (Visibility::Public, _) => true,
         (_, None) => false,
-        ("reseau", Some(_)) => true,
-        ("structure", Some(u)) => u.is_network_admin || u.role_in(structure_id).is_some(),
-        (_, Some(u)) => u.id == author_id,
+        (Visibility::Network, Some(_)) => true,
+        (Visibility::Structure, Some(u)) => u.is_network_admin || u.role_in(structure_id).is_some(),
+        (Visibility::Draft, Some(u)) => u.id == author_id,
     }
 }
 
@@ -61,7 +62,7 @@ pub fn readable(
 /// may too (the team keeps its resources up to date when the author leaves).
 pub fn can_edit(user: &CurrentUser, r: &Resource) -> bool {
     user.id == r.author_id
-        || (r.visibility != "brouillon"
+        || (r.visibility != Visibility::Draft
             && matches!(
                 user.role_in(&r.structure_id),
                 Some(Role::StructureAdmin | Role::Mediator)

@@ -1,7 +1,7 @@
 //! A resource (what it is, for whom, under which licence, what it is based on) and the
 //! blocks of its content, with the checks of their forms.
 
-use super::vocab::{self, LICENCES, PUBLICS, SECTORS, TYPES, VISIBILITIES};
+use super::vocab::{self, Visibility, LICENCES, PUBLICS, SECTORS, TYPES};
 use crate::activities::vocab::{Choice, LEVELS};
 use crate::web::forms::{FieldErrors, FormData};
 
@@ -26,7 +26,7 @@ pub struct Resource {
     pub duration_minutes: Option<i64>,
     pub material: String,
     pub licence: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub tested_notes: String,
     pub themes: Vec<String>,
     pub types: Vec<String>,
@@ -54,8 +54,12 @@ impl Resource {
         vocab::licence(&self.licence)
     }
 
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+
     pub fn visibility_label(&self) -> &'static str {
-        crate::activities::vocab::label(VISIBILITIES, &self.visibility)
+        self.visibility.label()
     }
 
     /// The badge of the answers: "Oui · 3,2 / 4 · 5 avis"; empty without any.
@@ -215,9 +219,7 @@ pub fn resource_from_form(form: &FormData) -> Result<Resource, (Resource, FieldE
             .unwrap_or_default(),
         material: form.get("material"),
         licence: form.get("licence"),
-        visibility: Some(form.get("visibility"))
-            .filter(|v| in_list(VISIBILITIES, v))
-            .unwrap_or_else(|| "brouillon".into()),
+        visibility: Visibility::parse(&form.get("visibility")).unwrap_or_default(),
         tested_notes: form.get("tested_notes"),
         ..Resource::default()
     };

@@ -136,9 +136,10 @@ pub async fn close(
 
 /// Puts a reported resource back to draft (only its author sees it).
 pub async fn back_to_draft(tx: &mut Tx, resource_id: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE resources SET visibility = 'brouillon', updated_at = $2 WHERE id = $1")
+    sqlx::query("UPDATE resources SET visibility = $3, updated_at = $2 WHERE id = $1")
         .bind(resource_id)
         .bind(now())
+        .bind(super::vocab::Visibility::Draft.code())
         .execute(&mut **tx)
         .await?;
     Ok(())

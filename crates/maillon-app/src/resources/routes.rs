@@ -9,7 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::model::{self, Block, Resource};
-use super::vocab::{self, Licence, LICENCES, PUBLICS, SECTORS, TYPES, VISIBILITIES};
+use super::vocab::{self, Licence, Visibility, LICENCES, PUBLICS, SECTORS, TYPES};
 use super::{can_edit, can_read, making_structures, store};
 use crate::accounts::model::CurrentUser;
 use crate::accounts::session::MaybeUser;
@@ -289,7 +289,7 @@ struct FormPage {
     sectors: &'static [Choice],
     levels: &'static [Choice],
     licences: &'static [Licence],
-    visibilities: &'static [Choice],
+    visibilities: &'static [Visibility],
 }
 
 async fn form_page(
@@ -317,7 +317,7 @@ async fn form_page(
         sectors: SECTORS,
         levels: LEVELS,
         licences: LICENCES,
-        visibilities: VISIBILITIES,
+        visibilities: Visibility::ALL,
     })?
     .into_response())
 }
@@ -342,7 +342,7 @@ async fn new_form(
 ) -> AppResult<Response> {
     let r = Resource {
         licence: "cc-by-sa-4.0".into(),
-        visibility: "brouillon".into(),
+        visibility: Visibility::Draft,
         ..Resource::default()
     };
     let form = form_of(&r);
@@ -549,7 +549,7 @@ async fn adapt(
             .chars()
             .take(150)
             .collect(),
-        visibility: "brouillon".into(),
+        visibility: Visibility::Draft,
         adapted_from_id: original.id.clone(),
         adapted_from_title: original.title.clone(),
         adapted_from_author: original.author_name.clone(),

@@ -4,6 +4,7 @@
 //! row of the page (`by_ids`).
 
 use super::model::{Block, Resource, Source};
+use super::vocab::Visibility;
 use crate::accounts::model::CurrentUser;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::tenancy::StructureId;
@@ -33,7 +34,7 @@ fn from_row(row: &AnyRow) -> Result<Resource, DbError> {
         duration_minutes: db::opt_int(row, "duration_minutes")?,
         material: text(row, "material")?,
         licence: text(row, "licence")?,
-        visibility: text(row, "visibility")?,
+        visibility: Visibility::parse(&text(row, "visibility")?)?,
         tested_notes: text(row, "tested_notes")?,
         adapted_from_id: text(row, "adapted_from_id")?,
         adapted_from_title: text(row, "adapted_from_title")?,
@@ -55,11 +56,14 @@ fn from_row(row: &AnyRow) -> Result<Resource, DbError> {
 /// its members (and the network's admins); a draft for its author.
 pub fn visible_to(user: Option<&CurrentUser>, first: usize) -> (String, Vec<String>) {
     let Some(u) = user else {
-        return ("r.visibility = 'public'".into(), Vec::new());
+        return (
+            format!("r.visibility = '{}'", Visibility::Public.code()),
+            Vec::new(),
+        );
     };
     let mut binds = vec![u.id.clone()];
     let structures = if u.is_network_admin {
-        "OR r.visibility = 'structure'".to_string()
+        format!("OR r.visibility = '{}'", Visibility::Structure.code())
     } else if u.memberships.is_empty() {
         String::new()
     } else {
@@ -73,13 +77,18 @@ pub fn visible_to(user: Option<&CurrentUser>, first: usize) -> (String, Vec<Stri
             })
             .collect();
         format!(
-            "OR (r.visibility = 'structure' AND r.structure_id IN ({}))",
+            "OR (r.visibility = '{}' AND r.structure_id IN ({}))",
+            Visibility::Structure.code(),
             marks.join(", ")
         )
     };
     (
+        // The codes are the enum's own (never a person's input), written into the SQL.
         format!(
-            "(r.visibility IN ('public', 'reseau') {structures} OR (r.visibility = 'brouillon' AND r.author_id = ${first}))"
+            "(r.visibility IN ('{}', '{}') {structures} OR (r.visibility = '{}' AND r.author_id = ${first}))",
+            Visibility::Public.code(),
+            Visibility::Network.code(),
+            Visibility::Draft.code(),
         ),
         binds,
     )
@@ -112,7 +121,7 @@ pub async fn access(db: &Db, id: &str) -> Result<Option<Resource>, DbError> {
             id: text(&row, "id")?,
             structure_id: db::structure_id(&row, "structure_id")?,
             author_id: text(&row, "author_id")?,
-            visibility: text(&row, "visibility")?,
+            visibility: Visibility::parse(&text(&row, "visibility")?)?,
             ..Resource::default()
         })
     })
@@ -171,10 +180,11 @@ pub async fn fill_lists(db: &Db, resources: &mut [Resource]) -> Result<(), DbErr
 /// Public resources, most recently changed first: `limit` of them after `offset`.
 pub async fn public_page(db: &Db, offset: i64, limit: i64) -> Result<Vec<Resource>, DbError> {
     let mut list: Vec<Resource> = sqlx::query(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE r.visibility = 'public' ORDER BY r.updated_at DESC, r.id LIMIT $1 OFFSET $2"
+        "SELECT {COLUMNS} {FROM} WHERE r.visibility = $3 ORDER BY r.updated_at DESC, r.id LIMIT $1 OFFSET $2"
     ))
     .bind(limit)
     .bind(offset)
+    .bind(Visibility::Public.code())
     .fetch_all(db.read())
     .await?
     .iter()
@@ -315,7 +325,7 @@ pub async fn insert(
     .bind(r.duration_minutes)
     .bind(r.material.clone())
     .bind(r.licence.clone())
-    .bind(r.visibility.clone())
+    .bind(r.visibility.code())
     .bind(r.tested_notes.clone())
     .bind(Some(r.adapted_from_id.clone()).filter(|a| !a.is_empty()))
     .bind(r.adapted_from_title.clone())
@@ -343,7 +353,7 @@ pub async fn update(tx: &mut Tx, id: &str, r: &Resource) -> Result<(), DbError> 
     .bind(r.duration_minutes)
     .bind(r.material.clone())
     .bind(r.licence.clone())
-    .bind(r.visibility.clone())
+    .bind(r.visibility.code())
     .bind(r.tested_notes.clone())
     .bind(now())
     .execute(&mut **tx)

@@ -122,12 +122,17 @@ pub const REPORT_REASONS: &[Choice] = &[
     ("doublon", "C'est le doublon d'une autre ressource"),
 ];
 
-pub const VISIBILITIES: &[Choice] = &[
-    ("brouillon", "Brouillon : moi seul·e"),
-    ("structure", "Ma structure"),
-    ("reseau", "Le réseau (toutes les structures de l'instance)"),
-    ("public", "Public : tout le monde, sans compte"),
-];
+crate::code_enum! {
+    /// Who may read a resource (`resources::readable`, `store::visible_to`).
+    #[derive(Default)]
+    pub enum Visibility("visibilité de ressource") {
+        #[default]
+        Draft = "brouillon", "Brouillon : moi seul·e";
+        Structure = "structure", "Ma structure";
+        Network = "reseau", "Le réseau (toutes les structures de l'instance)";
+        Public = "public", "Public : tout le monde, sans compte";
+    }
+}
 
 /// A licence: what others may do with a resource.
 pub struct Licence {
