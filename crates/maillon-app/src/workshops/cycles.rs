@@ -6,6 +6,7 @@
 //! waiting whose seats fit at every remaining session, and cancelling cancels what is
 //! still to come.
 
+use super::registration::Status;
 use crate::db::{self, text, DbError, Tx};
 
 /// What a registration for a session holds: the session alone, or for a cycle every
@@ -112,9 +113,10 @@ pub async fn dates_text(tx: &mut Tx, sessions: &[String]) -> Result<String, DbEr
 pub async fn has_registrations(db: &crate::db::Db, workshop_id: &str) -> Result<bool, DbError> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id \
-         WHERE s.workshop_id = $1 AND r.status <> 'annulee'",
+         WHERE s.workshop_id = $1 AND r.status <> $2",
     )
     .bind(workshop_id)
+    .bind(Status::Cancelled.code())
     .fetch_one(db.read())
     .await?;
     Ok(n > 0)
@@ -138,11 +140,12 @@ pub async fn include_new_session(
          r.structure_id, r.reminders, r.offer_expires_at FROM registrations r \
          JOIN workshop_sessions s ON s.id = r.session_id \
          WHERE s.workshop_id = $1 AND s.id <> $2 AND s.date >= $3 AND s.cancelled_at IS NULL \
-         AND r.status <> 'annulee' AND r.cycle_id IS NOT NULL ORDER BY r.cycle_id, s.date DESC",
+         AND r.status <> $4 AND r.cycle_id IS NOT NULL ORDER BY r.cycle_id, s.date DESC",
     )
     .bind(workshop_id)
     .bind(session_id)
     .bind(today)
+    .bind(Status::Cancelled.code())
     .fetch_all(&mut **tx)
     .await?;
     let mut seen = std::collections::HashSet::new();
@@ -153,7 +156,7 @@ pub async fn include_new_session(
         if !seen.insert(cycle_id.clone()) {
             continue;
         }
-        let status = super::registration::Status::parse(&text(&r, "status")?)?;
+        let status = Status::parse(&text(&r, "status")?)?;
         let seats = db::int(&r, "seats")?;
         if status != super::registration::Status::Waiting {
             seated += seats;

@@ -294,10 +294,11 @@ pub const MIN_WAITING_LIST: i64 = 10;
 /// Whether the session's waiting list holds as many registrations as the public may add.
 async fn waiting_list_full(tx: &mut Tx, session_id: &str) -> Result<bool, DbError> {
     let row = sqlx::query(
-        "SELECT s.capacity, (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'attente') AS waiting \
+        "SELECT s.capacity, (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = $2) AS waiting \
          FROM workshop_sessions s WHERE s.id = $1",
     )
     .bind(session_id)
+    .bind(Status::Waiting.code())
     .fetch_one(&mut **tx)
     .await?;
     Ok(db::int(&row, "waiting")? >= db::int(&row, "capacity")?.max(MIN_WAITING_LIST))
@@ -314,12 +315,13 @@ async fn already_registered(
     }
     for session_id in sessions {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status <> 'annulee' \
+            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status <> $4 \
              AND (($2 <> '' AND phone = $2) OR ($3 <> '' AND email = $3))",
         )
         .bind(session_id.clone())
         .bind(c.phone.clone())
         .bind(c.email.clone())
+        .bind(Status::Cancelled.code())
         .fetch_one(&mut **tx)
         .await?;
         if n > 0 {
@@ -346,12 +348,13 @@ pub async fn position(db: &Db, r: &Registration) -> Result<i64, DbError> {
         return Ok(0);
     }
     let ahead: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'attente' \
+        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = $4 \
          AND (asked_at < $2 OR (asked_at = $2 AND id < $3))",
     )
     .bind(r.session_id.clone())
     .bind(r.asked_at)
     .bind(r.id.clone())
+    .bind(Status::Waiting.code())
     .fetch_one(db.read())
     .await?;
     Ok(ahead + 1)
@@ -413,11 +416,12 @@ pub async fn cancel(
     for row in &rows {
         // Guarded too: two cancellations at once free the seats once.
         let done = sqlx::query(
-            "UPDATE registrations SET status = 'annulee', offer_expires_at = NULL, updated_at = $2 \
-             WHERE id = $1 AND status <> 'annulee'",
+            "UPDATE registrations SET status = $3, offer_expires_at = NULL, updated_at = $2 \
+             WHERE id = $1 AND status <> $3",
         )
         .bind(row.id.clone())
         .bind(now())
+        .bind(Status::Cancelled.code())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {

@@ -69,11 +69,12 @@ pub async fn plan_at(db: &Db, public_url: &str, at: jiff::Timestamp) -> Result<u
          COALESCE(pl.nom, '') AS place_name \
          FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id JOIN workshops w ON w.id = s.workshop_id \
          JOIN structures st ON st.id = s.structure_id LEFT JOIN places pl ON pl.id = s.place_id \
-         WHERE r.status = 'confirmee' AND r.reminders = 1 AND (r.email <> '' OR (st.sms_enabled = 1 AND r.phone <> '')) \
+         WHERE r.status = $3 AND r.reminders = 1 AND (r.email <> '' OR (st.sms_enabled = 1 AND r.phone <> '')) \
          AND s.date >= $1 AND s.date <= $2 AND s.cancelled_at IS NULL",
     )
     .bind(from)
     .bind(to)
+    .bind(super::registration::Status::Confirmed.code())
     .fetch_all(db.read())
     .await?;
     let mut queued = 0;

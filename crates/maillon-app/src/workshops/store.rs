@@ -197,6 +197,8 @@ pub async fn workshops(db: &Db, structure_id: &StructureId) -> Result<Vec<Worksh
     Ok(list)
 }
 
+/// Counts the waiting list with the code of `Status::Waiting` (a test keeps them equal: a
+/// constant cannot be formatted).
 const SESSION_SELECT: &str = "SELECT s.id, s.workshop_id, s.structure_id, s.date, s.start_time, s.end_time, \
     COALESCE(s.place_id, '') AS place_id, s.capacity, s.seats_taken, s.animator, w.title, \
     COALESCE(pl.nom, '') AS place_name, COALESCE(pl.commune, '') AS commune, st.name AS structure_name, \
@@ -428,4 +430,15 @@ pub async fn delete_workshop(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::registration::Status;
+
+    #[test]
+    fn the_session_query_counts_the_waiting_list_by_its_code() {
+        let waiting = format!("r.status = '{}'", Status::Waiting.code());
+        assert!(super::SESSION_SELECT.contains(&waiting));
+    }
 }

@@ -103,15 +103,17 @@ async fn waiting_groups(tx: &mut Tx, session_id: &str) -> Result<Vec<Vec<Registr
     let sql = if held.cycle {
         format!(
             "SELECT {} FROM registrations r JOIN workshop_sessions s ON s.id = r.session_id \
-             WHERE s.workshop_id = $1 AND s.date >= $2 AND s.cancelled_at IS NULL AND r.status = 'attente' \
+             WHERE s.workshop_id = $1 AND s.date >= $2 AND s.cancelled_at IS NULL AND r.status = '{}' \
              ORDER BY r.asked_at, r.cycle_id, s.date, s.start_time, s.id",
-            registration::qualified()
+            registration::qualified(),
+            Status::Waiting.code()
         )
     } else {
         format!(
-            "SELECT {} FROM registrations r WHERE r.session_id = $1 AND r.status = 'attente' \
+            "SELECT {} FROM registrations r WHERE r.session_id = $1 AND r.status = '{}' \
              ORDER BY r.asked_at, r.id",
-            registration::qualified()
+            registration::qualified(),
+            Status::Waiting.code()
         )
     };
     let q = sqlx::query(&sql);
@@ -150,12 +152,13 @@ fn offer_deadline(about: &About, r: &Registration) -> Option<i64> {
 /// confirmed, or too late).
 pub async fn confirm_offer(db: &Db, condition: &str, binds: &[&str]) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
-    // `now` is our own integer, written in the statement so that the caller's binds keep
-    // their numbers.
+    // `now` is our own integer and the statuses our own codes, written in the statement
+    // so that the caller's binds keep their numbers.
     let t = now();
+    let (confirmed, offered) = (Status::Confirmed.code(), Status::Offered.code());
     let sql = format!(
-        "UPDATE registrations SET status = 'confirmee', offer_expires_at = NULL, updated_at = {t} \
-         WHERE status = 'proposee' AND offer_expires_at > {t} \
+        "UPDATE registrations SET status = '{confirmed}', offer_expires_at = NULL, updated_at = {t} \
+         WHERE status = '{offered}' AND offer_expires_at > {t} \
          AND (id IN (SELECT id FROM registrations WHERE {condition}) \
          OR cycle_id IN (SELECT cycle_id FROM registrations WHERE {condition}))"
     );
@@ -172,10 +175,11 @@ pub async fn confirm_offer(db: &Db, condition: &str, binds: &[&str]) -> Result<b
 /// (who is told), and the person who did not answer is told too. Returns how many.
 pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, DbError> {
     let rows = sqlx::query(&format!(
-        "SELECT {} FROM registrations r WHERE r.status = 'proposee' AND r.offer_expires_at <= $1",
+        "SELECT {} FROM registrations r WHERE r.status = $2 AND r.offer_expires_at <= $1",
         registration::qualified()
     ))
     .bind(at)
+    .bind(Status::Offered.code())
     .fetch_all(db.read())
     .await?;
     let mut expired = 0;
@@ -191,11 +195,13 @@ pub async fn expire_offers(db: &Db, public_url: &str, at: i64) -> Result<usize, 
         for g in group.iter().filter(|g| g.status == Status::Offered) {
             // Guarded: a confirmation at the same moment wins, or this does, never both.
             let done = sqlx::query(
-                "UPDATE registrations SET status = 'annulee', offer_expires_at = NULL, updated_at = $2 \
-                 WHERE id = $1 AND status = 'proposee'",
+                "UPDATE registrations SET status = $3, offer_expires_at = NULL, updated_at = $2 \
+                 WHERE id = $1 AND status = $4",
             )
             .bind(g.id.clone())
             .bind(now())
+            .bind(Status::Cancelled.code())
+            .bind(Status::Offered.code())
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 1 {
