@@ -20,6 +20,8 @@ expect "the same e-mail cannot be used twice" \
   bash -c "! MAILLON_PASSWORD='une phrase de passe solide' '$bin' user create --email ADMIN@centre.test --name A --network-admin 2>err.txt && grep -q 'existe déjà' err.txt"
 expect "an account needs a structure or the network role" \
   bash -c "! MAILLON_PASSWORD='une phrase de passe solide' '$bin' user create --email c@centre.test --name C 2>err.txt && grep -q 'network-admin' err.txt"
+expect "a structure that does not exist is named in the refusal" \
+  bash -c "! MAILLON_PASSWORD='une phrase de passe solide' '$bin' user create --email d@centre.test --name D --structure nulle-part --role mediator 2>err.txt && grep -q 'structure inconnue : nulle-part' err.txt"
 expect "migrate says the database is up to date" bash -c "'$bin' migrate | grep -q 'Base de données à jour'"
 expect "backup writes a copy" bash -c "'$bin' backup --to copie.db | grep -q 'Sauvegarde écrite' && test -s copie.db"
 expect "backup refuses to overwrite" bash -c "! '$bin' backup --to copie.db 2>err.txt && grep -q 'existe déjà' err.txt"

@@ -41,9 +41,9 @@ pub async fn seed(
     structure_id: &StructureId,
     today: jiff::civil::Date,
 ) -> Result<(), DbError> {
+    let season = season_of(today);
+    let year = i64::from(today.year());
     let today = today.to_string();
-    let season = season_of(&today);
-    let year: i64 = today[..4].parse().unwrap_or(2026);
     let mut tx = db.begin_write().await?;
     // The activity log's people get an address and, for most, a membership.
     let rows =
@@ -309,7 +309,7 @@ async fn add_people(
             )
             .await?;
         } else {
-            let last_season = season_of(&format!("{}-01-15", year - 1));
+            let last_season = season_of(jiff::civil::date((year - 1) as i16, 1, 15));
             store::add_membership(
                 tx,
                 structure_id,
@@ -361,9 +361,9 @@ pub async fn generate(
     today: jiff::civil::Date,
     n: usize,
 ) -> Result<(), DbError> {
+    let season = season_of(today);
+    let year = i64::from(today.year());
     let today = today.to_string();
-    let season = season_of(&today);
-    let year: i64 = today[..4].parse().unwrap_or(2026);
     let mut done = 0;
     while done < n {
         let end = (done + 1000).min(n);

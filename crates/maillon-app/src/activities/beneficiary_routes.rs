@@ -16,7 +16,7 @@ use super::{recorder_access, store, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
-use crate::places::routes::today;
+use crate::places::routes::today_date;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
@@ -74,7 +74,7 @@ async fn list(
     let (query, cut) = crate::web::forms::search_text(&q.q.unwrap_or_default());
     let people = beneficiaries::search(&state.db, &access.structure.id, &query, 200).await?;
     let total = beneficiaries::count(&state.db, &access.structure.id).await?;
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     let page = Page::in_structure(&state, "Bénéficiaires", &user, &access)
         .await
         .section("beneficiaries")
@@ -162,7 +162,7 @@ async fn detail_page(
     } else {
         format!("/structures/{sid}/beneficiaires/{}", person.id)
     };
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     let page = Page::in_structure(state, title, user, access)
         .await
         .section("beneficiaries")
@@ -212,7 +212,7 @@ async fn create(
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     match beneficiaries::from_form(&form, "", year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
@@ -274,7 +274,7 @@ async fn update(
     beneficiaries::get(&state.db, &access.structure.id, &bid)
         .await?
         .ok_or(AppError::NotFound)?;
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     match beneficiaries::from_form(&form, "", year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
@@ -392,7 +392,7 @@ async fn erase(
     StructureAccess { access, user, .. }: StructureAccess<RecordsAdmin>,
     Path((sid, bid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     let mut tx = state.db.begin_write().await?;
     if !beneficiaries::erase(&mut tx, &access.structure.id, &bid, year).await? {
         return Err(AppError::NotFound);

@@ -15,7 +15,7 @@ use super::this_year;
 use crate::app::AppState;
 use crate::db::DbError;
 use crate::exports::{self, check_format, respond, Row};
-use crate::places::routes::today;
+use crate::places::routes::today_date;
 use crate::structures::StructureAccess;
 use crate::web::error::AppResult;
 use crate::web::forms::Query;
@@ -55,7 +55,8 @@ async fn accompaniments(
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     check_format(&format)?;
-    let today = today(&access.structure.timezone);
+    let day = today_date(&access.structure.timezone);
+    let today = day.to_string();
     let filter = filter_from(&q, vec![access.structure.id.clone()], &today);
     let filename = format!("accompagnements-{}-{}", filter.from, filter.to);
     let actor = super::audit::Actor::from(&user);
@@ -71,7 +72,7 @@ async fn accompaniments(
     let (db, tz, year) = (
         state.db.clone(),
         access.structure.timezone.clone(),
-        this_year(&today),
+        this_year(day),
     );
     produce(async move { accompaniment_rows(&db, &filter, &tz, year, &tx).await });
     respond(
@@ -90,7 +91,7 @@ async fn beneficiaries(
     Path((_, format)): Path<(String, String)>,
 ) -> AppResult<Response> {
     check_format(&format)?;
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     super::audit::record(
         &state.db,
         &access.structure.id,
@@ -121,9 +122,10 @@ async fn statistics(
     }: StructureAccess<crate::structures::extract::Member>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
-    let today = today(&access.structure.timezone);
+    let day = today_date(&access.structure.timezone);
+    let today = day.to_string();
     let filter = filter_from(&q, vec![access.structure.id.clone()], &today);
-    let s = stats::compute(&state.db, &filter, this_year(&today)).await?;
+    let s = stats::compute(&state.db, &filter, this_year(day)).await?;
     let (tx, rx) = exports::channel();
     let mut rows: Vec<Row> = vec![
         vec![access.structure.name.clone(), String::new(), String::new()],

@@ -17,7 +17,7 @@ use super::{people_access, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::app::page::Page;
 use crate::app::AppState;
-use crate::places::routes::today;
+use crate::places::routes::today_date;
 use crate::structures::{Access, StructureAccess};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
@@ -217,7 +217,7 @@ async fn existing_and_year(
 ) -> AppResult<(Vec<Beneficiary>, i64)> {
     let sid = &access.structure.id;
     let existing = beneficiaries::search(&state.db, sid, "", 1_000_000).await?;
-    Ok((existing, this_year(&today(&access.structure.timezone))))
+    Ok((existing, this_year(today_date(&access.structure.timezone))))
 }
 
 async fn preview(

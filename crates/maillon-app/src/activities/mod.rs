@@ -74,8 +74,8 @@ crate::access_rule!(
 );
 
 /// The current year in the structure's time zone.
-pub fn this_year(today: &str) -> i64 {
-    today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026)
+pub fn this_year(today: jiff::civil::Date) -> i64 {
+    i64::from(today.year())
 }
 
 /// Once a day: named beneficiaries inactive for too long are anonymised (if the

@@ -14,7 +14,7 @@ use super::this_year;
 use crate::accounts::model::Role;
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
-use crate::places::routes::today;
+use crate::places::routes::today_date;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FormData;
@@ -129,7 +129,7 @@ async fn erase_selection(
             .section("beneficiaries");
         return Ok(render(&ConfirmPage { page, sid, people })?.into_response());
     }
-    let year = this_year(&today(&access.structure.timezone));
+    let year = this_year(today_date(&access.structure.timezone));
     let actor = Actor::from(&user);
     let mut tx = state.db.begin_write().await?;
     for p in &people {

@@ -310,7 +310,8 @@ async fn save(
     form: &FormData,
 ) -> AppResult<Result<String, Draft>> {
     let sid = &access.structure.id;
-    let today = today(&access.structure.timezone);
+    let day = crate::places::routes::today_date(&access.structure.timezone);
+    let today = day.to_string();
     let places: Vec<String> = crate::places::store::list_for_structure(&state.db, sid)
         .await?
         .into_iter()
@@ -326,7 +327,7 @@ async fn save(
     };
     let mut new_person = Beneficiary::default();
     if kind == Kind::Individual && form.get("person") == "nouveau" {
-        match beneficiaries::from_form(form, "b_", this_year(&today)) {
+        match beneficiaries::from_form(form, "b_", this_year(day)) {
             Ok(b) => new_person = b,
             Err((b, e)) => {
                 new_person = b;

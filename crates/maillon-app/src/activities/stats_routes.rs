@@ -14,7 +14,7 @@ use super::{model, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
-use crate::places::routes::today;
+use crate::places::routes::today_date;
 use crate::structures::StructureAccess;
 use crate::structures::{self, Access};
 use crate::tenancy::StructureId;
@@ -181,9 +181,10 @@ async fn structure_page(
         new_share,
     } = how;
     let sid = access.structure.id.clone();
-    let today = today(&access.structure.timezone);
+    let day = today_date(&access.structure.timezone);
+    let today = day.to_string();
     let filter = filter_from(q, vec![sid.clone()], &today);
-    let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
+    let stats = stats::compute(&state.db, &filter, this_year(day)).await?;
     let mediators = structures::store::members(&state.db, &sid)
         .await?
         .into_iter()
@@ -275,14 +276,15 @@ async fn network_stats(
     if !user.is_network_admin {
         return Err(AppError::Forbidden);
     }
-    let today = today(&state.config.timezone);
+    let day = today_date(&state.config.timezone);
+    let today = day.to_string();
     let all = structures::store::list(&state.db).await?;
     let ids: Vec<StructureId> = all.iter().map(|s| s.id.clone()).collect();
     let mut q = q;
     q.mediateur = None;
     q.lieu = None;
     let filter = filter_from(&q, ids.clone(), &today);
-    let year = this_year(&today);
+    let year = this_year(day);
     let stats = stats::compute(&state.db, &filter, year).await?;
     let figures = stats::per_structure(&state.db, &filter).await?;
     let comparison = all
@@ -363,11 +365,12 @@ async fn public_stats(
     let structure = structures::store::get(&state.db, &sid)
         .await?
         .ok_or(AppError::NotFound)?;
-    let today = today(&structure.timezone);
+    let day = today_date(&structure.timezone);
+    let today = day.to_string();
     let mut q = q;
     q.mediateur = None;
     let filter = filter_from(&q, vec![sid.clone()], &today);
-    let stats = stats::compute(&state.db, &filter, this_year(&today)).await?;
+    let stats = stats::compute(&state.db, &filter, this_year(day)).await?;
     let places = crate::places::store::list_for_structure(&state.db, &sid)
         .await?
         .into_iter()

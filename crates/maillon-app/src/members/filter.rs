@@ -62,23 +62,23 @@ pub enum Arg {
 
 /// What the filter needs to know of today.
 pub struct Today {
+    pub day: jiff::civil::Date,
+    /// `day` as written in the database (YYYY-MM-DD).
     pub date: String,
     pub season: String,
 }
 
 impl Today {
-    pub fn new(date: &str) -> Today {
+    pub fn new(day: jiff::civil::Date) -> Today {
         Today {
-            date: date.to_string(),
-            season: super::season_of(date),
+            day,
+            date: day.to_string(),
+            season: super::season_of(day),
         }
     }
 
-    fn year(&self) -> i64 {
-        self.date
-            .get(..4)
-            .and_then(|y| y.parse().ok())
-            .unwrap_or(2026)
+    pub fn year(&self) -> i64 {
+        i64::from(self.day.year())
     }
 }
 
@@ -393,7 +393,10 @@ mod tests {
             f.describe(),
             "Adhérent de la saison · 65 ans et plus · quartier Jean Ferrat"
         );
-        let (sql, args) = f.where_sql(&StructureId::stored("s1"), &Today::new("2026-11-22"));
+        let (sql, args) = f.where_sql(
+            &StructureId::stored("s1"),
+            &Today::new(jiff::civil::date(2026, 11, 22)),
+        );
         assert_eq!(args.len(), 5);
         assert!(sql.contains("b.birth_year <= $4"));
         assert!(

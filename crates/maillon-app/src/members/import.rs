@@ -131,7 +131,11 @@ fn identity(m: &Member) -> Vec<String> {
 }
 
 /// Reads the file against the people already recorded (their identities).
-pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, String> {
+pub fn parse(
+    bytes: &[u8],
+    today: jiff::civil::Date,
+    known: &[String],
+) -> Result<Vec<Line>, String> {
     let table = read_table(bytes)?;
     let column = |field: &str| {
         COLUMNS
@@ -145,6 +149,7 @@ pub fn parse(bytes: &[u8], today: &str, known: &[String]) -> Result<Vec<Line>, S
         );
     }
     let this_year = this_year(today);
+    let today = today.to_string();
     // Identities → the line that first had them; `known` as a set: linear in the rows.
     let known: std::collections::HashSet<&str> = known.iter().map(String::as_str).collect();
     let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
@@ -298,7 +303,10 @@ async fn form(
 }
 
 /// The identities of everyone recorded, archived or not, and today's date.
-async fn known_and_today(state: &AppState, access: &Access) -> AppResult<(Vec<String>, String)> {
+async fn known_and_today(
+    state: &AppState,
+    access: &Access,
+) -> AppResult<(Vec<String>, jiff::civil::Date)> {
     let sid = &access.structure.id;
     let today = today_of(access);
     let mut known = Vec::new();
@@ -311,7 +319,7 @@ async fn known_and_today(state: &AppState, access: &Access) -> AppResult<(Vec<St
             known.extend(identity(&m));
         }
     }
-    Ok((known, today.date))
+    Ok((known, today.day))
 }
 
 async fn preview(
@@ -336,7 +344,7 @@ async fn preview(
         }
     };
     let (parsed, file) = crate::heavy::IMPORTS
-        .run(move || (parse(&file, &today, &known), file))
+        .run(move || (parse(&file, today, &known), file))
         .await;
     match parsed {
         Err(problem) => {
@@ -365,9 +373,9 @@ async fn confirm(
 ) -> AppResult<Response> {
     let (known, today) = known_and_today(&state, &access).await?;
     let content = form.raw("content");
-    let today_text = today.clone();
+    let today_text = today;
     let (parsed, content) = crate::heavy::IMPORTS
-        .run(move || (parse(content.as_bytes(), &today_text, &known), content))
+        .run(move || (parse(content.as_bytes(), today_text, &known), content))
         .await;
     let lines = parsed.map_err(AppError::BadRequest)?;
     if lines.iter().any(Line::is_wrong) {
@@ -425,7 +433,7 @@ mod tests {
             Paul;Vial;;5 rue Basse;;Saint-Étienne;;;;\n\
             Rose;Martin;06 12 34 56 78;;;;;;;\n\
             Léa;Roux;;;;;Klingon;2026-2027;dix;\n";
-        let lines = parse(file.as_bytes(), "2026-11-22", &[]).unwrap();
+        let lines = parse(file.as_bytes(), jiff::civil::date(2026, 11, 22), &[]).unwrap();
         assert_eq!(lines.len(), 4);
         match &lines[0].outcome {
             Outcome::New(n) => {
@@ -456,7 +464,7 @@ mod tests {
             phone: "+33612345678".into(),
             ..Member::default()
         });
-        let again = parse(file.as_bytes(), "2026-11-22", &known).unwrap();
+        let again = parse(file.as_bytes(), jiff::civil::date(2026, 11, 22), &known).unwrap();
         assert!(again[0].status().starts_with("Ignorée"));
     }
 }

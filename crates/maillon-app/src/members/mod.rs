@@ -47,10 +47,9 @@ pub fn sees_activity_log(access: &Access) -> bool {
 }
 
 /// The season of a date: September to August, written "2026-2027".
-pub fn season_of(date: &str) -> String {
-    let year: i64 = date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
-    let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
-    let start = if month >= 9 { year } else { year - 1 };
+pub fn season_of(date: jiff::civil::Date) -> String {
+    let year = i64::from(date.year());
+    let start = if date.month() >= 9 { year } else { year - 1 };
     format!("{start}-{}", start + 1)
 }
 
@@ -125,8 +124,9 @@ pub fn labels(list: &[Choice], codes: &str) -> String {
 mod tests {
     #[test]
     fn seasons_run_from_september() {
-        assert_eq!(super::season_of("2026-09-01"), "2026-2027");
-        assert_eq!(super::season_of("2026-08-31"), "2025-2026");
-        assert_eq!(super::season_of("2027-01-15"), "2026-2027");
+        use jiff::civil::date;
+        assert_eq!(super::season_of(date(2026, 9, 1)), "2026-2027");
+        assert_eq!(super::season_of(date(2026, 8, 31)), "2025-2026");
+        assert_eq!(super::season_of(date(2027, 1, 15)), "2026-2027");
     }
 }

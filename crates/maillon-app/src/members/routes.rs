@@ -16,12 +16,11 @@ use crate::accounts::model::CurrentUser;
 use crate::accounts::tokens;
 use crate::activities::audit::{self, Actor};
 use crate::activities::routes::date_fr;
-use crate::activities::this_year;
 use crate::activities::vocab::{self, Choice};
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
 use crate::exports::{self, check_format, respond, Row};
-use crate::places::routes::today;
+use crate::places::routes::today_date;
 use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::tenancy::StructureId;
@@ -60,7 +59,7 @@ pub fn routes() -> Router<AppState> {
 const PAGE_SIZE: i64 = 100;
 
 pub fn today_of(access: &Access) -> Today {
-    Today::new(&today(&access.structure.timezone))
+    Today::new(today_date(&access.structure.timezone))
 }
 
 /// The choices of the filter form (shared with the segment editor).
@@ -323,7 +322,7 @@ async fn create(
     Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let year = this_year(&today_of(&access).date);
+    let year = today_of(&access).year();
     match model::from_form(&form, year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;
@@ -397,7 +396,7 @@ async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let before = found(&state, &access.structure.id, &pid).await?;
-    let year = this_year(&today_of(&access).date);
+    let year = today_of(&access).year();
     match model::from_form(&form, year) {
         Ok(person) => {
             let mut tx = state.db.begin_write().await?;

@@ -33,7 +33,7 @@ async fn is_member_today(state: &AppState, sid: &StructureId, pid: &str) -> Resu
     let zone = structure
         .map(|s| s.timezone)
         .unwrap_or_else(|| state.config.timezone.clone());
-    let today = super::filter::Today::new(&crate::places::routes::today(&zone));
+    let today = super::filter::Today::new(crate::places::routes::today_date(&zone));
     store::is_member(&state.db, sid, pid, &today).await
 }
 

@@ -45,7 +45,7 @@ pub async fn filter_of(
 }
 
 fn today_in(s: &Structure) -> Today {
-    Today::new(&crate::places::routes::today(&s.timezone))
+    Today::new(crate::places::routes::today_date(&s.timezone))
 }
 
 /// Everyone the message targets, with their channel, sorted by name.

@@ -34,8 +34,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub fn today(tz: &str) -> String {
+    today_date(tz).to_string()
+}
+
+/// Today's date in the time zone `tz` (UTC if unknown), as a date.
+pub fn today_date(tz: &str) -> jiff::civil::Date {
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(zone).date().to_string()
+    jiff::Timestamp::now().to_zoned(zone).date()
 }
 
 #[derive(Template)]

@@ -299,8 +299,8 @@ async fn segments_count_while_built_and_follow_the_file() {
         .scalar_i64(&format!(
             "SELECT COUNT(*) FROM beneficiaries b WHERE b.structure_id = '{sid}' AND b.quartier = 'Jean Ferrat' \
              AND b.birth_year <= {} AND b.archived_at IS NULL AND EXISTS (SELECT 1 FROM adhesions m WHERE m.person_id = b.id AND m.season = '{}')",
-            maillon_app::activities::this_year(&maillon_app::places::routes::today("Europe/Paris")) - 65,
-            maillon_app::members::season_of(&maillon_app::places::routes::today("Europe/Paris"))
+            maillon_app::activities::this_year(maillon_app::places::routes::today_date("Europe/Paris")) - 65,
+            maillon_app::members::season_of(maillon_app::places::routes::today_date("Europe/Paris"))
         ))
         .await;
     assert!(n > 0);
@@ -368,7 +368,7 @@ async fn segments_count_while_built_and_follow_the_file() {
         .unwrap()
         .to_string();
     let season =
-        maillon_app::members::season_of(&maillon_app::places::routes::today("Europe/Paris"));
+        maillon_app::members::season_of(maillon_app::places::routes::today_date("Europe/Paris"));
     fatou
         .post(
             &format!("/structures/{sid}/adherents/{marcel}/adhesion"),

@@ -32,7 +32,7 @@ async fn person(desk: &Client, sid: &str, fields: &[(&str, &str)], member: bool)
         .unwrap()
         .to_string();
     if member {
-        let season = maillon_app::members::season_of(&today().to_string());
+        let season = maillon_app::members::season_of(today());
         let r = desk
             .post(
                 &format!("/structures/{sid}/adherents/{pid}/adhesion"),
