@@ -88,7 +88,7 @@ pub async fn seed(
             publics: vec![d.public.into()],
             level: d.level.into(),
             material: d.material.into(),
-            price_kind: "gratuit".into(),
+            price_kind: maillon_app::workshops::model::PriceKind::Free,
             cycle: d.cycle,
             ..Workshop::default()
         };
@@ -131,9 +131,9 @@ pub async fn seed(
                 ..Contact::default()
             };
             let source = if phone.is_empty() && email.is_empty() {
-                "staff"
+                registration::Source::Staff
             } else {
-                "public"
+                registration::Source::Public
             };
             registration::register(db, public_url, structure_id, &first, &c, source).await?;
         }

@@ -543,7 +543,7 @@ async fn list(
     let mediators = crate::structures::store::members(&state.db, &access.structure.id)
         .await?
         .into_iter()
-        .filter(|m| m.role != "volunteer")
+        .filter(|m| m.role != crate::accounts::model::Role::Volunteer)
         .map(|m| (m.user_id, m.name))
         .collect();
     let query_without_page = form_urlencoded::Serializer::new(String::new())

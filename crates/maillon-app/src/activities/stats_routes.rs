@@ -188,7 +188,7 @@ async fn structure_page(
     let mediators = structures::store::members(&state.db, &sid)
         .await?
         .into_iter()
-        .filter(|m| m.role != "volunteer")
+        .filter(|m| m.role != crate::accounts::model::Role::Volunteer)
         .map(|m| (m.user_id, m.name))
         .collect();
     let places = crate::places::store::list_for_structure(&state.db, &sid)

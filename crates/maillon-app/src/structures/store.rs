@@ -1,6 +1,7 @@
 //! Queries on structures and on the network's settings.
 
 use super::Structure;
+use crate::accounts::model::Role;
 use crate::db::{self, now, text, AnyRow, Db, DbError, Tx};
 use crate::tenancy::StructureId;
 
@@ -125,7 +126,13 @@ pub struct Member {
     pub user_id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
+}
+
+/// A membership's role; one Maillon does not know is an error.
+fn role_of(r: &AnyRow) -> Result<Role, DbError> {
+    let code = text(r, "role")?;
+    Role::parse(&code).ok_or_else(|| DbError::invalid(format!("rôle inconnu : {code}")))
 }
 
 pub async fn members(db: &Db, structure_id: &StructureId) -> Result<Vec<Member>, DbError> {
@@ -142,7 +149,7 @@ pub async fn members(db: &Db, structure_id: &StructureId) -> Result<Vec<Member>,
                 user_id: text(r, "id")?,
                 name: text(r, "name")?,
                 email: text(r, "email")?,
-                role: text(r, "role")?,
+                role: role_of(r)?,
             })
         })
         .collect::<Result<_, DbError>>()
@@ -318,9 +325,10 @@ pub async fn take_invitation_request(
 pub async fn admin_emails(tx: &mut Tx, structure_id: &StructureId) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query_scalar(
         "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.structure_id = $1 AND m.role = 'structure_admin' ORDER BY u.email",
+         WHERE m.structure_id = $1 AND m.role = $2 ORDER BY u.email",
     )
     .bind(structure_id)
+    .bind(Role::StructureAdmin.code())
     .fetch_all(&mut **tx)
     .await?)
 }

@@ -342,7 +342,7 @@ async fn is_only_admin(state: &AppState, sid: &StructureId, uid: &str) -> Result
     Ok(store::members(&state.db, sid)
         .await?
         .iter()
-        .any(|m| m.user_id == uid && m.role == Role::StructureAdmin.code()))
+        .any(|m| m.user_id == uid && m.role == Role::StructureAdmin))
 }
 
 async fn remove(

@@ -178,7 +178,7 @@ pub async fn include_new_session(
         .bind(seats)
         .bind(text(&r, "needs")?)
         .bind(status.code())
-        .bind(text(&r, "source")?)
+        .bind(super::registration::Source::parse(&text(&r, "source")?)?.code())
         .bind(db::int(&r, "asked_at")?)
         .bind(text(&r, "structure_id")?)
         .bind(crate::accounts::tokens::hash(

@@ -33,7 +33,7 @@ async fn edit_workshop_form(
     Path((_, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let workshop = staff_workshop(&state, &access.structure.id, &wid).await?;
-    let price = if workshop.price_kind == "payant" {
+    let price = if workshop.price_kind == model::PriceKind::Paid {
         model::euros(workshop.price_cents)
     } else {
         String::new()

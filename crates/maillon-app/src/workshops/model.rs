@@ -12,11 +12,16 @@ pub const PUBLICS: &[Choice] = &[
     ("familles", "Familles"),
 ];
 
-pub const PRICES: &[Choice] = &[
-    ("gratuit", "Gratuit"),
-    ("sous_condition", "Gratuit sous condition"),
-    ("payant", "Payant"),
-];
+crate::code_enum! {
+    /// What a workshop costs.
+    #[derive(Default)]
+    pub enum PriceKind("type de prix") {
+        #[default]
+        Free = "gratuit", "Gratuit";
+        FreeIf = "sous_condition", "Gratuit sous condition";
+        Paid = "payant", "Payant";
+    }
+}
 
 /// The most sessions created in one step ("every Tuesday for 6 weeks").
 pub const MAX_WEEKS: i64 = 52;
@@ -30,7 +35,7 @@ pub struct Workshop {
     pub publics: Vec<String>,
     pub level: String,
     pub material: String,
-    pub price_kind: String,
+    pub price_kind: PriceKind,
     pub price_cents: i64,
     pub price_condition: String,
     pub accessibility: String,
@@ -41,13 +46,12 @@ pub struct Workshop {
 impl Workshop {
     /// "Gratuit", "Gratuit sous condition (habitants du quartier)", "5,50 €".
     pub fn price_label(&self) -> String {
-        match self.price_kind.as_str() {
-            "payant" => format!("{} €", euros(self.price_cents)),
-            "sous_condition" if !self.price_condition.is_empty() => {
-                format!("Gratuit sous condition ({})", self.price_condition)
+        match self.price_kind {
+            PriceKind::Paid => format!("{} €", euros(self.price_cents)),
+            PriceKind::FreeIf if !self.price_condition.is_empty() => {
+                format!("{} ({})", PriceKind::FreeIf.label(), self.price_condition)
             }
-            "sous_condition" => "Gratuit sous condition".into(),
-            _ => "Gratuit".into(),
+            kind => kind.label().into(),
         }
     }
 
@@ -103,9 +107,7 @@ pub fn workshop_from_form(form: &FormData) -> Result<Workshop, (Workshop, FieldE
             .filter(|l| in_list(LEVELS, l))
             .unwrap_or_default(),
         material: form.get("material"),
-        price_kind: Some(form.get("price_kind"))
-            .filter(|p| in_list(PRICES, p))
-            .unwrap_or_else(|| "gratuit".into()),
+        price_kind: PriceKind::parse(&form.get("price_kind")).unwrap_or_default(),
         price_cents: 0,
         price_condition: form.get("price_condition"),
         accessibility: form.get("accessibility"),
@@ -125,12 +127,12 @@ pub fn workshop_from_form(form: &FormData) -> Result<Workshop, (Workshop, FieldE
     if w.themes.is_empty() {
         errors.add("themes", "Choisissez au moins une thématique.");
     }
-    match w.price_kind.as_str() {
-        "payant" => match parse_euros(&form.get("price")) {
+    match w.price_kind {
+        PriceKind::Paid => match parse_euros(&form.get("price")) {
             Some(cents) if cents > 0 => w.price_cents = cents,
             _ => errors.add("price", "Indiquez le prix en euros, par exemple 5 ou 5,50."),
         },
-        "sous_condition" if w.price_condition.is_empty() => errors.add(
+        PriceKind::FreeIf if w.price_condition.is_empty() => errors.add(
             "price_condition",
             "Indiquez la condition (par exemple : adhérents du centre).",
         ),

@@ -248,7 +248,7 @@ async fn sign_up(
         &session.structure_id,
         &id,
         &contact,
-        "public",
+        registration::Source::Public,
     )
     .await?;
     match outcome {

@@ -16,6 +16,14 @@ use crate::validate;
 use crate::web::forms::{FieldErrors, FormData};
 
 crate::code_enum! {
+    /// How a registration came: the public form, or the team (desk, phone).
+    pub enum Source("origine d'inscription") {
+        Public = "public", "En ligne";
+        Staff = "staff", "Accueil ou téléphone";
+    }
+}
+
+crate::code_enum! {
     /// Where a registration stands. An unknown stored code is an error (it used to
     /// display as "Annulée").
     pub enum Status("statut d'inscription") {
@@ -117,7 +125,7 @@ pub struct Registration {
     pub seats: i64,
     pub needs: String,
     pub status: Status,
-    pub source: String,
+    pub source: Source,
     pub asked_at: i64,
     pub present: bool,
     pub reminders: bool,
@@ -157,7 +165,7 @@ fn from_row(r: &AnyRow) -> Result<Registration, DbError> {
         seats: db::int(r, "seats")?,
         needs: text(r, "needs")?,
         status: Status::parse(&text(r, "status")?)?,
-        source: text(r, "source")?,
+        source: Source::parse(&text(r, "source")?)?,
         asked_at: db::int(r, "asked_at")?,
         present: db::flag(r, "present")?,
         reminders: db::flag(r, "reminders")?,
@@ -180,14 +188,14 @@ pub enum Outcome {
 }
 
 /// Registers `c` for the session of `structure_id` (for a cycle: for all its sessions
-/// to come); `source` is "public" or "staff".
+/// to come), from the public form or by the team.
 pub async fn register(
     db: &Db,
     public_url: &str,
     structure_id: &StructureId,
     session_id: &str,
     c: &Contact,
-    source: &str,
+    source: Source,
 ) -> Result<Outcome, DbError> {
     let mut tx = db.begin_write().await?;
     let held = cycles::held(&mut tx, session_id).await?;
@@ -204,7 +212,9 @@ pub async fn register(
     };
     // A waiting list without end would let anyone queue messages to chosen numbers: the
     // public form stops at its cap (staff may still add someone at the desk).
-    if status == Status::Waiting && source == "public" && waiting_list_full(&mut tx, &first).await?
+    if status == Status::Waiting
+        && source == Source::Public
+        && waiting_list_full(&mut tx, &first).await?
     {
         return Ok(Outcome::WaitingListFull);
     }
@@ -232,7 +242,7 @@ pub async fn register(
         .bind(c.seats)
         .bind(c.needs.clone())
         .bind(status.code())
-        .bind(source)
+        .bind(source.code())
         .bind(t)
         .bind(structure_id)
         .bind(tokens::hash(&secret))

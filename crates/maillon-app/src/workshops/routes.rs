@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::cycles;
-use super::model::{self, Session, Workshop, PRICES, PUBLICS};
+use super::model::{self, PriceKind, Session, Workshop, PUBLICS};
 use super::registration::{self, Contact, Outcome, Registration};
 use super::store;
 use crate::accounts::model::CurrentUser;
@@ -103,12 +103,7 @@ async fn export(
             r.phone_display(),
             r.email.clone(),
             r.needs.clone(),
-            if r.source == "staff" {
-                "Accueil ou téléphone"
-            } else {
-                "En ligne"
-            }
-            .to_string(),
+            r.source.label().to_string(),
             if r.present { "oui" } else { "" }.to_string(),
         ];
         rows.push(row);
@@ -185,7 +180,7 @@ pub(super) struct FormPage {
     themes: &'static [Choice],
     publics: &'static [Choice],
     levels: &'static [Choice],
-    prices: &'static [Choice],
+    prices: &'static [PriceKind],
 }
 
 /// The four forms of workshops: a new one with its first sessions, more sessions, the
@@ -250,7 +245,7 @@ pub(super) async fn form_page(
         themes: THEMES,
         publics: PUBLICS,
         levels: LEVELS,
-        prices: PRICES,
+        prices: PriceKind::ALL,
     })?
     .into_response())
 }
@@ -573,7 +568,7 @@ async fn register_at_desk(
         &access.structure.id,
         &id,
         &contact,
-        "staff",
+        registration::Source::Staff,
     )
     .await?
     {

@@ -23,7 +23,7 @@ pub async fn insert_workshop(
     .bind(w.description.clone())
     .bind(w.level.clone())
     .bind(w.material.clone())
-    .bind(w.price_kind.clone())
+    .bind(w.price_kind.code())
     .bind(w.price_cents)
     .bind(w.price_condition.clone())
     .bind(w.accessibility.clone())
@@ -52,7 +52,7 @@ pub async fn update_workshop(
     .bind(w.description.clone())
     .bind(w.level.clone())
     .bind(w.material.clone())
-    .bind(w.price_kind.clone())
+    .bind(w.price_kind.code())
     .bind(w.price_cents)
     .bind(w.price_condition.clone())
     .bind(w.accessibility.clone())
@@ -146,7 +146,7 @@ async fn workshop_of(db: &Db, row: &AnyRow) -> Result<Workshop, DbError> {
         description: text(row, "description")?,
         level: text(row, "level")?,
         material: text(row, "material")?,
-        price_kind: text(row, "price_kind")?,
+        price_kind: super::model::PriceKind::parse(&text(row, "price_kind")?)?,
         price_cents: db::int(row, "price_cents")?,
         price_condition: text(row, "price_condition")?,
         accessibility: text(row, "accessibility")?,
