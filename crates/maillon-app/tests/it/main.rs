@@ -19,6 +19,7 @@ mod places_csv;
 mod resource_files;
 mod resources;
 mod sms;
+mod snapshots;
 mod stats;
 mod tenancy;
 mod tenancy_matrix;
