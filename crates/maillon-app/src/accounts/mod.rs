@@ -54,7 +54,7 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
         Box::pin(async move {
             store::purge_expired(&w.db, w.config.session_idle_minutes * 60)
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(Into::into)
         })
     })
     .every(JobKind::Purge, 3600);

@@ -91,7 +91,7 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
             beneficiaries::anonymise_inactive(&w.db, months)
                 .await
                 .map(|n| tracing::info!(anonymised = n, "retention of beneficiaries applied"))
-                .map_err(|e| e.to_string())
+                .map_err(Into::into)
         })
     })
     .every(JobKind::Anonymise, 86_400);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::db::{now, BoxFuture, Db};
+use crate::db::{now, BoxFuture, Db, DbError};
 use crate::web::metrics::Metrics;
 use store::JobKind;
 
@@ -41,6 +41,37 @@ impl Jobs {
 
 const POLL: Duration = Duration::from_secs(2);
 
+/// Why a job did not finish. Its text goes to the job's `last_error` and to the log; the
+/// queue tries again later until the job's last attempt.
+#[derive(Debug)]
+pub enum JobError {
+    /// The database was out of reach or refused a statement.
+    Db(DbError),
+    /// The payload is not what the job's kind expects, or names a row that is gone.
+    Payload(String),
+    /// The outside service (SMTP relay, SMS provider) failed or refused.
+    Send(String),
+    /// A kind no capability handles, or one this server does not know.
+    Unknown(String),
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::Db(e) => write!(f, "base de données : {e}"),
+            JobError::Payload(why) => write!(f, "contenu de la tâche : {why}"),
+            JobError::Send(why) => write!(f, "envoi : {why}"),
+            JobError::Unknown(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<DbError> for JobError {
+    fn from(e: DbError) -> Self {
+        JobError::Db(e)
+    }
+}
+
 /// What a handler is given of its job.
 pub struct JobRun<'a> {
     pub payload: &'a str,
@@ -50,7 +81,7 @@ pub struct JobRun<'a> {
 
 /// Runs one job of a kind. `C` is what the application gives every handler (its
 /// database, configuration and senders): `jobs/` knows the queue, not the capabilities.
-pub type Handler<C> = for<'a> fn(&'a C, JobRun<'a>) -> BoxFuture<'a, Result<(), String>>;
+pub type Handler<C> = for<'a> fn(&'a C, JobRun<'a>) -> BoxFuture<'a, Result<(), JobError>>;
 
 /// The handlers each capability registers, and the periodic jobs it wants queued.
 pub struct Registry<C> {
@@ -147,10 +178,13 @@ pub async fn run_one<C>(
         last_attempt: job.attempts >= job.max_attempts,
     };
     let result = match JobKind::parse(&job.kind) {
-        Err(unknown) => Err(unknown.to_string()),
+        Err(unknown) => Err(JobError::Unknown(unknown.to_string())),
         Ok(kind) => match registry.handler(kind) {
             Some(handler) => handler(context, run).await,
-            None => Err(format!("aucun traitement pour « {} »", kind.code())),
+            None => Err(JobError::Unknown(format!(
+                "aucun traitement pour « {} »",
+                kind.code()
+            ))),
         },
     };
     match result {
@@ -159,6 +193,7 @@ pub async fn run_one<C>(
             metrics.record_job(&job.kind, "done");
         }
         Err(error) => {
+            let error = error.to_string();
             let gave_up = store::fail(db, &job, &error).await?;
             tracing::warn!(kind = %job.kind, attempt = job.attempts, gave_up, error = %error, "job failed");
             metrics.record_job(&job.kind, if gave_up { "failed" } else { "retried" });

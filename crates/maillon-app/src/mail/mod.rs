@@ -9,6 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::jobs::JobError;
 use crate::tenancy::StructureId;
 
 pub mod routes;
@@ -297,15 +298,14 @@ pub async fn deliver(
     mailer: &Mailer,
     payload: &str,
     last_attempt: bool,
-) -> Result<(), String> {
+) -> Result<(), JobError> {
     let id = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
         .and_then(|v| v["email_id"].as_str().map(str::to_string))
-        .ok_or("payload without email_id")?;
+        .ok_or_else(|| JobError::Payload("sans email_id".into()))?;
     let email = get(db, &id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("email not found")?;
+        .await?
+        .ok_or_else(|| JobError::Payload(format!("e-mail {id} introuvable")))?;
     if email.status == EmailStatus::Sending {
         // A send was under way when the server stopped: the relay may have the message.
         // Sent again (at least once, never lost), with the same Message-ID, by which
@@ -321,9 +321,7 @@ pub async fn deliver(
         } else {
             tracing::info!(email = %email.id, "e-mail kept in the outbox (no SMTP server configured)");
         }
-        return set_status(db, &id, EmailStatus::Outbox, None)
-            .await
-            .map_err(|e| e.to_string());
+        return Ok(set_status(db, &id, EmailStatus::Outbox, None).await?);
     };
     let mut builder = Message::builder();
     if !email.list_unsubscribe.is_empty() {
@@ -340,12 +338,12 @@ pub async fn deliver(
             config
                 .mail_from
                 .parse()
-                .map_err(|e| format!("MAILLON_MAIL_FROM: {e}"))?,
+                .map_err(|e| JobError::Send(format!("MAILLON_MAIL_FROM : {e}")))?,
         )
         .to(email
             .to_addr
             .parse()
-            .map_err(|e| format!("recipient: {e}"))?)
+            .map_err(|e| JobError::Send(format!("destinataire : {e}")))?)
         .subject(email.subject.clone())
         .message_id(Some(message_id(&email.id, &config.public_url)));
     let message = if email.body_html.is_empty() {
@@ -357,23 +355,17 @@ pub async fn deliver(
                 .singlepart(SinglePart::html(email.body_html.clone())),
         )
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| JobError::Send(e.to_string()))?;
     // Said before the relay has it, and "sent" as soon as it said yes: a crash between
     // the two is the only case of a second send, and the outbox shows it.
-    set_status(db, &id, EmailStatus::Sending, None)
-        .await
-        .map_err(|e| e.to_string())?;
+    set_status(db, &id, EmailStatus::Sending, None).await?;
     match smtp.send(message).await {
-        Ok(_) => set_status(db, &id, EmailStatus::Sent, None)
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(_) => Ok(set_status(db, &id, EmailStatus::Sent, None).await?),
         Err(e) if e.is_permanent() => {
             // The recipient's server refused the address: trying again would not help.
             let error = e.to_string();
             tracing::warn!(email = %email.id, error = %error, "e-mail refused (bounced)");
-            set_status(db, &id, EmailStatus::Bounced, Some(&error))
-                .await
-                .map_err(|e| e.to_string())
+            Ok(set_status(db, &id, EmailStatus::Bounced, Some(&error)).await?)
         }
         Err(e) => {
             let error = e.to_string();
@@ -383,7 +375,7 @@ pub async fn deliver(
                 EmailStatus::Queued
             };
             let _ = set_status(db, &id, status, Some(&error)).await;
-            Err(error)
+            Err(JobError::Send(error))
         }
     }
 }

@@ -13,6 +13,7 @@ use super::{hours, store};
 use crate::accounts::tokens;
 use crate::config::Config;
 use crate::db::{now, text, Db, DbError};
+use crate::jobs::JobError;
 use crate::members::consent::ConsentState;
 use crate::members::filter::{Filter, Today};
 use crate::members::model::Member;
@@ -111,20 +112,17 @@ pub fn totals(recipients: &[Recipient]) -> Vec<(&'static str, usize)> {
 
 /// The `plan_message` job: at the time chosen, writes the deliveries and queues the
 /// e-mails and SMS. Idempotent: only a message still scheduled is planned.
-pub async fn run(db: &Db, config: &Config, payload: &str) -> Result<(), String> {
-    let value: serde_json::Value = serde_json::from_str(payload).map_err(|e| e.to_string())?;
+pub async fn run(db: &Db, config: &Config, payload: &str) -> Result<(), JobError> {
+    let value: serde_json::Value =
+        serde_json::from_str(payload).map_err(|e| JobError::Payload(e.to_string()))?;
     let (Some(sid), Some(mid)) = (value["structure_id"].as_str(), value["message_id"].as_str())
     else {
-        return Err("payload without message".into());
+        return Err(JobError::Payload("sans message".into()));
     };
-    plan(db, &config.public_url, &StructureId::stored(sid), mid)
-        .await
-        .map_err(|e| e.to_string())
-        .map(|n| {
-            if let Some(n) = n {
-                tracing::info!(message = %mid, recipients = n, "message planned");
-            }
-        })
+    if let Some(n) = plan(db, &config.public_url, &StructureId::stored(sid), mid).await? {
+        tracing::info!(message = %mid, recipients = n, "message planned");
+    }
+    Ok(())
 }
 
 /// Plans the message now; None when it was not (or no longer) scheduled.

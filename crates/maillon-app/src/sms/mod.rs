@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::{self, now, text, Db, DbError, Tx};
+use crate::jobs::JobError;
 use crate::tenancy::StructureId;
 use provider::{SendError, SmsProvider};
 
@@ -281,36 +282,32 @@ pub async fn deliver(
     texter: &Texter,
     payload: &str,
     last_attempt: bool,
-) -> Result<(), String> {
+) -> Result<(), JobError> {
     let id = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
         .and_then(|v| v["sms_id"].as_str().map(str::to_string))
-        .ok_or("payload without sms_id")?;
+        .ok_or_else(|| JobError::Payload("sans sms_id".into()))?;
     let row = sqlx::query("SELECT * FROM sms_messages WHERE id = $1")
         .bind(id.clone())
         .fetch_optional(db.read())
         .await
-        .map_err(|e| e.to_string())?
-        .ok_or("sms not found")?;
-    let sms = from_row(&row).map_err(|e| e.to_string())?;
+        .map_err(DbError::from)?
+        .ok_or_else(|| JobError::Payload(format!("SMS {id} introuvable")))?;
+    let sms = from_row(&row)?;
     if sms.status != SmsStatus::Queued {
         return Ok(());
     }
     let Some(provider) = &texter.provider else {
         tracing::info!(sms = %sms.id, "SMS kept in the outbox (no SMS provider configured)");
-        return record(db, &id, SmsStatus::Outbox, "", "", "")
-            .await
-            .map_err(|e| e.to_string());
+        return Ok(record(db, &id, SmsStatus::Outbox, "", "", "").await?);
     };
     match provider.send(&sms.to_phone, &sms.body).await {
-        Ok(reference) => record(db, &id, SmsStatus::Sent, provider.name(), &reference, "")
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(reference) => {
+            Ok(record(db, &id, SmsStatus::Sent, provider.name(), &reference, "").await?)
+        }
         Err(SendError::Permanent(error)) => {
             tracing::warn!(sms = %sms.id, error = %error, "SMS refused by the provider");
-            record(db, &id, SmsStatus::Failed, provider.name(), "", &error)
-                .await
-                .map_err(|e| e.to_string())
+            Ok(record(db, &id, SmsStatus::Failed, provider.name(), "", &error).await?)
         }
         Err(SendError::Temporary(error)) => {
             let status = if last_attempt {
@@ -319,7 +316,7 @@ pub async fn deliver(
                 SmsStatus::Queued
             };
             let _ = record(db, &id, status, provider.name(), "", &error).await;
-            Err(error)
+            Err(JobError::Send(error))
         }
     }
 }

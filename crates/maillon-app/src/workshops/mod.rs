@@ -24,9 +24,7 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
     use crate::jobs::store::JobKind;
     jobs.on(JobKind::Reminders, |w, _| {
         Box::pin(async move {
-            let n = reminders::plan(&w.db, &w.config.public_url)
-                .await
-                .map_err(|e| e.to_string())?;
+            let n = reminders::plan(&w.db, &w.config.public_url).await?;
             if n > 0 {
                 tracing::info!(queued = n, "workshop reminders queued");
             }
@@ -36,9 +34,7 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
     .every(JobKind::Reminders, 300)
     .on(JobKind::Offers, |w, _| {
         Box::pin(async move {
-            let n = waiting::expire_offers(&w.db, &w.config.public_url, crate::db::now())
-                .await
-                .map_err(|e| e.to_string())?;
+            let n = waiting::expire_offers(&w.db, &w.config.public_url, crate::db::now()).await?;
             if n > 0 {
                 tracing::info!(expired = n, "unconfirmed offers passed on");
             }
