@@ -59,3 +59,8 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
     })
     .every(JobKind::Purge, 3600);
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new().merge(routes::routes())
+}

@@ -113,3 +113,15 @@ pub fn post_steps() -> [crate::db::PostStep; 2] {
         },
     ]
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new()
+        .merge(routes::routes())
+        .merge(beneficiary_routes::routes())
+        .merge(stats_routes::routes())
+        .merge(export_routes::routes())
+        .merge(people_tools::routes())
+        .merge(picker::routes())
+        .merge(import::routes())
+}

@@ -392,3 +392,8 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
         ))
     });
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new().merge(routes::routes())
+}

@@ -120,6 +120,15 @@ pub fn labels(list: &[Choice], codes: &str) -> String {
         .join(", ")
 }
 
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new()
+        .merge(routes::routes())
+        .merge(import::routes())
+        .merge(segments::routes())
+        .merge(self_service::routes())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

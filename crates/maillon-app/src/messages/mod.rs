@@ -38,3 +38,12 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
         Box::pin(plan::run(&w.db, &w.config, run.payload))
     });
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new()
+        .merge(routes::routes())
+        .merge(tracking::routes())
+        .merge(unsubscribe::routes())
+        .merge(news::routes())
+}

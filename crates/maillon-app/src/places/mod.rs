@@ -7,3 +7,10 @@ pub mod model;
 pub mod routes;
 pub mod store;
 pub mod vocab;
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new()
+        .merge(routes::routes())
+        .merge(csv::routes())
+}

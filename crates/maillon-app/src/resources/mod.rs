@@ -77,3 +77,16 @@ pub fn making_structures(user: &CurrentUser) -> Vec<(crate::tenancy::StructureId
         .map(|m| (m.structure_id.clone(), m.structure_name.clone()))
         .collect()
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new()
+        .merge(routes::routes())
+        .merge(blocks::routes())
+        .merge(files::routes())
+        .merge(archive::routes())
+        .merge(feedback::routes())
+        .merge(moderation::routes())
+        .merge(sharing::routes())
+        .merge(collections::routes())
+}

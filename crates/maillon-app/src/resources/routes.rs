@@ -33,13 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/ressources/{id}/modifier", get(edit_form).post(edit))
         .route("/ressources/{id}/supprimer", get(delete_form).post(delete))
         .route("/ressources/{id}/adapter", get(adapt_form).post(adapt))
-        .merge(super::blocks::routes())
-        .merge(super::files::routes())
-        .merge(super::archive::routes())
-        .merge(super::feedback::routes())
-        .merge(super::moderation::routes())
-        .merge(super::sharing::routes())
-        .merge(super::collections::routes())
 }
 
 #[derive(Deserialize, Default)]

@@ -262,3 +262,8 @@ pub fn validate_form(
         Err((s, errors))
     }
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new().merge(routes::routes())
+}

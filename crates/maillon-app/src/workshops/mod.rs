@@ -43,3 +43,13 @@ pub fn register_jobs(jobs: &mut crate::jobs::Registry<crate::app::Worker>) {
     })
     .every(JobKind::Offers, 300);
 }
+
+/// Every route of this capability (`app::router` merges one router per capability).
+pub fn router() -> axum::Router<crate::app::AppState> {
+    axum::Router::new()
+        .merge(routes::routes())
+        .merge(public::routes())
+        .merge(attendance::routes())
+        .merge(feeds::routes())
+        .merge(programmes::routes())
+}
