@@ -76,28 +76,7 @@ fn redact(text: &str) -> String {
 /// e-mail: (the workshop's id, the session's id).
 async fn fixed_workshop(app: &TestApp, karim: &Client) -> (String, String) {
     let sid = app.structure_id(FERRAT).await;
-    let r = karim
-        .post(
-            &format!("/structures/{sid}/ateliers/nouveau"),
-            &[
-                ("title", "Bien utiliser son smartphone"),
-                ("description", "Allumer, toucher, ouvrir une application."),
-                ("themes", "prise_en_main"),
-                ("publics", "seniors"),
-                ("level", "debutant"),
-                ("price_kind", "gratuit"),
-                ("date", "2031-03-04"),
-                ("start_time", "14:00"),
-                ("end_time", "16:00"),
-                ("capacity", "8"),
-                ("weeks", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let session = app
-        .scalar_text("SELECT id FROM workshop_sessions WHERE date = '2031-03-04'")
-        .await;
+    let session = crate::workshops::workshop_dated(app, karim, &sid, "8", "1", "2031-03-04").await;
     let workshop = app
         .scalar_text(&format!(
             "SELECT workshop_id FROM workshop_sessions WHERE id = '{session}'"

@@ -30,7 +30,18 @@ pub(crate) async fn workshop_on(
     weeks: &str,
     days: i64,
 ) -> String {
-    let date = in_days(days);
+    workshop_dated(app, karim, sid, capacity, weeks, &in_days(days)).await
+}
+
+/// The same on a given date (YYYY-MM-DD).
+pub(crate) async fn workshop_dated(
+    app: &TestApp,
+    karim: &Client,
+    sid: &str,
+    capacity: &str,
+    weeks: &str,
+    date: &str,
+) -> String {
     let r = karim
         .post(
             &format!("/structures/{sid}/ateliers/nouveau"),
@@ -41,7 +52,7 @@ pub(crate) async fn workshop_on(
                 ("publics", "seniors"),
                 ("level", "debutant"),
                 ("price_kind", "gratuit"),
-                ("date", &date),
+                ("date", date),
                 ("start_time", "14:00"),
                 ("end_time", "16:00"),
                 ("capacity", capacity),
