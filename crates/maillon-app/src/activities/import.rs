@@ -12,8 +12,8 @@ use axum::Router;
 use super::audit::{self, Actor};
 use super::beneficiaries::{self, Beneficiary};
 use super::spreadsheet::{code_of, phone_cell};
+use super::this_year;
 use super::vocab::{GENRES, STATUTS};
-use super::{people_access, this_year};
 use crate::accounts::model::CurrentUser;
 use crate::app::page::Page;
 use crate::app::AppState;
@@ -174,19 +174,18 @@ struct ImportPage {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     problem: Option<String>,
     lines: Vec<Line>,
     content: String,
 ) -> AppResult<Response> {
-    let access = people_access(state, user, sid).await?;
     let sid = &access.structure.id;
     let wrong = lines.iter().filter(|l| l.is_wrong()).count();
     let new = lines
         .iter()
         .filter(|l| matches!(l.outcome, Outcome::New(_)))
         .count();
-    let page = Page::in_structure(state, "Importer des bénéficiaires", user, &access)
+    let page = Page::in_structure(state, "Importer des bénéficiaires", user, access)
         .await
         .section("beneficiaries");
     let (lines, left) = crate::activities::spreadsheet::preview_rows(lines, Line::is_wrong);
@@ -205,10 +204,9 @@ async fn page(
 
 async fn form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<super::People>,
 ) -> AppResult<Response> {
-    page(&state, &user, &sid, None, Vec::new(), String::new()).await
+    page(&state, &user, &access, None, Vec::new(), String::new()).await
 }
 
 async fn existing_and_year(
@@ -223,7 +221,6 @@ async fn existing_and_year(
 async fn preview(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<super::People>,
-    Path(sid): Path<String>,
     multipart: Multipart,
 ) -> AppResult<Response> {
     let (existing, year) = existing_and_year(&state, &access).await?;
@@ -233,7 +230,7 @@ async fn preview(
             return page(
                 &state,
                 &user,
-                &sid,
+                &access,
                 Some(problem),
                 Vec::new(),
                 String::new(),
@@ -249,7 +246,7 @@ async fn preview(
             page(
                 &state,
                 &user,
-                &sid,
+                &access,
                 Some(problem),
                 Vec::new(),
                 String::new(),
@@ -258,7 +255,7 @@ async fn preview(
         }
         Ok(lines) => {
             let content = String::from_utf8_lossy(&file).to_string();
-            page(&state, &user, &sid, None, lines, content).await
+            page(&state, &user, &access, None, lines, content).await
         }
     }
 }
@@ -276,7 +273,7 @@ async fn confirm(
         .await;
     let lines = parsed.map_err(AppError::BadRequest)?;
     if lines.iter().any(Line::is_wrong) {
-        return page(&state, &user, &sid, None, lines, content).await;
+        return page(&state, &user, &access, None, lines, content).await;
     }
     let actor = Actor::from(&user);
     let new: Vec<&Beneficiary> = lines

@@ -12,7 +12,7 @@ use axum::Router;
 use super::filter::Filter;
 use super::model::{self, Member, MembershipForm};
 use super::routes::today_of;
-use super::{member_access, store, CHANNELS, LANGUAGES, PAYMENT_MODES, SECTORS};
+use super::{store, CHANNELS, LANGUAGES, PAYMENT_MODES, SECTORS};
 use crate::accounts::model::CurrentUser;
 use crate::activities::audit::{self, Actor};
 use crate::activities::beneficiaries::name_key;
@@ -265,19 +265,18 @@ struct ImportPage {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     problem: Option<String>,
     lines: Vec<Line>,
     content: String,
 ) -> AppResult<Response> {
-    let access = member_access(state, user, sid).await?;
     let sid = &access.structure.id;
     let wrong = lines.iter().filter(|l| l.is_wrong()).count();
     let new = lines
         .iter()
         .filter(|l| matches!(l.outcome, Outcome::New(_)))
         .count();
-    let page = Page::in_structure(state, "Importer des adhérents", user, &access)
+    let page = Page::in_structure(state, "Importer des adhérents", user, access)
         .await
         .section("members");
     let (lines, left) = crate::activities::spreadsheet::preview_rows(lines, Line::is_wrong);
@@ -296,10 +295,9 @@ async fn page(
 
 async fn form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<super::MemberFile>,
 ) -> AppResult<Response> {
-    page(&state, &user, &sid, None, Vec::new(), String::new()).await
+    page(&state, &user, &access, None, Vec::new(), String::new()).await
 }
 
 /// The identities of everyone recorded, archived or not, and today's date.
@@ -325,7 +323,6 @@ async fn known_and_today(
 async fn preview(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<super::MemberFile>,
-    Path(sid): Path<String>,
     multipart: Multipart,
 ) -> AppResult<Response> {
     let (known, today) = known_and_today(&state, &access).await?;
@@ -335,7 +332,7 @@ async fn preview(
             return page(
                 &state,
                 &user,
-                &sid,
+                &access,
                 Some(problem),
                 Vec::new(),
                 String::new(),
@@ -351,7 +348,7 @@ async fn preview(
             page(
                 &state,
                 &user,
-                &sid,
+                &access,
                 Some(problem),
                 Vec::new(),
                 String::new(),
@@ -360,7 +357,7 @@ async fn preview(
         }
         Ok(lines) => {
             let content = String::from_utf8_lossy(&file).to_string();
-            page(&state, &user, &sid, None, lines, content).await
+            page(&state, &user, &access, None, lines, content).await
         }
     }
 }
@@ -379,7 +376,7 @@ async fn confirm(
         .await;
     let lines = parsed.map_err(AppError::BadRequest)?;
     if lines.iter().any(Line::is_wrong) {
-        return page(&state, &user, &sid, None, lines, content).await;
+        return page(&state, &user, &access, None, lines, content).await;
     }
     let actor = Actor::from(&user);
     let new: Vec<&NewMember> = lines

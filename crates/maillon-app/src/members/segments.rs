@@ -9,7 +9,6 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::filter::Filter;
-use super::member_access;
 use super::routes::{filter_errors, today_of, FilterChoices, FILTER_CHOICES};
 use super::segment_store;
 pub use super::segment_store::{all, get_one, Segment};
@@ -17,6 +16,7 @@ use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::app::page::{Flash, Page};
 use crate::app::AppState;
+use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
@@ -85,22 +85,21 @@ struct EditorPage {
 async fn editor_page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     id: String,
     name: String,
     filter: Filter,
     mut errors: FieldErrors,
 ) -> AppResult<Response> {
-    let access = member_access(state, user, sid).await?;
     let sid = &access.structure.id;
-    let count = store::count(&state.db, sid, &filter, &today_of(&access)).await?;
+    let count = store::count(&state.db, sid, &filter, &today_of(access)).await?;
     errors.merge(filter_errors(&filter));
     let title = if id.is_empty() {
         "Nouveau segment".to_string()
     } else {
         format!("Segment « {name} »")
     };
-    let page = Page::in_structure(state, title, user, &access)
+    let page = Page::in_structure(state, title, user, access)
         .await
         .section("members");
     Ok(render(&EditorPage {
@@ -128,15 +127,14 @@ fn name_of(query: &str) -> String {
 /// The editor; "Compter" sends the form here again (GET) with the criteria.
 async fn editor(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let raw = query.unwrap_or_default();
     editor_page(
         &state,
         &user,
-        &sid,
+        &access,
         String::new(),
         name_of(&raw),
         Filter::from_query(&raw),
@@ -148,7 +146,7 @@ async fn editor(
 async fn edit(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::members::MemberFile>,
-    Path((sid, gid)): Path<(String, String)>,
+    Path((_, gid)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let segment = get_one(&state.db, &access.structure.id, &gid)
@@ -162,7 +160,7 @@ async fn edit(
     editor_page(
         &state,
         &user,
-        &sid,
+        &access,
         gid,
         name,
         filter,
@@ -228,7 +226,7 @@ async fn create(
 ) -> AppResult<Response> {
     let (name, filter, errors) = read(&form);
     if !errors.is_empty() {
-        return editor_page(&state, &user, &sid, String::new(), name, filter, errors).await;
+        return editor_page(&state, &user, &access, String::new(), name, filter, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
     segment_store::insert(&mut tx, &access.structure.id, &name, &filter).await?;
@@ -250,7 +248,7 @@ async fn update(
         .ok_or(AppError::NotFound)?;
     let (name, filter, errors) = read(&form);
     if !errors.is_empty() {
-        return editor_page(&state, &user, &sid, gid, name, filter, errors).await;
+        return editor_page(&state, &user, &access, gid, name, filter, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
     segment_store::update(&mut tx, &access.structure.id, &gid, &name, &filter).await?;

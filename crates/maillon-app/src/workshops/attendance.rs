@@ -15,10 +15,10 @@ use super::registration::{self, Registration};
 use super::store;
 use crate::accounts::model::CurrentUser;
 use crate::activities::model::{Activity, Kind};
-use crate::activities::recorder_access;
 use crate::activities::vocab::CANAL_PLACE;
 use crate::app::page::Page;
 use crate::app::AppState;
+use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
 use crate::web::error::{AppError, AppResult};
@@ -54,13 +54,12 @@ struct SheetPage {
 async fn sheet_page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     id: &str,
     errors: FieldErrors,
     walk_ins: String,
     printable: bool,
 ) -> AppResult<Response> {
-    let access = recorder_access(state, user, sid).await?;
     let sid = &access.structure.id;
     let session = store::session(&state.db, Scope::Structure(sid), id)
         .await?
@@ -72,7 +71,7 @@ async fn sheet_page(
         .collect();
     let (closed, activity_id) = store::attendance_state(&state.db, id).await?;
     let title = format!("Émargement — {}", session.title);
-    let page = Page::in_structure(state, title, user, &access)
+    let page = Page::in_structure(state, title, user, access)
         .await
         .section("workshops");
     Ok(render(&SheetPage {
@@ -91,13 +90,13 @@ async fn sheet_page(
 
 async fn sheet(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((sid, id)): Path<(String, String)>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
+    Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     sheet_page(
         &state,
         &user,
-        &sid,
+        &access,
         &id,
         FieldErrors::default(),
         String::new(),
@@ -109,13 +108,13 @@ async fn sheet(
 /// A sheet to print and sign at the door.
 async fn printable(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((sid, id)): Path<(String, String)>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
+    Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     sheet_page(
         &state,
         &user,
-        &sid,
+        &access,
         &id,
         FieldErrors::default(),
         String::new(),
@@ -148,7 +147,7 @@ async fn close(
             "walk_ins",
             "L'émargement se clôt le jour de l'atelier ou après.",
         );
-        return sheet_page(&state, &user, &sid, &id, errors, walk_ins_text, false).await;
+        return sheet_page(&state, &user, &access, &id, errors, walk_ins_text, false).await;
     }
     let walk_ins = match walk_ins_text.trim() {
         "" => 0,
@@ -160,7 +159,7 @@ async fn close(
                     "walk_ins",
                     "Indiquez un nombre de personnes, par exemple 2 (0 si personne).",
                 );
-                return sheet_page(&state, &user, &sid, &id, errors, walk_ins_text, false).await;
+                return sheet_page(&state, &user, &access, &id, errors, walk_ins_text, false).await;
             }
         },
     };
@@ -174,7 +173,7 @@ async fn close(
     if confirmed.is_empty() && walk_ins == 0 {
         let mut errors = FieldErrors::default();
         errors.add("walk_ins", "Personne n'est coché présent : cochez les présents ou indiquez les personnes venues sans inscription.");
-        return sheet_page(&state, &user, &sid, &id, errors, walk_ins_text, false).await;
+        return sheet_page(&state, &user, &access, &id, errors, walk_ins_text, false).await;
     }
     let mut tx = state.db.begin_write().await?;
     // Closed once: a second click (or a second mediator) finds it closed and records nothing.

@@ -14,11 +14,11 @@ use super::notify::{About, Notice};
 use super::routes::{staff_session, staff_workshop};
 use super::store;
 use crate::accounts::model::CurrentUser;
-use crate::activities::recorder_access;
 use crate::app::page::Page;
 use crate::app::AppState;
 use crate::db::{DbError, Tx};
 use crate::places::routes::today;
+use crate::structures::Access;
 use crate::structures::StructureAccess;
 use crate::tenancy::StructureId;
 use crate::web::error::{AppError, AppResult};
@@ -136,14 +136,13 @@ async fn cancellable(
 async fn cancel_session_page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     session: &Session,
     reason: String,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let access = recorder_access(state, user, sid).await?;
     let sid = &access.structure.id;
-    let page = Page::in_structure(state, "Annuler la séance", user, &access)
+    let page = Page::in_structure(state, "Annuler la séance", user, access)
         .await
         .section("workshops");
     let told = to_tell(state, sid, &[session]).await?;
@@ -168,7 +167,7 @@ async fn cancel_session_page(
 async fn cancel_session_form(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path((sid, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let session = cancellable(
         &state,
@@ -180,7 +179,7 @@ async fn cancel_session_form(
     cancel_session_page(
         &state,
         &user,
-        &sid,
+        &access,
         &session,
         String::new(),
         FieldErrors::default(),
@@ -204,8 +203,15 @@ async fn cancel_session(
     let reason = match reason_from(&form) {
         Ok(r) => r,
         Err(errors) => {
-            return cancel_session_page(&state, &user, &sid, &session, form.get("reason"), errors)
-                .await
+            return cancel_session_page(
+                &state,
+                &user,
+                &access,
+                &session,
+                form.get("reason"),
+                errors,
+            )
+            .await
         }
     };
     let mut tx = state.db.begin_write().await?;
@@ -220,12 +226,11 @@ async fn cancel_session(
 async fn delete_workshop_page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     wid: &str,
     reason: String,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let access = recorder_access(state, user, sid).await?;
     let sid = &access.structure.id;
     let workshop = staff_workshop(state, sid, wid).await?;
     let today = today(&access.structure.timezone);
@@ -234,7 +239,7 @@ async fn delete_workshop_page(
         .iter()
         .filter(|s| !s.cancelled && s.date >= today)
         .collect();
-    let page = Page::in_structure(state, "Supprimer l'atelier", user, &access)
+    let page = Page::in_structure(state, "Supprimer l'atelier", user, access)
         .await
         .section("workshops");
     Ok(render(&ConfirmPage {
@@ -260,13 +265,13 @@ async fn delete_workshop_page(
 
 async fn delete_workshop_form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((sid, wid)): Path<(String, String)>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
+    Path((_, wid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     delete_workshop_page(
         &state,
         &user,
-        &sid,
+        &access,
         &wid,
         String::new(),
         FieldErrors::default(),
@@ -284,7 +289,7 @@ async fn delete_workshop(
     let reason = match reason_from(&form) {
         Ok(r) => r,
         Err(errors) => {
-            return delete_workshop_page(&state, &user, &sid, &wid, form.get("reason"), errors)
+            return delete_workshop_page(&state, &user, &access, &wid, form.get("reason"), errors)
                 .await
         }
     };

@@ -13,10 +13,10 @@ use super::programme_store::{self, get_programme};
 pub use super::programme_store::{of_structure, ProgrammeInfo};
 use super::store::{self, Programme};
 use crate::accounts::model::CurrentUser;
-use crate::activities::recorder_access;
 use crate::app::page::Page;
 use crate::app::AppState;
 use crate::places::routes::today;
+use crate::structures::Access;
 use crate::structures::Structure;
 use crate::structures::StructureAccess;
 use crate::tenancy::Scope;
@@ -66,14 +66,13 @@ async fn upcoming_of(state: &AppState, sid: &StructureId, tz: &str) -> AppResult
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
-    sid: &str,
+    access: &Access,
     form: FormData,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let access = recorder_access(state, user, sid).await?;
     let sid = &access.structure.id;
     let sessions = upcoming_of(state, sid, &access.structure.timezone).await?;
-    let page = Page::in_structure(state, "Nouveau programme", user, &access)
+    let page = Page::in_structure(state, "Nouveau programme", user, access)
         .await
         .section("workshops");
     Ok(render(&FormPage {
@@ -88,13 +87,12 @@ async fn form_page(
 
 async fn new_form(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(sid): Path<String>,
+    StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
 ) -> AppResult<Response> {
     form_page(
         &state,
         &user,
-        &sid,
+        &access,
         FormData::default(),
         FieldErrors::default(),
     )
@@ -104,7 +102,6 @@ async fn new_form(
 async fn create(
     State(state): State<AppState>,
     StructureAccess { access, user, .. }: StructureAccess<crate::activities::Recorder>,
-    Path(sid): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::default();
@@ -134,7 +131,7 @@ async fn create(
         );
     }
     if !errors.is_empty() {
-        return form_page(&state, &user, &sid, form, errors).await;
+        return form_page(&state, &user, &access, form, errors).await;
     }
     let mut tx = state.db.begin_write().await?;
     let id = programme_store::insert(
