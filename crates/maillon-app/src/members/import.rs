@@ -370,9 +370,8 @@ async fn confirm(
 ) -> AppResult<Response> {
     let (known, today) = known_and_today(&state, &access).await?;
     let content = form.raw("content");
-    let today_text = today;
     let (parsed, content) = crate::heavy::IMPORTS
-        .run(move || (parse(content.as_bytes(), today_text, &known), content))
+        .run(move || (parse(content.as_bytes(), today, &known), content))
         .await;
     let lines = parsed.map_err(AppError::BadRequest)?;
     if lines.iter().any(Line::is_wrong) {

@@ -57,6 +57,16 @@ async fn channel_of(app: &TestApp, mid: &str, first_name: &str) -> String {
     .await
 }
 
+/// Plans the message at once, as its job would (None when it is no longer scheduled).
+async fn plan_now(
+    app: &TestApp,
+    sid: &str,
+    mid: &str,
+) -> Result<Option<usize>, maillon_app::db::DbError> {
+    let sid = maillon_app::tenancy::StructureId::stored(sid);
+    maillon_app::messages::plan::plan(&app.db, &app.base, &sid, mid).await
+}
+
 async fn wait_until(app: &TestApp, sql: &str) {
     for _ in 0..200 {
         if app.scalar_i64(sql).await > 0 {
@@ -325,14 +335,7 @@ async fn a_message_reaches_each_person_on_an_allowed_channel_and_is_tracked() {
 
     // Planning again (another server, a job run twice) changes nothing.
     let emails = app.scalar_i64("SELECT COUNT(*) FROM emails").await;
-    let again = maillon_app::messages::plan::plan(
-        &app.db,
-        &app.base,
-        &maillon_app::tenancy::StructureId::stored(sid.clone()),
-        &mid,
-    )
-    .await
-    .unwrap();
+    let again = plan_now(&app, &sid, &mid).await.unwrap();
     assert!(again.is_none());
     assert_eq!(app.scalar_i64("SELECT COUNT(*) FROM emails").await, emails);
     assert_eq!(
@@ -531,15 +534,7 @@ async fn nobody_to_reach_is_said_before_sending_and_scheduling_keeps_sending_hou
     // Cancelled: a draft again, and the job, when it comes, plans nothing.
     let r = desk.post(&format!("{path}/deprogrammer"), &[]).await;
     assert_eq!(r.status, 303);
-    assert!(maillon_app::messages::plan::plan(
-        &app.db,
-        &app.base,
-        &maillon_app::tenancy::StructureId::stored(sid.clone()),
-        &mid
-    )
-    .await
-    .unwrap()
-    .is_none());
+    assert!(plan_now(&app, &sid, &mid).await.unwrap().is_none());
     assert_eq!(
         app.scalar_i64(&format!(
             "SELECT COUNT(*) FROM message_deliveries WHERE message_id = '{mid}'"
@@ -654,13 +649,7 @@ async fn a_failure_while_planning_leaves_nothing_half_sent() {
     }
     let emails = app.scalar_i64("SELECT COUNT(*) FROM emails").await;
     let sms = app.scalar_i64("SELECT COUNT(*) FROM sms_messages").await;
-    let failed = maillon_app::messages::plan::plan(
-        &app.db,
-        &app.base,
-        &maillon_app::tenancy::StructureId::stored(sid.clone()),
-        &mid,
-    )
-    .await;
+    let failed = plan_now(&app, &sid, &mid).await;
     assert!(failed.is_err());
     assert_eq!(
         app.scalar_i64(&format!(
@@ -689,25 +678,9 @@ async fn a_failure_while_planning_leaves_nothing_half_sent() {
         "DROP TRIGGER fail_third"
     })
     .await;
-    let planned = maillon_app::messages::plan::plan(
-        &app.db,
-        &app.base,
-        &maillon_app::tenancy::StructureId::stored(sid.clone()),
-        &mid,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let planned = plan_now(&app, &sid, &mid).await.unwrap().unwrap();
     assert!(planned > 2);
-    assert!(maillon_app::messages::plan::plan(
-        &app.db,
-        &app.base,
-        &maillon_app::tenancy::StructureId::stored(sid.clone()),
-        &mid
-    )
-    .await
-    .unwrap()
-    .is_none());
+    assert!(plan_now(&app, &sid, &mid).await.unwrap().is_none());
     assert_eq!(
         app.scalar_i64(&format!(
             "SELECT COUNT(*) FROM message_deliveries WHERE message_id = '{mid}'"
